@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using JwtSessions.Internal;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtSessions.Signing;
+
+/// <summary>RS256/384/512 (PKCS#1 v1.5) and PS256/384/512 (PSS, salt length equal to the hash) on 2048 to 8192-bit moduli.</summary>
+internal sealed class RsaSigningKey : SigningKey
+{
+    public const int MinimumBits = 2048;
+    public const int MaximumBits = 8192;
+
+    private readonly RSA _rsa;
+    private readonly RSASignaturePadding _padding;
+    private readonly HashAlgorithmName _hash;
+
+    private RsaSigningKey(RSA rsa, bool hasPrivate, JwtAlgorithm algorithm, string keyId)
+        : base(algorithm, keyId)
+    {
+        _rsa = rsa;
+        CanSign = hasPrivate;
+        _hash = algorithm.GetHashAlgorithm();
+        _padding = algorithm is JwtAlgorithm.PS256 or JwtAlgorithm.PS384 or JwtAlgorithm.PS512
+            ? RSASignaturePadding.Pss
+            : RSASignaturePadding.Pkcs1;
+        SignatureSize = rsa.KeySize / 8;
+    }
+
+    public override bool CanSign { get; }
+
+    internal override int SignatureSize { get; }
+
+    public static RsaSigningKey GenerateKey(JwtAlgorithm algorithm, string? keyId)
+    {
+        using var rsa = RSA.Create(MinimumBits);
+        return Create(rsa.ExportParameters(includePrivateParameters: true), algorithm, keyId);
+    }
+
+    public static RsaSigningKey Create(RSAParameters parameters, JwtAlgorithm algorithm, string? keyId)
+    {
+        if (algorithm.GetKeyType() != SigningKeyType.Rsa)
+        {
+            throw new InvalidSigningKeyException($"An RSA key can only be bound to RS256/384/512 or PS256/384/512, not {algorithm.GetName()} (RFC 8725 §3.1).");
+        }
+
+        var modulus = parameters.Modulus ?? throw new InvalidSigningKeyException("An RSA key needs a modulus (n).");
+        var exponent = parameters.Exponent ?? throw new InvalidSigningKeyException("An RSA key needs a public exponent (e).");
+        var bits = BitLength(modulus);
+        if (bits is < MinimumBits or > MaximumBits)
+        {
+            throw new InvalidSigningKeyException(
+                $"An RSA modulus must have {MinimumBits} to {MaximumBits} bits (RFC 7518 §3.3, §8.6); got {bits}.");
+        }
+
+        var e = exponent.AsSpan().TrimStart((byte)0);
+        if (e.IsEmpty || (e[^1] & 1) == 0 || (e.Length == 1 && e[0] == 1))
+        {
+            throw new InvalidSigningKeyException("An RSA public exponent must be odd and greater than 1.");
+        }
+
+        var hasPrivate = parameters.D is not null;
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportParameters(parameters);
+        }
+        catch (CryptographicException ex)
+        {
+            rsa.Dispose();
+            throw new InvalidSigningKeyException("The RSA parameters are not a consistent key.", ex);
+        }
+
+        var key = new RsaSigningKey(rsa, hasPrivate, algorithm, keyId ?? "pending");
+        return keyId is null ? key.WithKeyId(ThumbprintKeyId(key.ToJsonWebKeyCore(includePrivateKey: false))) : key;
+    }
+
+    public override SigningKey ToPublicKey()
+        => CanSign ? Create(_rsa.ExportParameters(includePrivateParameters: false), Algorithm, KeyId) : this;
+
+    internal override bool VerifySignature(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
+    {
+        // RFC 8017 §8.2.2: the signature is exactly k bytes; a prepended zero or a truncation never reaches the platform.
+        if (signature.Length != SignatureSize)
+        {
+            return false;
+        }
+
+        try
+        {
+            return _rsa.VerifyData(signingInput, signature, _hash, _padding);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination)
+        => _rsa.SignData(signingInput, destination, _hash, _padding);
+
+    private protected override void WriteKeyMembers(JsonWebKey jwk, bool includePrivateKey)
+    {
+        var p = _rsa.ExportParameters(includePrivateKey && CanSign);
+        jwk.Kty = JsonWebAlgorithmsKeyTypes.RSA;
+        jwk.N = Base64UrlStrict.Encode(p.Modulus);
+        jwk.E = Base64UrlStrict.Encode(p.Exponent);
+        if (includePrivateKey && CanSign)
+        {
+            jwk.D = Base64UrlStrict.Encode(p.D);
+            jwk.P = Base64UrlStrict.Encode(p.P);
+            jwk.Q = Base64UrlStrict.Encode(p.Q);
+            jwk.DP = Base64UrlStrict.Encode(p.DP);
+            jwk.DQ = Base64UrlStrict.Encode(p.DQ);
+            jwk.QI = Base64UrlStrict.Encode(p.InverseQ);
+        }
+    }
+
+    private JsonWebKey ToJsonWebKeyCore(bool includePrivateKey)
+    {
+        var jwk = new JsonWebKey();
+        WriteKeyMembers(jwk, includePrivateKey);
+        return jwk;
+    }
+
+    private RsaSigningKey WithKeyId(string keyId) => new(_rsa, CanSign, Algorithm, keyId);
+
+    private static int BitLength(ReadOnlySpan<byte> bigEndian)
+    {
+        var trimmed = bigEndian.TrimStart((byte)0);
+        return trimmed.IsEmpty ? 0 : ((trimmed.Length - 1) * 8) + (32 - int.LeadingZeroCount(trimmed[0]));
+    }
+}
