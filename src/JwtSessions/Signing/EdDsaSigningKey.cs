@@ -90,7 +90,8 @@ internal sealed class EdDsaSigningKey : SigningKey
     internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination)
     {
         var seed = _privateKey ?? throw new InvalidOperationException("This Ed25519 key has no private part.");
-        Ed25519.Sign(seed, _publicKey, signingInput, destination[..Ed25519.SignatureSize]);
+        // Spans on purpose: with byte[] arguments overload resolution picks Sign(sk, byte[] ctx, m, sig), which is Ed25519ctx.
+        Ed25519.Sign((ReadOnlySpan<byte>)seed, (ReadOnlySpan<byte>)_publicKey, signingInput, destination[..Ed25519.SignatureSize]);
         return Ed25519.SignatureSize;
     }
 

@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace JwtSessions.Internal;
+
+/// <summary>
+/// Tracks member names per object while a <see cref="Utf8JsonReader"/> walks a document, so a duplicate name is caught
+/// at any nesting level and after unescaping (<c>"s\u0075b"</c> equals <c>"sub"</c>). Names are compared as unescaped
+/// UTF-8; the scratch buffer needs at most the document's length. No allocation.
+/// </summary>
+internal ref struct JsonNameSet
+{
+    private readonly Span<byte> _scratch;
+    private readonly Span<int> _entries;
+    private readonly Span<int> _frames;
+    private int _scratchUsed;
+    private int _entryCount;
+    private int _frameCount;
+
+    public JsonNameSet(Span<byte> scratch, Span<int> entries, Span<int> frames)
+    {
+        _scratch = scratch;
+        _entries = entries;
+        _frames = frames;
+    }
+
+    public bool PushObject()
+    {
+        if (2 * _frameCount >= _frames.Length)
+        {
+            return false;
+        }
+
+        // A frame remembers where its names start in both buffers.
+        _frames[2 * _frameCount] = _entryCount;
+        _frames[(2 * _frameCount) + 1] = _scratchUsed;
+        _frameCount++;
+        return true;
+    }
+
+    public void PopObject()
+    {
+        _frameCount--;
+        _entryCount = _frames[2 * _frameCount];
+        _scratchUsed = _frames[(2 * _frameCount) + 1];
+    }
+
+    /// <summary>Adds the current property name; false when it repeats a name of the same object or a bound is hit.</summary>
+    public bool TryAdd(scoped ref Utf8JsonReader reader)
+    {
+        if (_entryCount * 2 >= _entries.Length)
+        {
+            return false;
+        }
+
+        var destination = _scratch[_scratchUsed..];
+        int length;
+        if (reader.ValueIsEscaped)
+        {
+            length = reader.CopyString(destination);
+        }
+        else
+        {
+            var raw = reader.ValueSpan;
+            if (raw.Length > destination.Length)
+            {
+                return false;
+            }
+
+            raw.CopyTo(destination);
+            length = raw.Length;
+        }
+
+        var name = destination[..length];
+        var frameStart = _frameCount == 0 ? 0 : _frames[2 * (_frameCount - 1)];
+        for (var i = frameStart; i < _entryCount; i++)
+        {
+            if (_scratch.Slice(_entries[2 * i], _entries[(2 * i) + 1]).SequenceEqual(name))
+            {
+                return false;
+            }
+        }
+
+        _entries[2 * _entryCount] = _scratchUsed;
+        _entries[(2 * _entryCount) + 1] = length;
+        _entryCount++;
+        _scratchUsed += length;
+        return true;
+    }
+}

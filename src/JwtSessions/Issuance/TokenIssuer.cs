@@ -1,0 +1,267 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Collections;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using JwtSessions.Internal;
+using JwtSessions.Signing;
+
+namespace JwtSessions.Issuance;
+
+/// <summary>
+/// Mints compact JWS access tokens (RFC 9068 profile: <c>typ</c> <c>at+jwt</c>) signed with the active key of a key ring.
+/// Every token carries <c>iss</c>, <c>sub</c>, <c>aud</c>, <c>exp</c>, <c>iat</c>, <c>nbf</c> and a random <c>jti</c>; no API issues a token without an expiry.
+/// </summary>
+/// <threadsafety>Immutable and thread-safe: share one instance.</threadsafety>
+public sealed class TokenIssuer
+{
+    private static readonly HashSet<string> s_reserved = new(StringComparer.Ordinal)
+    {
+        "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "scope", "client_id", "gen",
+    };
+
+    private readonly string _issuer;
+    private readonly string[] _audiences;
+    private readonly SigningKey _key;
+    private readonly byte[] _encodedHeader;
+    private readonly TimeSpan _defaultLifetime;
+    private readonly TimeSpan _maxLifetime;
+    private readonly TimeProvider _time;
+
+    /// <summary>Initializes a new instance of the <see cref="TokenIssuer"/> class.</summary>
+    /// <param name="options">The configuration; copied and checked.</param>
+    /// <exception cref="ArgumentException">
+    /// The issuer, an audience or a signing key is missing, or a lifetime is zero, negative, above the maximum, or above
+    /// <see cref="TokenIssuerOptions.MaxAllowedLifetime"/>.
+    /// </exception>
+    public TokenIssuer(TokenIssuerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.Issuer))
+        {
+            throw new ArgumentException("An issuer is required.", nameof(options));
+        }
+
+        if (options.Audiences.Count == 0 || options.Audiences.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("At least one non-empty audience is required.", nameof(options));
+        }
+
+        _key = options.Keys?.ActiveKey ?? throw new ArgumentException("A key ring with an active signing key is required.", nameof(options));
+        if (options.MaxLifetime < TimeSpan.FromSeconds(1) || options.MaxLifetime > TokenIssuerOptions.MaxAllowedLifetime)
+        {
+            throw new ArgumentException($"The maximum lifetime must be between 1 second and {TokenIssuerOptions.MaxAllowedLifetime}.", nameof(options));
+        }
+
+        if (options.DefaultLifetime < TimeSpan.FromSeconds(1) || options.DefaultLifetime > options.MaxLifetime)
+        {
+            throw new ArgumentException("The default lifetime must be between 1 second and the maximum lifetime.", nameof(options));
+        }
+
+        _issuer = options.Issuer;
+        _audiences = [.. options.Audiences];
+        _defaultLifetime = options.DefaultLifetime;
+        _maxLifetime = options.MaxLifetime;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _encodedHeader = EncodeHeader(_key, options.Type);
+    }
+
+    /// <summary>Gets the key tokens are signed with.</summary>
+    public SigningKey SigningKey => _key;
+
+    /// <summary>Gets the longest lifetime this issuer grants.</summary>
+    public TimeSpan MaxLifetime => _maxLifetime;
+
+    /// <summary>Mints an access token.</summary>
+    /// <param name="descriptor">The subject, session, lifetime, scopes and custom claims.</param>
+    /// <returns>The token and its id and times.</returns>
+    /// <exception cref="ArgumentException">
+    /// The subject is empty, the lifetime is under one second or above the maximum, a custom claim uses a reserved name, or
+    /// a claim value is not a string, number, boolean or array of these.
+    /// </exception>
+    public IssuedToken Issue(AccessTokenDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var lifetime = descriptor.Lifetime ?? _defaultLifetime;
+        foreach (var name in descriptor.Claims.Keys)
+        {
+            if (s_reserved.Contains(name))
+            {
+                throw new ArgumentException($"The claim name '{name}' is reserved; set it through the descriptor or the issuer.", nameof(descriptor));
+            }
+        }
+
+        var scope = descriptor.Scopes.Count > 0 ? string.Join(' ', descriptor.Scopes) : null;
+        return Mint(descriptor.Subject, descriptor.SessionId, lifetime, generation: null, scope, descriptor.ClientId, descriptor.Claims);
+    }
+
+    /// <summary>Mints a token of this issuer's kind; sessions use it for refresh tokens with a generation counter.</summary>
+    internal IssuedToken Mint(
+        string subject,
+        string? sessionId,
+        TimeSpan lifetime,
+        long? generation,
+        string? scope = null,
+        string? clientId = null,
+        IDictionary<string, object>? claims = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        if (lifetime < TimeSpan.FromSeconds(1) || lifetime > _maxLifetime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, $"A token lifetime must be between 1 second and {_maxLifetime}.");
+        }
+
+        var now = _time.GetUtcNow();
+        var issuedAt = now.ToUnixTimeSeconds();
+        var expiresAt = issuedAt + (long)lifetime.TotalSeconds;
+        Span<byte> jtiBytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(jtiBytes);
+        var tokenId = Base64UrlStrict.Encode(jtiBytes);
+
+        var payload = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(payload))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("iss"u8, _issuer);
+            writer.WriteString("sub"u8, subject);
+            if (_audiences.Length == 1)
+            {
+                writer.WriteString("aud"u8, _audiences[0]);
+            }
+            else
+            {
+                writer.WriteStartArray("aud"u8);
+                foreach (var audience in _audiences)
+                {
+                    writer.WriteStringValue(audience);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteNumber("exp"u8, expiresAt);
+            writer.WriteNumber("iat"u8, issuedAt);
+            writer.WriteNumber("nbf"u8, issuedAt);
+            writer.WriteString("jti"u8, tokenId);
+            if (sessionId is not null)
+            {
+                writer.WriteString("sid"u8, sessionId);
+            }
+
+            if (generation is { } gen)
+            {
+                writer.WriteNumber("gen"u8, gen);
+            }
+
+            if (scope is not null)
+            {
+                writer.WriteString("scope"u8, scope);
+            }
+
+            if (clientId is not null)
+            {
+                writer.WriteString("client_id"u8, clientId);
+            }
+
+            if (claims is not null)
+            {
+                foreach (var (name, value) in claims)
+                {
+                    writer.WritePropertyName(name);
+                    WriteValue(writer, name, value, depth: 0);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return new IssuedToken(
+            Sign(payload.WrittenSpan),
+            tokenId,
+            DateTimeOffset.FromUnixTimeSeconds(issuedAt),
+            DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+    }
+
+    private string Sign(ReadOnlySpan<byte> payloadJson)
+    {
+        var payloadLength = Base64Url.GetEncodedLength(payloadJson.Length);
+        var signingInputLength = _encodedHeader.Length + 1 + payloadLength;
+        var signatureLength = Base64Url.GetEncodedLength(_key.SignatureSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(signingInputLength + 1 + signatureLength);
+        try
+        {
+            _encodedHeader.CopyTo(buffer, 0);
+            buffer[_encodedHeader.Length] = (byte)'.';
+            Base64Url.EncodeToUtf8(payloadJson, buffer.AsSpan(_encodedHeader.Length + 1), out _, out _);
+
+            Span<byte> signature = stackalloc byte[1024];
+            var written = _key.Sign(buffer.AsSpan(0, signingInputLength), signature);
+            buffer[signingInputLength] = (byte)'.';
+            Base64Url.EncodeToUtf8(signature[..written], buffer.AsSpan(signingInputLength + 1), out _, out var signatureWritten);
+            return Encoding.ASCII.GetString(buffer, 0, signingInputLength + 1 + signatureWritten);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] EncodeHeader(SigningKey key, string type)
+    {
+        var json = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("alg"u8, key.Algorithm.GetName());
+            writer.WriteString("kid"u8, key.KeyId);
+            writer.WriteString("typ"u8, type);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.ASCII.GetBytes(Base64UrlStrict.Encode(json.WrittenSpan));
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, string name, object? value, int depth)
+    {
+        switch (value)
+        {
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case int or long or short or sbyte or byte or ushort or uint:
+                writer.WriteNumberValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case ulong u:
+                writer.WriteNumberValue(u);
+                break;
+            case double d when double.IsFinite(d):
+                writer.WriteNumberValue(d);
+                break;
+            case float f when float.IsFinite(f):
+                writer.WriteNumberValue(f);
+                break;
+            case decimal m:
+                writer.WriteNumberValue(m);
+                break;
+            case JsonElement element when element.ValueKind is not JsonValueKind.Undefined:
+                element.WriteTo(writer);
+                break;
+            case IEnumerable items when depth < 4:
+                writer.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(writer, name, item, depth + 1);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                throw new ArgumentException(
+                    $"The claim '{name}' has a value of type {value?.GetType().Name ?? "null"}; claims are strings, finite numbers, booleans or arrays of these.");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using JwtSessions.Signing;
+
+namespace JwtSessions.Issuance;
+
+/// <summary>Configuration of a <see cref="TokenIssuer"/>; copied and checked when the issuer is built.</summary>
+/// <threadsafety>Not thread-safe; configure on one thread, then build.</threadsafety>
+public sealed class TokenIssuerOptions
+{
+    /// <summary>The longest access-token lifetime any configuration may allow.</summary>
+    public static readonly TimeSpan MaxAllowedLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets the issuer (<c>iss</c>) written into every token. Required.</summary>
+    /// <value>No default.</value>
+    public string? Issuer { get; set; }
+
+    /// <summary>Gets the audiences (<c>aud</c>) written into every token. At least one is required.</summary>
+    public IList<string> Audiences { get; } = new List<string>();
+
+    /// <summary>Gets or sets the keys; tokens are signed with <see cref="KeyRing.ActiveKey"/>. Required.</summary>
+    /// <value>No default.</value>
+    public KeyRing? Keys { get; set; }
+
+    /// <summary>Gets or sets the lifetime of a token whose descriptor names none.</summary>
+    /// <value>5 minutes by default.</value>
+    public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets the longest lifetime a descriptor may ask for; longer requests throw.</summary>
+    /// <value>1 hour by default; at most <see cref="MaxAllowedLifetime"/>.</value>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the clock.</summary>
+    /// <value><see cref="TimeProvider.System"/> by default.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the <c>typ</c> header.</summary>
+    /// <value><c>at+jwt</c> (RFC 9068) by default.</value>
+    internal string Type { get; set; } = Validation.TokenValidatorOptions.AccessTokenType;
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace JwtSessions.Revocation;
+
+/// <summary>
+/// The in-memory set of revoked session ids that validators consult on every request: an O(1), allocation-free lookup
+/// with no store round trip. Session stores feed it; see docs/sessions.md.
+/// </summary>
+/// <remarks>
+/// <para>
+/// It is bounded by time, not by count: an entry is kept only until no access token of that session can still be valid
+/// (revocation time + longest access-token lifetime + clock skew), and expired entries are swept as new ones arrive
+/// and by <see cref="Prune"/>.
+/// </para>
+/// <para>
+/// <see cref="IsAvailable"/> reports whether the feed behind the list is live; validators apply their
+/// <c>RevocationFailureMode</c> when it is not.
+/// </para>
+/// </remarks>
+/// <threadsafety>All members are safe to call from any number of threads at once.</threadsafety>
+public sealed class RevocationList
+{
+    private const int PruneEvery = 1024;
+
+    private readonly ConcurrentDictionary<string, long> _revoked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly TimeProvider _timeProvider;
+    private int _addsSincePrune;
+    private volatile bool _available = true;
+
+    /// <summary>Initializes a new instance of the <see cref="RevocationList"/> class.</summary>
+    /// <param name="timeProvider">The clock used to sweep expired entries; <see cref="TimeProvider.System"/> when null.</param>
+    public RevocationList(TimeProvider? timeProvider = null)
+    {
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _bySpan = _revoked.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Gets the number of entries held, expired ones not yet swept included.</summary>
+    public int Count => _revoked.Count;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the feed that keeps this list current is live. A store sets it to
+    /// <see langword="false"/> while it cannot receive revocations (for example while disconnected) and back once caught up.
+    /// </summary>
+    public bool IsAvailable
+    {
+        get => _available;
+        set => _available = value;
+    }
+
+    /// <summary>Marks a session revoked until <paramref name="retainUntil"/>, after which no access token of it can be valid.</summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="retainUntil">When the entry may be dropped.</param>
+    public void Add(string sessionId, DateTimeOffset retainUntil)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        var until = retainUntil.ToUnixTimeMilliseconds();
+        _revoked.AddOrUpdate(sessionId, static (_, added) => added, static (_, existing, added) => Math.Max(existing, added), until);
+        if (Interlocked.Increment(ref _addsSincePrune) >= PruneEvery)
+        {
+            Prune();
+        }
+    }
+
+    /// <summary>Gets whether <paramref name="sessionId"/> is revoked.</summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <returns><see langword="true"/> when the session is in the list.</returns>
+    public bool Contains(string sessionId) => _revoked.ContainsKey(sessionId);
+
+    /// <summary>Removes entries whose retention has passed.</summary>
+    /// <returns>The number of entries removed.</returns>
+    public int Prune()
+    {
+        Interlocked.Exchange(ref _addsSincePrune, 0);
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var removed = 0;
+        foreach (var entry in _revoked)
+        {
+            if (entry.Value <= now && _revoked.TryRemove(entry))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>Allocation-free lookup of a UTF-8 session id taken from a token.</summary>
+    internal bool Contains(ReadOnlySpan<byte> sessionIdUtf8)
+    {
+        if (_revoked.IsEmpty)
+        {
+            return false;
+        }
+
+        if (sessionIdUtf8.Length > 256)
+        {
+            // Ids we issue are short; a long one cannot be in the list, which only holds ids we issued.
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[256];
+        var count = Encoding.UTF8.GetChars(sessionIdUtf8, chars);
+        return _bySpan.ContainsKey(chars[..count]);
+    }
+}

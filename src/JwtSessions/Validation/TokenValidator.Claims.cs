@@ -1,0 +1,405 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Unicode;
+using JwtSessions.Internal;
+using JwtSessions.Revocation;
+
+namespace JwtSessions.Validation;
+
+public sealed partial class TokenValidator
+{
+    // 9999-12-31T23:59:59Z + 1 s: a NumericDate beyond it is out of range (SECURITY.md §1.5 item 25).
+    private const long MaxNumericDateSeconds = 253_402_300_800;
+    private const long Missing = long.MinValue;
+
+    /// <summary>Reads and checks the claims of a payload whose signature has verified.</summary>
+    [SkipLocalsInit]
+    private TokenValidationError ReadClaims(ReadOnlySpan<byte> json, Span<byte> scratch, out TokenClaims? claims)
+    {
+        claims = null;
+        if (!Utf8.IsValid(json))
+        {
+            return TokenValidationError.Malformed;
+        }
+
+        long exp = Missing, nbf = Missing, iat = Missing, gen = Missing;
+        int iss = -1, sub = -1, jti = -1, sid = -1, scope = -1, clientId = -1, aud = -1;
+        bool issuerMatches = false, audienceMatches = false, invalidClaim = false;
+
+        var half = scratch.Length / 2;
+        var unescaped = scratch[half..];
+        Span<int> entries = stackalloc int[2 * MaxMembers];
+        Span<int> frames = stackalloc int[2 * (MaxJsonDepth + 1)];
+        var names = new JsonNameSet(scratch[..half], entries, frames);
+        scoped var reader = new Utf8JsonReader(json, s_readerOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return TokenValidationError.Malformed;
+            }
+
+            names.PushObject();
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        if (!names.PushObject())
+                        {
+                            return TokenValidationError.Malformed;
+                        }
+
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.PopObject();
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        reader.CopyString(unescaped);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        if (!names.TryAdd(ref reader))
+                        {
+                            return TokenValidationError.Malformed;
+                        }
+
+                        if (reader.CurrentDepth != 1)
+                        {
+                            break;
+                        }
+
+                        if (reader.ValueTextEquals("exp"u8))
+                        {
+                            invalidClaim |= !TryReadNumericDate(ref reader, out exp);
+                        }
+                        else if (reader.ValueTextEquals("iat"u8))
+                        {
+                            invalidClaim |= !TryReadNumericDate(ref reader, out iat);
+                        }
+                        else if (reader.ValueTextEquals("nbf"u8))
+                        {
+                            invalidClaim |= !TryReadNumericDate(ref reader, out nbf);
+                        }
+                        else if (reader.ValueTextEquals("iss"u8))
+                        {
+                            invalidClaim |= !TryReadString(ref reader, unescaped, out iss);
+                            issuerMatches = iss >= 0 && reader.ValueTextEquals(_issuer);
+                        }
+                        else if (reader.ValueTextEquals("aud"u8))
+                        {
+                            invalidClaim |= !TryReadAudience(ref reader, unescaped, out aud, out audienceMatches);
+                        }
+                        else if (reader.ValueTextEquals("sub"u8))
+                        {
+                            invalidClaim |= !TryReadString(ref reader, unescaped, out sub);
+                        }
+                        else if (reader.ValueTextEquals("jti"u8))
+                        {
+                            invalidClaim |= !TryReadString(ref reader, unescaped, out jti);
+                        }
+                        else if (reader.ValueTextEquals("sid"u8))
+                        {
+                            invalidClaim |= !TryReadString(ref reader, unescaped, out sid);
+                        }
+                        else if (reader.ValueTextEquals("scope"u8))
+                        {
+                            invalidClaim |= !TryReadString(ref reader, unescaped, out scope);
+                        }
+                        else if (reader.ValueTextEquals("client_id"u8))
+                        {
+                            invalidClaim |= !TryReadString(ref reader, unescaped, out clientId);
+                        }
+                        else if (reader.ValueTextEquals("gen"u8))
+                        {
+                            invalidClaim |= !TryReadGeneration(ref reader, out gen);
+                        }
+
+                        if (invalidClaim)
+                        {
+                            return TokenValidationError.InvalidClaim;
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return TokenValidationError.Malformed;
+        }
+        catch (InvalidOperationException)
+        {
+            // Raised by CopyString for an escaped lone surrogate.
+            return TokenValidationError.Malformed;
+        }
+
+        if (exp == Missing || iat == Missing || iss < 0 || aud < 0 || sub < 0 || jti < 0
+            || (_requireSessionId && sid < 0) || (_requireGeneration && gen == Missing))
+        {
+            return TokenValidationError.MissingClaim;
+        }
+
+        if (!issuerMatches)
+        {
+            return TokenValidationError.WrongIssuer;
+        }
+
+        if (!audienceMatches)
+        {
+            return TokenValidationError.WrongAudience;
+        }
+
+        var error = CheckLifetime(exp, nbf == Missing ? null : nbf, iat, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (error != TokenValidationError.None)
+        {
+            return error;
+        }
+
+        if (sid >= 0)
+        {
+            error = CheckRevocation(RawString(json, sid));
+            if (error != TokenValidationError.None)
+            {
+                return error;
+            }
+        }
+
+        claims = new TokenClaims(
+            json.ToArray(),
+            StringAt(json, iss)!,
+            StringAt(json, sub)!,
+            StringAt(json, jti)!,
+            StringAt(json, sid),
+            AudiencesAt(json, aud),
+            exp,
+            iat,
+            nbf == Missing ? null : nbf,
+            StringAt(json, scope),
+            StringAt(json, clientId),
+            gen == Missing ? null : gen);
+        return TokenValidationError.None;
+    }
+
+    /// <summary>exp, nbf, iat and age, all in Unix milliseconds. Every operand is below 2^48, so nothing can overflow.</summary>
+    private TokenValidationError CheckLifetime(long exp, long? nbf, long iat, long now)
+    {
+        // RFC 7519 §4.1.4: accept only while now < exp (+ skew).
+        if (now >= exp + _skewMs)
+        {
+            return TokenValidationError.Expired;
+        }
+
+        if (nbf is { } notBefore && now + _skewMs < notBefore)
+        {
+            return TokenValidationError.NotYetValid;
+        }
+
+        if (iat > now + _skewMs)
+        {
+            return TokenValidationError.IssuedInFuture;
+        }
+
+        if (_maxAgeMs is { } maxAge && now - iat > maxAge + _skewMs)
+        {
+            return TokenValidationError.TooOld;
+        }
+
+        return TokenValidationError.None;
+    }
+
+    private TokenValidationError CheckRevocation(ReadOnlySpan<byte> sessionIdUtf8)
+    {
+        if (_revocations is not { } revocations)
+        {
+            return TokenValidationError.None;
+        }
+
+        if (!revocations.IsAvailable && _revocationFailureMode == RevocationFailureMode.Reject)
+        {
+            return TokenValidationError.RevocationUnavailable;
+        }
+
+        return revocations.Contains(sessionIdUtf8) ? TokenValidationError.Revoked : TokenValidationError.None;
+    }
+
+    private TokenValidationError CheckRevocation(string? sessionId)
+    {
+        if (_revocations is not { } revocations || sessionId is null)
+        {
+            return TokenValidationError.None;
+        }
+
+        if (!revocations.IsAvailable && _revocationFailureMode == RevocationFailureMode.Reject)
+        {
+            return TokenValidationError.RevocationUnavailable;
+        }
+
+        return revocations.Contains(sessionId) ? TokenValidationError.Revoked : TokenValidationError.None;
+    }
+
+    /// <summary>
+    /// A NumericDate (RFC 7519 §2): a JSON number, finite, 0 &lt;= v &lt; year 10000, fractions allowed. Strings, booleans, null,
+    /// 1e309 (+Infinity) and 2^63 all fail; the value is kept in milliseconds so fractions are not rounded toward acceptance.
+    /// </summary>
+    private static bool TryReadNumericDate(scoped ref Utf8JsonReader reader, out long milliseconds)
+    {
+        milliseconds = Missing;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number)
+        {
+            return false;
+        }
+
+        if (reader.TryGetInt64(out var seconds))
+        {
+            if (seconds is < 0 or >= MaxNumericDateSeconds)
+            {
+                return false;
+            }
+
+            milliseconds = seconds * 1000;
+            return true;
+        }
+
+        if (!reader.TryGetDouble(out var value) || !double.IsFinite(value) || value < 0 || value >= MaxNumericDateSeconds)
+        {
+            return false;
+        }
+
+        milliseconds = (long)Math.Floor(value * 1000);
+        return true;
+    }
+
+    private static bool TryReadGeneration(scoped ref Utf8JsonReader reader, out long generation)
+    {
+        generation = Missing;
+        return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out generation) && generation >= 0;
+    }
+
+    /// <summary>Reads a string value and remembers where it starts; escapes are validated (lone surrogates fail).</summary>
+    private static bool TryReadString(scoped ref Utf8JsonReader reader, Span<byte> unescaped, out int start)
+    {
+        start = -1;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        if (reader.ValueIsEscaped)
+        {
+            reader.CopyString(unescaped);
+        }
+
+        start = (int)reader.TokenStartIndex;
+        return true;
+    }
+
+    /// <summary><c>aud</c> is a string or an array of strings (RFC 7519 §4.1.3); anything else is an invalid claim.</summary>
+    private bool TryReadAudience(scoped ref Utf8JsonReader reader, Span<byte> unescaped, out int start, out bool matches)
+    {
+        matches = false;
+        start = -1;
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        start = (int)reader.TokenStartIndex;
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueIsEscaped)
+            {
+                reader.CopyString(unescaped);
+            }
+
+            matches = MatchesAudience(ref reader);
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return false;
+            }
+
+            if (reader.ValueIsEscaped)
+            {
+                reader.CopyString(unescaped);
+            }
+
+            matches |= MatchesAudience(ref reader);
+        }
+
+        return true;
+    }
+
+    private bool MatchesAudience(scoped ref Utf8JsonReader reader)
+    {
+        foreach (var audience in _audiences)
+        {
+            if (reader.ValueTextEquals(audience))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ReadOnlySpan<byte> RawString(ReadOnlySpan<byte> json, int start)
+    {
+        var reader = new Utf8JsonReader(json[start..]);
+        reader.Read();
+        return reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+    }
+
+    private static string? StringAt(ReadOnlySpan<byte> json, int start)
+    {
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(json[start..]);
+        reader.Read();
+        return reader.GetString();
+    }
+
+    private static string[] AudiencesAt(ReadOnlySpan<byte> json, int start)
+    {
+        var reader = new Utf8JsonReader(json[start..]);
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return [reader.GetString()!];
+        }
+
+        var audiences = new List<string>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.String)
+        {
+            audiences.Add(reader.GetString()!);
+        }
+
+        return [.. audiences];
+    }
+
+    private TokenValidationResult CheckCached(TokenClaims claims)
+    {
+        var error = CheckLifetime(
+            claims.ExpiresAtUnixMilliseconds,
+            claims.NotBeforeUnixMilliseconds,
+            claims.IssuedAtUnixMilliseconds,
+            _time.GetUtcNow().ToUnixTimeMilliseconds());
+        if (error == TokenValidationError.None)
+        {
+            error = CheckRevocation(claims.SessionId);
+        }
+
+        return error == TokenValidationError.None ? new TokenValidationResult(claims) : TokenValidationResult.Fail(error);
+    }
+}

@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using JwtSessions.Internal;
+using JwtSessions.Revocation;
+using JwtSessions.Signing;
+
+namespace JwtSessions.Validation;
+
+/// <summary>
+/// Validates compact JWS tokens from an <c>Authorization: Bearer</c> header or as bare tokens: strict by default
+/// (RFC 8725), no network call, no exception for a bad token, and no allocation on the rejection paths.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Checks run cheapest first, and nothing from the token is trusted before its signature verifies: size cap, header syntax,
+/// compact form, strict base64url, strict JOSE header (exact <c>alg</c> allowlist, no <c>crit</c>/<c>b64</c>/<c>zip</c>/<c>jku</c>/<c>jwk</c>/<c>x5u</c>/<c>x5c</c>),
+/// <c>typ</c>, key selection by <c>kid</c>, algorithm-to-key binding, signature, then the claims (<c>exp</c>, <c>nbf</c>, <c>iat</c>,
+/// <c>iss</c>, <c>aud</c>) and revocation. docs/validation.md explains each check and why.
+/// </para>
+/// <para>The validator is built once from <see cref="TokenValidatorOptions"/> and is immutable afterwards.</para>
+/// </remarks>
+/// <threadsafety>Immutable and thread-safe: share one instance as a singleton.</threadsafety>
+public sealed partial class TokenValidator
+{
+    private const int StackThreshold = 1024;
+    private const int MaxHeaderBytes = 1024;
+    private const int MaxSignatureBytes = 1024;
+    private const int MaxJsonDepth = 16;
+    private const int MaxMembers = 256;
+
+    private readonly byte[] _issuer;
+    private readonly byte[][] _audiences;
+    private readonly byte[][] _types;
+    private readonly KeyRing _keys;
+    private readonly int _allowedAlgorithms;
+    private readonly long _skewMs;
+    private readonly long? _maxAgeMs;
+    private readonly int _maxTokenSize;
+    private readonly TimeProvider _time;
+    private readonly RevocationList? _revocations;
+    private readonly RevocationFailureMode _revocationFailureMode;
+    private readonly bool _requireSessionId;
+    private readonly bool _requireGeneration;
+    private readonly VerifiedTokenCache? _cache;
+
+    /// <summary>Initializes a new instance of the <see cref="TokenValidator"/> class.</summary>
+    /// <param name="options">The configuration; copied and checked, so later changes to it have no effect.</param>
+    /// <exception cref="ArgumentException">
+    /// A required value is missing (issuer, audience, keys), an allowed algorithm has no key, the skew exceeds
+    /// <see cref="TokenValidatorOptions.MaxClockSkew"/>, or the size cap is outside 256 bytes to 64 KiB.
+    /// </exception>
+    public TokenValidator(TokenValidatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.Issuer))
+        {
+            throw new ArgumentException("An issuer is required: tokens are accepted only from one exact iss.", nameof(options));
+        }
+
+        if (options.Audiences.Count == 0 || options.Audiences.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("At least one non-empty audience is required (RFC 8725 §3.9).", nameof(options));
+        }
+
+        _keys = options.Keys ?? throw new ArgumentException("A key ring is required.", nameof(options));
+        if (_keys.Keys.Count == 0)
+        {
+            throw new ArgumentException("The key ring is empty.", nameof(options));
+        }
+
+        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TokenValidatorOptions.MaxClockSkew)
+        {
+            throw new ArgumentException($"The clock skew must be between 0 and {TokenValidatorOptions.MaxClockSkew}.", nameof(options));
+        }
+
+        if (options.MaxTokenSize is < 256 or > 64 * 1024)
+        {
+            throw new ArgumentException("The maximum token size must be between 256 bytes and 64 KiB.", nameof(options));
+        }
+
+        if (options.MaxTokenAge is { } age && age <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("The maximum token age must be positive.", nameof(options));
+        }
+
+        if (options.AcceptedTypes.Count == 0 || options.AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64))
+        {
+            throw new ArgumentException("At least one accepted typ of 1 to 64 characters is required (RFC 8725 §3.11).", nameof(options));
+        }
+
+        var algorithms = options.AllowedAlgorithms.Count > 0 ? options.AllowedAlgorithms : _keys.Keys.Select(static k => k.Algorithm).ToHashSet();
+        foreach (var algorithm in algorithms)
+        {
+            algorithm.GetName(); // throws for an undefined value
+            _allowedAlgorithms |= 1 << (int)algorithm;
+        }
+
+        _issuer = Encoding.UTF8.GetBytes(options.Issuer);
+        _audiences = [.. options.Audiences.Select(Encoding.UTF8.GetBytes)];
+        _types = [.. options.AcceptedTypes.Select(static t => Encoding.UTF8.GetBytes(NormalizeType(t)))];
+        _skewMs = (long)options.ClockSkew.TotalMilliseconds;
+        _maxAgeMs = options.MaxTokenAge is { } maxAge ? (long)maxAge.TotalMilliseconds : null;
+        _maxTokenSize = options.MaxTokenSize;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _cache = options.Cache is { } cache ? new VerifiedTokenCache(cache, _time) : null;
+        _revocations = options.Revocations;
+        _revocationFailureMode = options.RevocationFailureMode;
+        _requireSessionId = options.RequireSessionId || options.RequireGeneration;
+        _requireGeneration = options.RequireGeneration;
+    }
+
+    /// <summary>Gets the keys this validator verifies with.</summary>
+    public KeyRing Keys => _keys;
+
+    /// <summary>
+    /// Validates an Authorization header value (<c>Bearer &lt;token&gt;</c>, scheme case-insensitive, exactly one space) or a
+    /// bare token. Input with a space or tab is read as a header; anything else as a bare token.
+    /// </summary>
+    /// <param name="authorizationOrToken">The header value or the token.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    [SkipLocalsInit]
+    public TokenValidationResult Validate(ReadOnlySpan<char> authorizationOrToken)
+    {
+        var token = authorizationOrToken;
+        if (token.Length > _maxTokenSize + BearerPrefixLength)
+        {
+            return TokenValidationResult.Fail(TokenValidationError.TooLarge);
+        }
+
+        if (token.IndexOfAny(' ', '\t') >= 0)
+        {
+            if (!TryStripBearer(token, out token))
+            {
+                return TokenValidationResult.Fail(TokenValidationError.InvalidAuthorizationHeader);
+            }
+        }
+
+        if (token.Length > _maxTokenSize)
+        {
+            return TokenValidationResult.Fail(TokenValidationError.TooLarge);
+        }
+
+        if (!Ascii.IsValid(token))
+        {
+            return TokenValidationResult.Fail(TokenValidationError.Malformed);
+        }
+
+        byte[]? rented = null;
+        var bytes = token.Length <= StackThreshold
+            ? stackalloc byte[StackThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(token.Length));
+        try
+        {
+            var written = Encoding.ASCII.GetBytes(token, bytes);
+            return ValidateToken(bytes[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Validates an Authorization header value or a bare token given as a string.</summary>
+    /// <param name="authorizationOrToken">The header value or the token; <see langword="null"/> is rejected as malformed.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public TokenValidationResult Validate(string? authorizationOrToken)
+        => authorizationOrToken is null
+            ? TokenValidationResult.Fail(TokenValidationError.Malformed)
+            : Validate(authorizationOrToken.AsSpan());
+
+    /// <summary>
+    /// Validates the UTF-8 bytes of an Authorization header value (<c>Bearer &lt;token&gt;</c>) or a bare token, as a server reads
+    /// them off the wire, without transcoding.
+    /// </summary>
+    /// <param name="authorizationOrTokenUtf8">The header value or the token, UTF-8.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public TokenValidationResult Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8)
+    {
+        var token = authorizationOrTokenUtf8;
+        if (token.Length > _maxTokenSize + BearerPrefixLength)
+        {
+            return TokenValidationResult.Fail(TokenValidationError.TooLarge);
+        }
+
+        if (token.IndexOfAny((byte)' ', (byte)'\t') >= 0)
+        {
+            if (!TryStripBearer(token, out token))
+            {
+                return TokenValidationResult.Fail(TokenValidationError.InvalidAuthorizationHeader);
+            }
+        }
+
+        return token.Length > _maxTokenSize
+            ? TokenValidationResult.Fail(TokenValidationError.TooLarge)
+            : ValidateToken(token);
+    }
+
+    private const int BearerPrefixLength = 7;
+
+    // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1); we accept
+    // exactly one space and nothing after the token, which rejects tabs, doubled spaces and multiple credentials.
+    private static bool TryStripBearer(ReadOnlySpan<char> header, out ReadOnlySpan<char> token)
+    {
+        token = header.Length > BearerPrefixLength ? header[BearerPrefixLength..] : default;
+        return header.Length > BearerPrefixLength
+            && Ascii.EqualsIgnoreCase(header[..6], "Bearer")
+            && header[6] == ' '
+            && token.IndexOfAny(' ', '\t') < 0;
+    }
+
+    private static bool TryStripBearer(ReadOnlySpan<byte> header, out ReadOnlySpan<byte> token)
+    {
+        token = header.Length > BearerPrefixLength ? header[BearerPrefixLength..] : default;
+        return header.Length > BearerPrefixLength
+            && Ascii.EqualsIgnoreCase(header[..6], "Bearer"u8)
+            && header[6] == (byte)' '
+            && token.IndexOfAny((byte)' ', (byte)'\t') < 0;
+    }
+
+    private static string NormalizeType(string type)
+    {
+        // RFC 7515 §4.1.9: "application/" may be omitted; media types compare case-insensitively.
+        const string Prefix = "application/";
+        var t = type.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? type[Prefix.Length..] : type;
+        return t.ToLowerInvariant();
+    }
+
+    private bool IsAcceptedType(ReadOnlySpan<byte> type)
+    {
+        var prefix = "application/"u8;
+        if (type.Length > prefix.Length && Ascii.EqualsIgnoreCase(type[..prefix.Length], prefix))
+        {
+            type = type[prefix.Length..];
+        }
+
+        foreach (var accepted in _types)
+        {
+            if (Ascii.EqualsIgnoreCase(type, accepted))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

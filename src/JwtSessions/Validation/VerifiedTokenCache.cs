@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+
+namespace JwtSessions.Validation;
+
+/// <summary>
+/// Tokens whose signature and claims already verified, keyed by their exact bytes (full comparison, not a hash alone),
+/// so a client that sends the same access token on every request pays for the signature once. Lifetime and revocation
+/// are still checked on every hit.
+/// </summary>
+/// <remarks>
+/// Only tokens that passed every check enter, so an attacker cannot fill it without valid tokens. It is bounded by entries
+/// and bytes; when full, expired entries are swept, and if it is still full a new token is simply not cached.
+/// A cache belongs to one <see cref="TokenValidator"/> and its key ring: a validator built with a new ring starts empty.
+/// </remarks>
+internal sealed class VerifiedTokenCache
+{
+    private readonly ConcurrentDictionary<byte[], TokenClaims> _entries = new(ByteArrayComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], TokenClaims>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly int _maxEntries;
+    private readonly long _maxBytes;
+    private readonly TimeProvider _time;
+    private long _bytes;
+
+    public VerifiedTokenCache(VerifiedTokenCacheOptions options, TimeProvider time)
+    {
+        if (options.MaxEntries < 1 || options.MaxBytes < 1)
+        {
+            throw new ArgumentException("The verified-token cache needs room for at least one entry and one byte.", nameof(options));
+        }
+
+        _maxEntries = options.MaxEntries;
+        _maxBytes = options.MaxBytes;
+        _time = time;
+        _lookup = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(ReadOnlySpan<byte> token, out TokenClaims claims)
+        => _lookup.TryGetValue(token, out claims!);
+
+    public void Add(ReadOnlySpan<byte> token, TokenClaims claims)
+    {
+        if (_entries.Count >= _maxEntries || Interlocked.Read(ref _bytes) + token.Length > _maxBytes)
+        {
+            Sweep();
+            if (_entries.Count >= _maxEntries || Interlocked.Read(ref _bytes) + token.Length > _maxBytes)
+            {
+                return;
+            }
+        }
+
+        if (_entries.TryAdd(token.ToArray(), claims))
+        {
+            Interlocked.Add(ref _bytes, token.Length);
+        }
+    }
+
+    public void Clear()
+    {
+        _entries.Clear();
+        Interlocked.Exchange(ref _bytes, 0);
+    }
+
+    private void Sweep()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var entry in _entries)
+        {
+            if (entry.Value.ExpiresAtUnixMilliseconds <= now && _entries.TryRemove(entry))
+            {
+                Interlocked.Add(ref _bytes, -entry.Key.Length);
+            }
+        }
+    }
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly ByteArrayComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+    }
+}
