@@ -49,9 +49,10 @@ public sealed class TokenIssuer
         }
 
         _key = options.Keys?.ActiveKey ?? throw new ArgumentException("A key ring with an active signing key is required.", nameof(options));
-        if (options.MaxLifetime < TimeSpan.FromSeconds(1) || options.MaxLifetime > TokenIssuerOptions.MaxAllowedLifetime)
+        var ceiling = options.MaxAllowedLifetimeOverride ?? TokenIssuerOptions.MaxAllowedLifetime;
+        if (options.MaxLifetime < TimeSpan.FromSeconds(1) || options.MaxLifetime > ceiling)
         {
-            throw new ArgumentException($"The maximum lifetime must be between 1 second and {TokenIssuerOptions.MaxAllowedLifetime}.", nameof(options));
+            throw new ArgumentException($"The maximum lifetime must be between 1 second and {ceiling}.", nameof(options));
         }
 
         if (options.DefaultLifetime < TimeSpan.FromSeconds(1) || options.DefaultLifetime > options.MaxLifetime)
@@ -93,14 +94,18 @@ public sealed class TokenIssuer
         }
 
         var scope = descriptor.Scopes.Count > 0 ? string.Join(' ', descriptor.Scopes) : null;
-        return Mint(descriptor.Subject, descriptor.SessionId, lifetime, generation: null, scope, descriptor.ClientId, descriptor.Claims);
+        return Mint(descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, scope, descriptor.ClientId, descriptor.Claims);
     }
 
-    /// <summary>Mints a token of this issuer's kind; sessions use it for refresh tokens with a generation counter.</summary>
+    /// <summary>
+    /// Mints a token of this issuer's kind; sessions use it with <paramref name="notAfter"/> (a session deadline the token's
+    /// <c>exp</c> never passes) and, for refresh tokens, a generation counter.
+    /// </summary>
     internal IssuedToken Mint(
         string subject,
         string? sessionId,
         TimeSpan lifetime,
+        DateTimeOffset? notAfter,
         long? generation,
         string? scope = null,
         string? clientId = null,
@@ -115,6 +120,15 @@ public sealed class TokenIssuer
         var now = _time.GetUtcNow();
         var issuedAt = now.ToUnixTimeSeconds();
         var expiresAt = issuedAt + (long)lifetime.TotalSeconds;
+        if (notAfter is { } deadline)
+        {
+            // Floor, so exp never lands after the deadline; a token that would live under a second is refused.
+            expiresAt = Math.Min(expiresAt, deadline.ToUnixTimeSeconds());
+            if (expiresAt <= issuedAt)
+            {
+                throw new ArgumentOutOfRangeException(nameof(notAfter), notAfter, "The deadline leaves no time for a token to live.");
+            }
+        }
         Span<byte> jtiBytes = stackalloc byte[16];
         RandomNumberGenerator.Fill(jtiBytes);
         var tokenId = Base64UrlStrict.Encode(jtiBytes);

@@ -35,4 +35,7 @@ public sealed class TokenIssuerOptions
     /// <summary>Gets or sets the <c>typ</c> header.</summary>
     /// <value><c>at+jwt</c> (RFC 9068) by default.</value>
     internal string Type { get; set; } = Validation.TokenValidatorOptions.AccessTokenType;
+
+    /// <summary>Gets or sets a higher lifetime ceiling, for refresh tokens that live as long as a session.</summary>
+    internal TimeSpan? MaxAllowedLifetimeOverride { get; set; }
 }

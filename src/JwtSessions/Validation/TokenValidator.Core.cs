@@ -200,16 +200,17 @@ public sealed partial class TokenValidator
             return TokenValidationError.UnsupportedHeader;
         }
 
+        // Explicit typing first (RFC 8725 §3.11): a refresh or ID token is "the wrong kind of token" whatever its alg.
+        if (typLength < 0 || !IsAcceptedType(typ[..typLength]))
+        {
+            return TokenValidationError.WrongType;
+        }
+
         // An exact, case-sensitive allowlist (RFC 8725 §3.1): "none", "None", "HS256 " and unknown names all end here.
         if (algLength < 0 || !JwtAlgorithms.TryParseUtf8(alg[..algLength], out var algorithm)
             || (_allowedAlgorithms & (1 << (int)algorithm)) == 0)
         {
             return TokenValidationError.UnsupportedAlgorithm;
-        }
-
-        if (typLength < 0 || !IsAcceptedType(typ[..typLength]))
-        {
-            return TokenValidationError.WrongType;
         }
 
         // kid is an opaque exact lookup (RFC 8725 §3.10): unknown means reject, never a default key.

@@ -1,0 +1,68 @@
+namespace JwtSessions.Sessions;
+
+/// <summary>
+/// Where sessions live. Implementations must make <see cref="TryRotateAsync"/> an atomic compare-and-advance and bound every
+/// entry by the session's deadlines; the conformance suite in the test project (<c>SessionStoreConformanceTests</c>) is the
+/// contract every store passes.
+/// </summary>
+/// <remarks>
+/// Failures throw (for example <see cref="SessionStoreUnavailableException"/>); the <see cref="SessionManager"/> turns them
+/// into a failed refresh, never into a success (fail closed).
+/// </remarks>
+/// <threadsafety>Implementations must be safe to call from any number of threads and, for shared stores, processes.</threadsafety>
+public interface ISessionStore
+{
+    /// <summary>Stores a new session.</summary>
+    /// <param name="session">The session; its id must be new.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the session is durable in this store.</returns>
+    /// <exception cref="InvalidOperationException">A session with that id already exists.</exception>
+    ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a session, or <see langword="null"/> when unknown (never created, or swept after its deadlines).</summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored record, revoked ones included until swept.</returns>
+    ValueTask<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Atomically advances the session from <paramref name="expectedGeneration"/> to the next generation, if and only if it is
+    /// active at <paramref name="now"/> and its current generation equals <paramref name="expectedGeneration"/>.
+    /// </summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="expectedGeneration">The generation of the refresh token presented.</param>
+    /// <param name="now">The current time, for the deadlines and <see cref="SessionRecord.RotatedAt"/>.</param>
+    /// <param name="idleTimeout">The idle timeout to extend the idle deadline by (never past the absolute deadline).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What happened, with the record after the operation (or the unchanged current record).</returns>
+    ValueTask<RotationOutcome> TryRotateAsync(
+        string sessionId,
+        long expectedGeneration,
+        DateTimeOffset now,
+        TimeSpan idleTimeout,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes one session; revoking again keeps the first revocation.</summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="revokedAt">The revocation time.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The revoked record, or <see langword="null"/> when the session is unknown.</returns>
+    ValueTask<SessionRecord?> RevokeAsync(string sessionId, DateTimeOffset revokedAt, SessionEndReason reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the active sessions of a subject, without scanning other subjects' sessions.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="now">The current time; sessions past a deadline or revoked are left out.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The active sessions, oldest first.</returns>
+    ValueTask<IReadOnlyList<SessionRecord>> ListAsync(string subject, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Registers a callback for every session revoked through this store or any other instance sharing its state, so each
+    /// validator's in-memory revocation list stays current.
+    /// </summary>
+    /// <param name="onRevoked">Called once per revocation; must not throw and must return quickly.</param>
+    /// <param name="onAvailabilityChanged">Called with <see langword="false"/> while revocations may be missed, and <see langword="true"/> once caught up.</param>
+    /// <returns>Disposing it stops the callbacks.</returns>
+    IDisposable SubscribeToRevocations(Action<SessionRevocation> onRevoked, Action<bool>? onAvailabilityChanged = null);
+}

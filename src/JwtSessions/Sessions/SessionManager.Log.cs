@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace JwtSessions.Sessions;
+
+public sealed partial class SessionManager
+{
+    // Session ids and subjects only: never a token, a key or a refresh secret.
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Refresh-token reuse detected: session {SessionId} of subject {Subject} revoked (generation {Presented} presented, {Current} current).")]
+        public static partial void ReuseDetected(ILogger logger, string sessionId, string subject, long presented, long current);
+
+        [LoggerMessage(2, LogLevel.Information, "Session {SessionId} of subject {Subject} revoked: {Reason}.")]
+        public static partial void SessionRevoked(ILogger logger, string sessionId, string subject, SessionEndReason reason);
+
+        [LoggerMessage(3, LogLevel.Error, "Session store failure during {Operation}; failing closed.")]
+        public static partial void StoreFailed(ILogger logger, string operation, Exception exception);
+    }
+}

@@ -1,0 +1,392 @@
+using System.Security.Cryptography;
+using JwtSessions.Internal;
+using JwtSessions.Issuance;
+using JwtSessions.Revocation;
+using JwtSessions.Signing;
+using JwtSessions.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace JwtSessions.Sessions;
+
+/// <summary>
+/// The session lifecycle: sign-in with a server-made session id, stateless access-token validation with an O(1) in-memory
+/// revocation check, rotating refresh tokens with theft detection, idle and absolute expiry, logout and "log out everywhere".
+/// </summary>
+/// <remarks>
+/// <para>
+/// Refresh tokens are JWS of their own type (<c>rt+jwt</c>), audience and keys, carrying the session id and a generation
+/// counter; the store keeps one record per session. Presenting the current generation advances it atomically; presenting the
+/// immediately previous one within <see cref="SessionPolicy.RefreshGracePeriod"/> re-issues the current generation (no fork);
+/// anything older revokes the whole session and reports <see cref="RefreshStatus.ReuseDetected"/>.
+/// </para>
+/// <para>docs/sessions.md describes the model, the defaults and the threats each mechanism handles.</para>
+/// </remarks>
+/// <threadsafety>Thread-safe: share one instance per application. Dispose it to stop following the store's revocations.</threadsafety>
+public sealed partial class SessionManager : IDisposable
+{
+    /// <summary>The media type of refresh tokens.</summary>
+    public const string RefreshTokenType = "rt+jwt";
+
+    private readonly ISessionStore _store;
+    private readonly SessionPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly TokenIssuer _accessIssuer;
+    private readonly TokenIssuer _refreshIssuer;
+    private readonly TokenValidator _accessValidator;
+    private readonly TokenValidator _refreshValidator;
+    private readonly RevocationList _revocations;
+    private readonly TimeSpan _revocationRetention;
+    private readonly ILogger _logger;
+    private readonly IDisposable _subscription;
+
+    /// <summary>Initializes a new instance of the <see cref="SessionManager"/> class.</summary>
+    /// <param name="options">The configuration; copied and checked.</param>
+    /// <param name="store">The session store; a new <see cref="InMemorySessionStore"/> when null.</param>
+    /// <exception cref="ArgumentException">A required value is missing, the policy makes no sense, or the access and refresh audiences are equal.</exception>
+    public SessionManager(SessionManagerOptions options, ISessionStore? store = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.Issuer) || string.IsNullOrEmpty(options.Audience))
+        {
+            throw new ArgumentException("An issuer and an access-token audience are required.", nameof(options));
+        }
+
+        var accessKeys = options.AccessTokenKeys ?? throw new ArgumentException("Access-token keys are required.", nameof(options));
+        var refreshKeys = options.RefreshTokenKeys ?? KeyRing.Create(SigningKey.Generate(JwtAlgorithm.HS256));
+        var refreshAudience = options.RefreshAudience ?? options.Issuer + "#refresh";
+        if (refreshAudience == options.Audience)
+        {
+            throw new ArgumentException("Refresh tokens need an audience of their own, distinct from access tokens'.", nameof(options));
+        }
+
+        _policy = options.Policy ?? throw new ArgumentException("A session policy is required.", nameof(options));
+        _policy.Validate();
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _store = store ?? new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });
+        _logger = options.Logger ?? NullLogger.Instance;
+        _revocations = new RevocationList(_time);
+        _revocationRetention = _policy.AccessTokenLifetime + options.ClockSkew;
+
+        var accessIssuerOptions = new TokenIssuerOptions
+        {
+            Issuer = options.Issuer,
+            Keys = accessKeys,
+            DefaultLifetime = _policy.AccessTokenLifetime,
+            MaxLifetime = _policy.AccessTokenLifetime,
+            TimeProvider = _time,
+        };
+        accessIssuerOptions.Audiences.Add(options.Audience);
+        _accessIssuer = new TokenIssuer(accessIssuerOptions);
+
+        var refreshIssuerOptions = new TokenIssuerOptions
+        {
+            Issuer = options.Issuer,
+            Keys = refreshKeys,
+            DefaultLifetime = _policy.AbsoluteLifetime,
+            MaxLifetime = _policy.AbsoluteLifetime,
+            MaxAllowedLifetimeOverride = SessionPolicy.MaxAbsoluteLifetime,
+            TimeProvider = _time,
+            Type = RefreshTokenType,
+        };
+        refreshIssuerOptions.Audiences.Add(refreshAudience);
+        _refreshIssuer = new TokenIssuer(refreshIssuerOptions);
+
+        var accessValidatorOptions = new TokenValidatorOptions
+        {
+            Issuer = options.Issuer,
+            Keys = accessKeys,
+            ClockSkew = options.ClockSkew,
+            TimeProvider = _time,
+            Revocations = _revocations,
+            RevocationFailureMode = options.RevocationFailureMode,
+            RequireSessionId = true,
+            Cache = options.AccessTokenCache,
+        };
+        accessValidatorOptions.Audiences.Add(options.Audience);
+        _accessValidator = new TokenValidator(accessValidatorOptions);
+
+        var refreshValidatorOptions = new TokenValidatorOptions
+        {
+            Issuer = options.Issuer,
+            Keys = refreshKeys,
+            ClockSkew = TimeSpan.Zero,
+            TimeProvider = _time,
+            RequireGeneration = true,
+        };
+        refreshValidatorOptions.Audiences.Add(refreshAudience);
+        refreshValidatorOptions.AcceptedTypes.Clear();
+        refreshValidatorOptions.AcceptedTypes.Add(RefreshTokenType);
+        _refreshValidator = new TokenValidator(refreshValidatorOptions);
+
+        _subscription = _store.SubscribeToRevocations(OnRevoked, available => _revocations.IsAvailable = available);
+    }
+
+    /// <summary>Raised when a replayed refresh token revoked a session (theft detection).</summary>
+    public event EventHandler<SessionSecurityEventArgs>? ReuseDetected;
+
+    /// <summary>Gets the validator of this manager's access tokens, wired to the revocation list its store feeds.</summary>
+    public TokenValidator AccessTokenValidator => _accessValidator;
+
+    /// <summary>Gets the in-memory list of revoked sessions the access-token validator consults.</summary>
+    public RevocationList Revocations => _revocations;
+
+    /// <summary>Gets the session policy.</summary>
+    public SessionPolicy Policy => _policy;
+
+    /// <summary>Gets the session store.</summary>
+    public ISessionStore Store => _store;
+
+    /// <summary>Validates an access token from an <c>Authorization</c> header value or as a bare token; see <see cref="TokenValidator"/>.</summary>
+    /// <param name="authorizationOrToken">The header value or token.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public TokenValidationResult ValidateAccessToken(ReadOnlySpan<char> authorizationOrToken)
+        => _accessValidator.Validate(authorizationOrToken);
+
+    /// <summary>
+    /// Starts a session for an authenticated subject: a new id from <see cref="RandomNumberGenerator"/> (a client can never
+    /// choose it), stored with its deadlines, and a first token pair.
+    /// </summary>
+    /// <param name="subject">The authenticated subject (user id).</param>
+    /// <param name="options">Metadata, scopes and client id; none by default.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <returns>The token pair.</returns>
+    /// <exception cref="ArgumentException"><paramref name="subject"/> is empty.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The store failed; no session was started.</exception>
+    public async ValueTask<SessionTokens> StartSessionAsync(
+        string subject,
+        SessionStartOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var now = _time.GetUtcNow();
+        if (_policy.MaxSessionsPerSubject is { } cap)
+        {
+            await EnforceCapAsync(subject, cap, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        var absolute = now + _policy.AbsoluteLifetime;
+        var idle = now + _policy.IdleTimeout;
+        var session = new SessionRecord
+        {
+            SessionId = NewSessionId(),
+            Subject = subject,
+            CreatedAt = now,
+            AbsoluteExpiresAt = absolute,
+            IdleExpiresAt = idle < absolute ? idle : absolute,
+            Generation = 0,
+            RotatedAt = now,
+            Scope = options is { Scopes.Count: > 0 } ? string.Join(' ', options.Scopes) : null,
+            ClientId = options?.ClientId,
+            Metadata = options?.Metadata ?? SessionMetadata.Empty,
+        };
+        await _store.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        JwtSessionsTelemetry.SessionsStarted.Add(1);
+        return IssuePair(session);
+    }
+
+    /// <summary>
+    /// Re-authentication or a privilege change: starts a new session for <paramref name="subject"/> and revokes
+    /// <paramref name="previousSessionId"/>, so an id known before the elevation is worthless after it (fixation defence).
+    /// </summary>
+    /// <param name="subject">The re-authenticated subject.</param>
+    /// <param name="previousSessionId">The session being replaced.</param>
+    /// <param name="options">Metadata, scopes and client id of the new session.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <returns>The new session's token pair.</returns>
+    /// <exception cref="InvalidOperationException">The previous session belongs to another subject; nothing was changed.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The store failed.</exception>
+    public async ValueTask<SessionTokens> ReauthenticateAsync(
+        string subject,
+        string previousSessionId,
+        SessionStartOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        ArgumentException.ThrowIfNullOrEmpty(previousSessionId);
+        var previous = await _store.GetAsync(previousSessionId, cancellationToken).ConfigureAwait(false);
+        if (previous is not null && previous.Subject != subject)
+        {
+            throw new InvalidOperationException("The previous session belongs to another subject.");
+        }
+
+        var tokens = await StartSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
+        if (previous is not null)
+        {
+            await RevokeCoreAsync(previousSessionId, SessionEndReason.Reauthenticated, cancellationToken).ConfigureAwait(false);
+        }
+
+        return tokens;
+    }
+
+    /// <summary>Trades a refresh token for a new pair; see <see cref="RefreshStatus"/> for every outcome.</summary>
+    /// <param name="refreshToken">The refresh token, as the client sent it.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <returns>The outcome; never throws for a bad token or a store failure.</returns>
+    public async ValueTask<RefreshResult> RefreshAsync(string? refreshToken, CancellationToken cancellationToken = default)
+    {
+        // Signature, type, audience, issuer and expiry first: forgeries and garbage never reach the store.
+        var validation = _refreshValidator.Validate(refreshToken);
+        if (!validation.IsValid)
+        {
+            return Count(RefreshResult.Invalid(validation.Error));
+        }
+
+        var claims = validation.Claims;
+        var sessionId = claims.SessionId!;
+        var generation = claims.Generation!.Value;
+        var now = _time.GetUtcNow();
+        try
+        {
+            var outcome = await _store.TryRotateAsync(sessionId, generation, now, _policy.IdleTimeout, cancellationToken).ConfigureAwait(false);
+            var session = outcome.Session;
+            return Count(outcome.Status switch
+            {
+                RotationStatus.Rotated => Issued(RefreshStatus.Rotated, session!, now),
+                RotationStatus.NotFound => RefreshResult.Failure(RefreshStatus.UnknownSession, sessionId, claims.Subject),
+                RotationStatus.Revoked => RefreshResult.Failure(RefreshStatus.SessionRevoked, sessionId, session!.Subject),
+                RotationStatus.Expired => RefreshResult.Failure(RefreshStatus.SessionExpired, sessionId, session!.Subject),
+                _ => await OnGenerationMismatchAsync(session!, generation, now, cancellationToken).ConfigureAwait(false),
+            });
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            // Fail closed: whatever the store did, nothing is issued.
+            Log.StoreFailed(_logger, "refresh", ex);
+            return Count(RefreshResult.Failure(RefreshStatus.StoreUnavailable, sessionId, claims.Subject));
+        }
+    }
+
+    /// <summary>Logs out one session: its refresh token stops working and its access tokens are rejected from now on.</summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="cancellationToken">Cancels the store call.</param>
+    /// <returns><see langword="true"/> when the session existed.</returns>
+    /// <exception cref="SessionStoreUnavailableException">The store failed.</exception>
+    public async ValueTask<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        return await RevokeCoreAsync(sessionId, SessionEndReason.Logout, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>"Log out everywhere": revokes every active session of a subject.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <returns>The number of sessions revoked.</returns>
+    /// <exception cref="SessionStoreUnavailableException">The store failed; some sessions may already be revoked.</exception>
+    public async ValueTask<int> RevokeAllAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var sessions = await _store.ListAsync(subject, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var revoked = 0;
+        foreach (var session in sessions)
+        {
+            if (await RevokeCoreAsync(session.SessionId, SessionEndReason.LogoutEverywhere, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                revoked++;
+            }
+        }
+
+        return revoked;
+    }
+
+    /// <summary>Lists a subject's active sessions with their metadata, oldest first.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="cancellationToken">Cancels the store call.</param>
+    /// <returns>The active sessions.</returns>
+    /// <exception cref="SessionStoreUnavailableException">The store failed.</exception>
+    public ValueTask<IReadOnlyList<SessionRecord>> ListSessionsAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        return _store.ListAsync(subject, _time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _subscription.Dispose();
+
+    private async ValueTask<RefreshResult> OnGenerationMismatchAsync(
+        SessionRecord current,
+        long presented,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        // The immediately previous generation, shortly after it was rotated: a concurrent refresh or a lost response.
+        // Re-issue the current generation; never advance again, so every client ends on the same branch.
+        var grace = _policy.RefreshGracePeriod;
+        if (presented == current.Generation - 1 && grace > TimeSpan.Zero && now - current.RotatedAt <= grace)
+        {
+            return Issued(RefreshStatus.GraceReissued, current, now);
+        }
+
+        // Anything else is a replay: some party holds a refresh token that was already used. Revoke the whole session.
+        var revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, cancellationToken).ConfigureAwait(false);
+        Log.ReuseDetected(_logger, current.SessionId, current.Subject, presented, current.Generation);
+        JwtSessionsTelemetry.ReuseDetected.Add(1);
+        ReuseDetected?.Invoke(this, new SessionSecurityEventArgs(
+            new SessionRevocation(current.SessionId, current.Subject, revoked?.RevokedAt ?? now, SessionEndReason.RefreshTokenReuse)));
+        return RefreshResult.Failure(RefreshStatus.ReuseDetected, current.SessionId, current.Subject);
+    }
+
+    private async ValueTask<SessionRecord?> RevokeCoreAsync(string sessionId, SessionEndReason reason, CancellationToken cancellationToken)
+    {
+        var revoked = await _store.RevokeAsync(sessionId, _time.GetUtcNow(), reason, cancellationToken).ConfigureAwait(false);
+        if (revoked?.RevokedAt is { } at)
+        {
+            // Enforce at once in this process, whatever the feed's latency.
+            _revocations.Add(sessionId, at + _revocationRetention);
+        }
+
+        return revoked;
+    }
+
+    private async ValueTask EnforceCapAsync(string subject, int cap, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var active = await _store.ListAsync(subject, now, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i <= active.Count - cap; i++)
+        {
+            await RevokeCoreAsync(active[i].SessionId, SessionEndReason.SessionLimit, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void OnRevoked(SessionRevocation revocation)
+    {
+        _revocations.Add(revocation.SessionId, revocation.RevokedAt + _revocationRetention);
+        JwtSessionsTelemetry.SessionsRevoked.Add(1, new KeyValuePair<string, object?>("reason", revocation.Reason.ToString()));
+        Log.SessionRevoked(_logger, revocation.SessionId, revocation.Subject, revocation.Reason);
+    }
+
+    private RefreshResult Issued(RefreshStatus status, SessionRecord session, DateTimeOffset now)
+    {
+        // A session with under a second left cannot carry a token whose exp (whole seconds) stays inside its deadline.
+        return session.ExpiresAt.ToUnixTimeSeconds() <= now.ToUnixTimeSeconds()
+            ? RefreshResult.Failure(RefreshStatus.SessionExpired, session.SessionId, session.Subject)
+            : RefreshResult.Success(status, IssuePair(session));
+    }
+
+    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken)
+        => exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
+
+    private SessionTokens IssuePair(SessionRecord session)
+    {
+        // Access tokens never outlive the absolute deadline; refresh tokens never outlive either deadline.
+        var access = _accessIssuer.Mint(
+            session.Subject, session.SessionId, _policy.AccessTokenLifetime, session.AbsoluteExpiresAt, generation: null, session.Scope, session.ClientId);
+        var refresh = _refreshIssuer.Mint(
+            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation);
+        return new SessionTokens(
+            session.SessionId, session.Subject, access.Token, access.ExpiresAt, refresh.Token, refresh.ExpiresAt, session.Generation);
+    }
+
+    private static RefreshResult Count(RefreshResult result)
+    {
+        JwtSessionsTelemetry.Refreshes.Add(1, new KeyValuePair<string, object?>("status", result.Status.ToString()));
+        return result;
+    }
+
+    private static string NewSessionId()
+    {
+        // 128 bits from the CSPRNG (OWASP session management: at least 64 bits of entropy).
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64UrlStrict.Encode(bytes);
+    }
+}

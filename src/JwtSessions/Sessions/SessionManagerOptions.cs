@@ -1,0 +1,59 @@
+using JwtSessions.Signing;
+using JwtSessions.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace JwtSessions.Sessions;
+
+/// <summary>Configuration of a <see cref="SessionManager"/>; copied and checked when the manager is built.</summary>
+/// <threadsafety>Not thread-safe; configure on one thread, then build.</threadsafety>
+public sealed class SessionManagerOptions
+{
+    /// <summary>Gets or sets the issuer (<c>iss</c>) of every token. Required.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Gets or sets the audience (<c>aud</c>) of access tokens: the API they are for. Required.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>
+    /// Gets or sets the audience of refresh tokens: the token endpoint. Must differ from <see cref="Audience"/>, so a refresh
+    /// token is never accepted as an access token and the reverse (RFC 8725 §3.11, §3.12).
+    /// </summary>
+    /// <value><see cref="Issuer"/> followed by <c>#refresh</c> by default.</value>
+    public string? RefreshAudience { get; set; }
+
+    /// <summary>Gets or sets the keys of access tokens; the active key signs. Required.</summary>
+    public KeyRing? AccessTokenKeys { get; set; }
+
+    /// <summary>
+    /// Gets or sets the keys of refresh tokens, which only the session manager reads. Every server sharing a store needs the
+    /// same ring.
+    /// </summary>
+    /// <value>
+    /// By default a fresh HS256 key made for this manager, which suits a single server: refresh tokens then die with the process.
+    /// </value>
+    public KeyRing? RefreshTokenKeys { get; set; }
+
+    /// <summary>Gets or sets the session lifetimes.</summary>
+    /// <value><see cref="SessionPolicy.Default"/>.</value>
+    public SessionPolicy Policy { get; set; } = SessionPolicy.Default;
+
+    /// <summary>Gets or sets the clock skew allowed on access tokens. Refresh tokens, read only by this fleet, allow none.</summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets what access-token validation does while the store's revocation feed is unavailable.</summary>
+    /// <value><see cref="RevocationFailureMode.UseLocalState"/>.</value>
+    public RevocationFailureMode RevocationFailureMode { get; set; }
+
+    /// <summary>Gets or sets the verified-token cache of the access-token validator; <see langword="null"/> to verify every signature.</summary>
+    /// <value>A cache with default bounds.</value>
+    public VerifiedTokenCacheOptions? AccessTokenCache { get; set; } = new();
+
+    /// <summary>Gets or sets the clock.</summary>
+    /// <value><see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the logger for security events (reuse detected, revocations). Tokens and keys are never logged.</summary>
+    /// <value>No logging.</value>
+    public ILogger? Logger { get; set; }
+}

@@ -1,0 +1,15 @@
+namespace JwtSessions.Sessions;
+
+/// <summary>Optional data for a new session.</summary>
+/// <threadsafety>Not thread-safe; fill in, then pass to the session manager.</threadsafety>
+public sealed class SessionStartOptions
+{
+    /// <summary>Gets or sets descriptive data stored with the session for listing.</summary>
+    public SessionMetadata Metadata { get; set; } = SessionMetadata.Empty;
+
+    /// <summary>Gets the scopes every access token of the session carries.</summary>
+    public IList<string> Scopes { get; } = new List<string>();
+
+    /// <summary>Gets or sets the <c>client_id</c> every access token of the session carries.</summary>
+    public string? ClientId { get; set; }
+}
