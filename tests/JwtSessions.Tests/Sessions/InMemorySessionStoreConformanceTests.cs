@@ -1,0 +1,11 @@
+using JwtSessions.Sessions;
+using JwtSessions.Testing;
+
+namespace JwtSessions.Tests.Sessions;
+
+[TestFixture]
+public sealed class InMemorySessionStoreConformanceTests : SessionStoreConformanceTests
+{
+    protected override ValueTask<ISessionStore> CreateStoreAsync(TimeProvider timeProvider)
+        => ValueTask.FromResult<ISessionStore>(new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = timeProvider }));
+}
