@@ -24,7 +24,7 @@ namespace JwtSessions.Cli;
 /// </para>
 /// </remarks>
 /// <threadsafety>Not thread-safe; run once, from one thread.</threadsafety>
-internal sealed class Demo
+internal sealed partial class Demo : IDisposable
 {
     public const string Issuer = "https://issuer.example";
     public const string Audience = "api://demo";
@@ -59,6 +59,13 @@ internal sealed class Demo
         ("Validate the token", ValidateToken),
         ("Reject a tampered token", RejectTamperedToken),
         ("Reject an expired token", RejectExpiredToken),
+        ("Sign in: start a session", SignIn),
+        ("Validate the session's access token", ValidateSessionAccessToken),
+        ("Refresh: rotate the refresh token", RefreshRotates),
+        ("A concurrent refresh inside the grace period", RefreshInsideGrace),
+        ("Replay an old refresh token: theft detected", ReplayOldRefreshToken),
+        ("The stolen session's access token is rejected", RevokedAccessTokenRejected),
+        ("Log out everywhere", LogOutEverywhere),
     ];
 
     /// <summary>Runs every step, stopping at the first that does not behave as documented.</summary>
@@ -66,7 +73,7 @@ internal sealed class Demo
     /// <returns><see cref="ExitCodes.Success"/>, or <see cref="ExitCodes.Invalid"/> when a step failed.</returns>
     public int Run(TextWriter output)
     {
-        output.WriteLine("JwtSessions demo: mint and validate an access token, then watch bad tokens get rejected.");
+        output.WriteLine("JwtSessions demo: mint and validate an access token, watch bad tokens get rejected, then run a session: sign in, refresh, theft detection, log out everywhere.");
         output.WriteLine($"The clock is a manual clock starting at {Format(_clock.GetUtcNow())}; nothing sleeps.");
         var number = 0;
         foreach (var (title, run) in Steps)

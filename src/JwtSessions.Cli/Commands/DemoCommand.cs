@@ -10,7 +10,11 @@ internal static class DemoCommand
         var command = new Command(
             "demo",
             $"Run the library end to end on built-in settings ({Demo.Algorithm} key, issuer {Demo.Issuer}, audience {Demo.Audience}) and print each step: generate a key, mint, validate, reject a tampered and an expired token.");
-        command.SetAction(_ => new Demo(context.Time.GetUtcNow()).Run(context.Output));
+        command.SetAction(_ =>
+        {
+            using var demo = new Demo(context.Time.GetUtcNow());
+            return demo.Run(context.Output);
+        });
         return command;
     }
 }
