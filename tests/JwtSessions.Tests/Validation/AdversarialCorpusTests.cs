@@ -202,6 +202,20 @@ public sealed class AdversarialCorpusTests
         listener.Pending().Should().BeFalse("validation must do no network I/O");
     }
 
+    [Test]
+    public void FromJwk_P256PointWithOneBitOfYFlipped_Throws()
+    {
+        // Row 4 (invalid curve), JWS form: a verification key whose point is off P-256 is refused at import
+        // (RFC 8725 §3.4, NIST SP 800-56A 5.6.2.3.4); the unmodified point is the control.
+        var jwk = TestKeys.Es256.ToJsonWebKey();
+        var y = Forge.Unb64(jwk.Y);
+        string Json(string yText) => $$"""{"kty":"EC","crv":"P-256","alg":"ES256","use":"sig","kid":"k","x":"{{jwk.X}}","y":"{{yText}}"}""";
+
+        SigningKey.FromJwk(Json(jwk.Y)).Algorithm.Should().Be(JwtAlgorithm.ES256);
+        y[^1] ^= 1;
+        FluentActions.Invoking(() => SigningKey.FromJwk(Json(Forge.B64(y)))).Should().Throw<InvalidSigningKeyException>();
+    }
+
     [TestCase(JwtAlgorithm.HS256, 16)]
     [TestCase(JwtAlgorithm.HS256, 31)]
     [TestCase(JwtAlgorithm.HS256, 0)]
