@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 
@@ -95,14 +96,24 @@ public sealed class RevocationList
             return false;
         }
 
-        if (sessionIdUtf8.Length > 256)
+        // Session ids are chosen by the caller (AccessTokenDescriptor.SessionId) and Add takes any length, so a long id
+        // must be looked up too: skipping it would let every token of a revoked session through (fail open). UTF-8 never
+        // decodes to more chars than it has bytes; long ids use a pooled buffer to keep the lookup allocation-free.
+        char[]? rented = null;
+        var chars = sessionIdUtf8.Length <= 256
+            ? stackalloc char[256]
+            : (rented = ArrayPool<char>.Shared.Rent(sessionIdUtf8.Length));
+        try
         {
-            // Ids we issue are short; a long one cannot be in the list, which only holds ids we issued.
-            return false;
+            var count = Encoding.UTF8.GetChars(sessionIdUtf8, chars);
+            return _bySpan.ContainsKey(chars[..count]);
         }
-
-        Span<char> chars = stackalloc char[256];
-        var count = Encoding.UTF8.GetChars(sessionIdUtf8, chars);
-        return _bySpan.ContainsKey(chars[..count]);
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -113,10 +113,16 @@ public sealed partial class TokenValidator
         }
 
         Span<byte> alg = stackalloc byte[16];
-        Span<byte> typ = stackalloc byte[64];
-        Span<byte> kid = stackalloc byte[256];
+
+        // Room for "application/" and the longest accepted type (64 characters), so the prefixed form RFC 7515 §4.1.9
+        // allows is not cut off and read as another type.
+        Span<byte> typ = stackalloc byte[128];
+
+        // As large as the header itself, so a kid is never too long to copy: every key id (up to 256 characters, so up to
+        // 768 UTF-8 bytes) can be matched, and any longer kid is simply one that names no key.
+        Span<byte> kid = stackalloc byte[MaxHeaderBytes];
         int algLength = -1, typLength = -1, kidLength = -1;
-        var unsupportedHeader = false;
+        bool hasKid = false, unsupportedHeader = false;
 
         Span<byte> scratch = stackalloc byte[MaxHeaderBytes];
         Span<byte> unescaped = stackalloc byte[MaxHeaderBytes];
@@ -171,6 +177,7 @@ public sealed partial class TokenValidator
                         }
                         else if (reader.ValueTextEquals("kid"u8))
                         {
+                            hasKid = true;
                             kidLength = ReadShortString(ref reader, kid);
                             if (kidLength == NotAString)
                             {
@@ -213,8 +220,10 @@ public sealed partial class TokenValidator
             return TokenValidationError.UnsupportedAlgorithm;
         }
 
-        // kid is an opaque exact lookup (RFC 8725 §3.10): unknown means reject, never a default key.
-        key = kidLength >= 0 ? _keys.Find(kid[..kidLength]) : _keys.FindUnique(algorithm);
+        // kid is an opaque exact lookup (RFC 8725 §3.10): unknown means reject, never a default key. Only an absent kid
+        // may select the ring's one key for the algorithm; a kid that is present but could not be read (too long) is an
+        // unknown kid, not a missing one, so it can never fall back to that key.
+        key = !hasKid ? _keys.FindUnique(algorithm) : kidLength >= 0 ? _keys.Find(kid[..kidLength]) : null;
         if (key is null)
         {
             return TokenValidationError.UnknownKey;

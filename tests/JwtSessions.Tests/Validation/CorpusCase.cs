@@ -1,0 +1,17 @@
+using JwtSessions.Validation;
+
+namespace JwtSessions.Tests.Validation;
+
+/// <summary>
+/// One named input of the adversarial corpus (SECURITY.md §2 recipes), the validator it is aimed at, and the error it must
+/// produce; <see cref="TokenValidationError.None"/> marks an input that must be accepted, with <see cref="Verify"/> checking claims.
+/// </summary>
+internal sealed record CorpusCase(
+    string Id,
+    string Input,
+    TokenValidator Validator,
+    TokenValidationError Expected,
+    Action<TokenValidationResult>? Verify = null)
+{
+    public override string ToString() => Id;
+}
