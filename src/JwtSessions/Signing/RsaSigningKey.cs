@@ -23,7 +23,9 @@ internal sealed class RsaSigningKey : SigningKey
         _padding = algorithm is JwtAlgorithm.PS256 or JwtAlgorithm.PS384 or JwtAlgorithm.PS512
             ? RSASignaturePadding.Pss
             : RSASignaturePadding.Pkcs1;
-        SignatureSize = rsa.KeySize / 8;
+        // k, the modulus length in whole bytes (RFC 8017 §8.2.2), rounded up: a 2049-bit modulus makes 257-byte signatures.
+        // Truncating here rejected every valid signature of such a key and sized the issuer's output one character short.
+        SignatureSize = (rsa.KeySize + 7) / 8;
     }
 
     public override bool CanSign { get; }

@@ -1,0 +1,93 @@
+using System.Buffers.Text;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using JwtSessions.Issuance;
+using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
+using JwtSessions.Validation;
+
+namespace JwtSessions.Tests.Signing;
+
+public sealed class RsaSigningKeyTests
+{
+    private static readonly Lazy<string> s_oddSizedJwk = new(GenerateOddSizedJwk);
+
+    // Regression: SignatureSize was KeySize / 8, so a modulus of 2049 to 2055 bits (Wycheproof json_web_key_test tcId 7 has 2049)
+    // expected 256-byte signatures and rejected every valid 257-byte one, its own tokens included.
+    [TestCase(JwtAlgorithm.RS256)]
+    [TestCase(JwtAlgorithm.PS256)]
+    public void Create_ModulusNotAMultipleOf8Bits_SignsAndVerifiesFullLengthSignatures(JwtAlgorithm algorithm)
+    {
+        var key = SigningKey.FromJwk(s_oddSizedJwk.Value, algorithm);
+        var input = "header.payload"u8;
+        var signature = new byte[1024];
+
+        var length = key.Sign(input, signature);
+
+        key.SignatureSize.Should().Be(257);
+        length.Should().Be(257);
+        key.VerifySignature(input, signature.AsSpan(0, length)).Should().BeTrue();
+        key.ToPublicKey().VerifySignature(input, signature.AsSpan(0, length)).Should().BeTrue();
+    }
+
+    [Test]
+    public void Validate_TokenFromIssuerWithOddSizedKey_IsValid()
+    {
+        var key = SigningKey.FromJwk(s_oddSizedJwk.Value, JwtAlgorithm.RS256);
+        var time = TestClock.Create();
+        var options = new TokenIssuerOptions { Issuer = RawToken.Issuer, Keys = KeyRing.Create(key), TimeProvider = time };
+        options.Audiences.Add(RawToken.Audience);
+        var issued = new TokenIssuer(options).Issue(new AccessTokenDescriptor { Subject = "alice" });
+
+        var result = Validators.For(key.ToPublicKey(), time).Validate(issued.Token);
+
+        result.Error.Should().Be(TokenValidationError.None);
+    }
+
+    /// <summary>
+    /// A private RSA JWK whose modulus has 2051 or 2052 bits: a 1028-bit prime (from a 2056-bit key) times a 1024-bit prime
+    /// (from a 2048-bit key). The BCL only generates moduli whose size is a multiple of 8.
+    /// </summary>
+    private static string GenerateOddSizedJwk()
+    {
+        using var a = RSA.Create(2056);
+        using var b = RSA.Create(2048);
+        var p = Unsigned(a.ExportParameters(includePrivateParameters: true).P!);
+        var q = Unsigned(b.ExportParameters(includePrivateParameters: true).Q!);
+        var e = new BigInteger(65537);
+        var n = p * q;
+        var d = ModInverse(e, (p - 1) * (q - 1));
+        ((int)(n.GetBitLength() % 8)).Should().NotBe(0);
+
+        static string B64(BigInteger value) => Base64Url.EncodeToString(value.ToByteArray(isUnsigned: true, isBigEndian: true));
+        return new JsonObject
+        {
+            ["kty"] = "RSA",
+            ["n"] = B64(n),
+            ["e"] = B64(e),
+            ["d"] = B64(d),
+            ["p"] = B64(p),
+            ["q"] = B64(q),
+            ["dp"] = B64(d % (p - 1)),
+            ["dq"] = B64(d % (q - 1)),
+            ["qi"] = B64(ModInverse(q, p)),
+        }.ToJsonString();
+    }
+
+    private static BigInteger Unsigned(byte[] bigEndian) => new(bigEndian, isUnsigned: true, isBigEndian: true);
+
+    private static BigInteger ModInverse(BigInteger value, BigInteger modulus)
+    {
+        BigInteger r0 = modulus, r1 = value % modulus, t0 = 0, t1 = 1;
+        while (!r1.IsZero)
+        {
+            var quotient = r0 / r1;
+            (r0, r1) = (r1, r0 - (quotient * r1));
+            (t0, t1) = (t1, t0 - (quotient * t1));
+        }
+
+        r0.IsOne.Should().BeTrue();
+        return t0.Sign < 0 ? t0 + modulus : t0;
+    }
+}
