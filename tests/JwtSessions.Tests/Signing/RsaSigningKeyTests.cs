@@ -45,6 +45,52 @@ public sealed class RsaSigningKeyTests
         result.Error.Should().Be(TokenValidationError.None);
     }
 
+    [Test]
+    public void Create_RocaModulus_Throws()
+    {
+        var import = () => SigningKey.CreateRsa(
+            new RSAParameters { Modulus = RocaShapedModulus(2048), Exponent = [1, 0, 1] }, JwtAlgorithm.RS256, "roca");
+
+        import.Should().Throw<InvalidSigningKeyException>().WithMessage("*ROCA*");
+    }
+
+    [TestCase(JwtAlgorithm.RS256)]
+    [TestCase(JwtAlgorithm.PS512)]
+    public void RocaFingerprint_GeneratedModulus_DoesNotMatch(JwtAlgorithm algorithm)
+    {
+        var modulus = Base64Url.DecodeFromChars(TestKeys.For(algorithm).ToJsonWebKey().N);
+
+        RocaFingerprint.Matches(modulus).Should().BeFalse();
+    }
+
+    [Test]
+    public void RocaFingerprint_RocaShapedModulus_Matches()
+        => RocaFingerprint.Matches(RocaShapedModulus(2048)).Should().BeTrue();
+
+    /// <summary>
+    /// An odd number of <paramref name="bits"/> bits congruent to a power of 65537 modulo every prime from 3 to 167: the residues
+    /// every product of Infineon RSALib primes has, and all the fingerprint looks at. Not an RSA modulus, which does not matter.
+    /// </summary>
+    private static byte[] RocaShapedModulus(int bits)
+    {
+        BigInteger m = 1;
+        for (var p = 3; p <= 167; p += 2)
+        {
+            if (Enumerable.Range(2, p - 2).All(d => p % d != 0))
+            {
+                m *= p;
+            }
+        }
+
+        var n = BigInteger.ModPow(65537, 1234, m) + (((BigInteger.One << (bits - 1)) / m) + 1) * m;
+        if (n.IsEven)
+        {
+            n += m;
+        }
+
+        return n.ToByteArray(isUnsigned: true, isBigEndian: true);
+    }
+
     /// <summary>
     /// A private RSA JWK whose modulus has 2051 or 2052 bits: a 1028-bit prime (from a 2056-bit key) times a 1024-bit prime
     /// (from a 2048-bit key). The BCL only generates moduli whose size is a multiple of 8.
