@@ -60,6 +60,12 @@ internal sealed class RsaSigningKey : SigningKey
             throw new InvalidSigningKeyException("An RSA public exponent must be odd and greater than 1.");
         }
 
+        if (RocaFingerprint.Matches(modulus))
+        {
+            throw new InvalidSigningKeyException(
+                "The RSA modulus has the ROCA fingerprint (CVE-2017-15361): it was made by a weak generator and can be factored.");
+        }
+
         var hasPrivate = parameters.D is not null;
         var rsa = RSA.Create();
         try

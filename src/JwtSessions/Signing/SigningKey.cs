@@ -17,7 +17,8 @@ namespace JwtSessions.Signing;
 /// <para>
 /// Strength is checked when a key is created or imported and a broken rule throws <see cref="InvalidSigningKeyException"/>
 /// naming it: HMAC secrets at least as long as the hash (RFC 7518 §3.2), RSA moduli of 2048 to 8192 bits with an odd public
-/// exponent above 1, EC points on the curve the algorithm names, valid Ed25519 points, and JWK <c>use</c>/<c>key_ops</c> that allow signing.
+/// exponent above 1 and without the ROCA fingerprint (CVE-2017-15361), EC points on the curve the algorithm names, valid
+/// Ed25519 points, and JWK <c>use</c>/<c>key_ops</c> that allow signing.
 /// </para>
 /// </remarks>
 /// <threadsafety>Instances are immutable; signing and verifying are safe from any number of threads at once.</threadsafety>
@@ -80,7 +81,7 @@ public abstract class SigningKey
     /// <param name="algorithm">One of RS256, RS384, RS512, PS256, PS384, PS512.</param>
     /// <param name="keyId">The key id; by default the RFC 7638 thumbprint.</param>
     /// <returns>The key.</returns>
-    /// <exception cref="InvalidSigningKeyException">The modulus is outside 2048 to 8192 bits, the exponent is even or 1, or the algorithm is not RSA.</exception>
+    /// <exception cref="InvalidSigningKeyException">The modulus is outside 2048 to 8192 bits or has the ROCA fingerprint, the exponent is even or 1, or the algorithm is not RSA.</exception>
     public static SigningKey CreateRsa(RSAParameters parameters, JwtAlgorithm algorithm, string? keyId = null)
         => RsaSigningKey.Create(parameters, algorithm, keyId);
 

@@ -20,27 +20,8 @@ public sealed partial class TokenValidator
     [SkipLocalsInit]
     private TokenValidationResult ValidateToken(ReadOnlySpan<byte> token)
     {
-        // Compact serialization only: exactly two '.' (RFC 7515 §7.1). Five segments (JWE) and JSON serialization fail here.
-        var firstDot = token.IndexOf((byte)'.');
-        if (firstDot <= 0)
-        {
-            return TokenValidationResult.Fail(TokenValidationError.Malformed);
-        }
-
-        var secondDot = token[(firstDot + 1)..].IndexOf((byte)'.');
-        if (secondDot <= 0)
-        {
-            return TokenValidationResult.Fail(TokenValidationError.Malformed);
-        }
-
-        secondDot += firstDot + 1;
-        var header = token[..firstDot];
-        var payload = token[(firstDot + 1)..secondDot];
-        var signature = token[(secondDot + 1)..];
-        if (signature.IndexOf((byte)'.') >= 0
-            || !Base64UrlStrict.IsCanonical(header)
-            || !Base64UrlStrict.IsCanonical(payload)
-            || !Base64UrlStrict.IsCanonical(signature))
+        // An empty payload is a legal JWS (RFC 7515) but never a JWT: a JWT payload is a JSON object (RFC 7519 §7.2).
+        if (!TrySplitCompact(token, out var firstDot, out var secondDot) || secondDot == firstDot + 1)
         {
             return TokenValidationResult.Fail(TokenValidationError.Malformed);
         }
@@ -50,30 +31,13 @@ public sealed partial class TokenValidator
             return CheckCached(cached);
         }
 
-        var headerLength = Base64UrlStrict.DecodedLength(header.Length);
-        var signatureLength = Base64UrlStrict.DecodedLength(signature.Length);
-        if (headerLength > MaxHeaderBytes || signatureLength > MaxSignatureBytes)
-        {
-            return TokenValidationResult.Fail(TokenValidationError.Malformed);
-        }
-
-        Span<byte> headerJson = stackalloc byte[MaxHeaderBytes];
-        headerJson = headerJson[..Base64UrlStrict.Decode(header, headerJson)];
-        var error = ReadHeader(headerJson, out var key);
+        var error = VerifyJws(token, firstDot, secondDot, _keys, _allowedAlgorithms, _types);
         if (error != TokenValidationError.None)
         {
             return TokenValidationResult.Fail(error);
         }
 
-        Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];
-        signatureBytes = signatureBytes[..Base64UrlStrict.Decode(signature, signatureBytes)];
-
-        // Exact lengths first (RFC 7518 §3.2, §3.4; RFC 8017 §8.2.2): a truncated, padded or DER signature never reaches crypto.
-        if (signatureBytes.Length != key!.SignatureSize || !key.VerifySignature(token[..secondDot], signatureBytes))
-        {
-            return TokenValidationResult.Fail(TokenValidationError.BadSignature);
-        }
-
+        var payload = token[(firstDot + 1)..secondDot];
         var payloadLength = Base64UrlStrict.DecodedLength(payload.Length);
 
         // Three times the payload: the decoded JSON, unescaped member names, and room to unescape one string.
@@ -102,9 +66,71 @@ public sealed partial class TokenValidator
         }
     }
 
+    /// <summary>
+    /// Compact serialization only (RFC 7515 §7.1): exactly two '.', a non-empty header, and three strict base64url segments.
+    /// Five segments (JWE) and JSON serialization fail here. The payload may be empty; <see cref="ValidateToken"/> rejects that.
+    /// </summary>
+    internal static bool TrySplitCompact(ReadOnlySpan<byte> token, out int firstDot, out int secondDot)
+    {
+        secondDot = -1;
+        firstDot = token.IndexOf((byte)'.');
+        if (firstDot <= 0)
+        {
+            return false;
+        }
+
+        var afterFirst = token[(firstDot + 1)..].IndexOf((byte)'.');
+        if (afterFirst < 0)
+        {
+            return false;
+        }
+
+        secondDot = firstDot + 1 + afterFirst;
+        return token[(secondDot + 1)..].IndexOf((byte)'.') < 0
+            && Base64UrlStrict.IsCanonical(token[..firstDot])
+            && Base64UrlStrict.IsCanonical(token[(firstDot + 1)..secondDot])
+            && Base64UrlStrict.IsCanonical(token[(secondDot + 1)..]);
+    }
+
+    /// <summary>
+    /// The JWS layer on a token <see cref="TrySplitCompact"/> accepted: strict header, key selection and binding, signature.
+    /// <see cref="ValidateToken"/> and <see cref="JwsVerifier"/> share it, so generic JWS conformance vectors exercise the exact
+    /// code that guards JWTs. <paramref name="acceptedTypes"/> <see langword="null"/> skips the <c>typ</c> check (JWS has no typing rule).
+    /// </summary>
+    [SkipLocalsInit]
+    internal static TokenValidationError VerifyJws(
+        ReadOnlySpan<byte> token, int firstDot, int secondDot, KeyRing keys, int allowedAlgorithms, byte[][]? acceptedTypes)
+    {
+        var header = token[..firstDot];
+        var signature = token[(secondDot + 1)..];
+        var headerLength = Base64UrlStrict.DecodedLength(header.Length);
+        var signatureLength = Base64UrlStrict.DecodedLength(signature.Length);
+        if (headerLength > MaxHeaderBytes || signatureLength > MaxSignatureBytes)
+        {
+            return TokenValidationError.Malformed;
+        }
+
+        Span<byte> headerJson = stackalloc byte[MaxHeaderBytes];
+        headerJson = headerJson[..Base64UrlStrict.Decode(header, headerJson)];
+        var error = ReadHeader(headerJson, keys, allowedAlgorithms, acceptedTypes, out var key);
+        if (error != TokenValidationError.None)
+        {
+            return error;
+        }
+
+        Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];
+        signatureBytes = signatureBytes[..Base64UrlStrict.Decode(signature, signatureBytes)];
+
+        // Exact lengths first (RFC 7518 §3.2, §3.4; RFC 8017 §8.2.2): a truncated, padded or DER signature never reaches crypto.
+        return signatureBytes.Length != key!.SignatureSize || !key.VerifySignature(token[..secondDot], signatureBytes)
+            ? TokenValidationError.BadSignature
+            : TokenValidationError.None;
+    }
+
     /// <summary>Reads the JOSE header, picks the key, and checks <c>alg</c> and <c>typ</c> (RFC 7515 §4, RFC 8725 §3.1, §3.11).</summary>
     [SkipLocalsInit]
-    private TokenValidationError ReadHeader(ReadOnlySpan<byte> json, out SigningKey? key)
+    private static TokenValidationError ReadHeader(
+        ReadOnlySpan<byte> json, KeyRing keys, int allowedAlgorithms, byte[][]? acceptedTypes, out SigningKey? key)
     {
         key = null;
         if (!Utf8.IsValid(json))
@@ -207,23 +233,23 @@ public sealed partial class TokenValidator
             return TokenValidationError.UnsupportedHeader;
         }
 
-        // Explicit typing first (RFC 8725 §3.11): a refresh or ID token is "the wrong kind of token" whatever its alg.
-        if (typLength < 0 || !IsAcceptedType(typ[..typLength]))
-        {
-            return TokenValidationError.WrongType;
-        }
-
         // An exact, case-sensitive allowlist (RFC 8725 §3.1): "none", "None", "HS256 " and unknown names all end here.
         if (algLength < 0 || !JwtAlgorithms.TryParseUtf8(alg[..algLength], out var algorithm)
-            || (_allowedAlgorithms & (1 << (int)algorithm)) == 0)
+            || (allowedAlgorithms & (1 << (int)algorithm)) == 0)
         {
             return TokenValidationError.UnsupportedAlgorithm;
+        }
+
+        // Explicit typing (RFC 8725 §3.11): a refresh or ID token signed with an allowed algorithm is still the wrong kind of token.
+        if (acceptedTypes is not null && (typLength < 0 || !IsAcceptedType(typ[..typLength], acceptedTypes)))
+        {
+            return TokenValidationError.WrongType;
         }
 
         // kid is an opaque exact lookup (RFC 8725 §3.10): unknown means reject, never a default key. Only an absent kid
         // may select the ring's one key for the algorithm; a kid that is present but could not be read (too long) is an
         // unknown kid, not a missing one, so it can never fall back to that key.
-        key = !hasKid ? _keys.FindUnique(algorithm) : kidLength >= 0 ? _keys.Find(kid[..kidLength]) : null;
+        key = !hasKid ? keys.FindUnique(algorithm) : kidLength >= 0 ? keys.Find(kid[..kidLength]) : null;
         if (key is null)
         {
             return TokenValidationError.UnknownKey;

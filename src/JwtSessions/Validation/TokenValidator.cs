@@ -89,12 +89,8 @@ public sealed partial class TokenValidator
             throw new ArgumentException("At least one accepted typ of 1 to 64 characters is required (RFC 8725 §3.11).", nameof(options));
         }
 
-        var algorithms = options.AllowedAlgorithms.Count > 0 ? options.AllowedAlgorithms : _keys.Keys.Select(static k => k.Algorithm).ToHashSet();
-        foreach (var algorithm in algorithms)
-        {
-            algorithm.GetName(); // throws for an undefined value
-            _allowedAlgorithms |= 1 << (int)algorithm;
-        }
+        var algorithms = options.AllowedAlgorithms.Count > 0 ? options.AllowedAlgorithms : _keys.Keys.Select(static k => k.Algorithm);
+        _allowedAlgorithms = AlgorithmMask(algorithms);
 
         _issuer = Encoding.UTF8.GetBytes(options.Issuer);
         _audiences = [.. options.Audiences.Select(Encoding.UTF8.GetBytes)];
@@ -221,6 +217,19 @@ public sealed partial class TokenValidator
             && token.IndexOfAny((byte)' ', (byte)'\t') < 0;
     }
 
+    /// <summary>The allowlist as a bit set over <see cref="JwtAlgorithm"/> values; by default the algorithms of the ring's keys.</summary>
+    internal static int AlgorithmMask(IEnumerable<JwtAlgorithm> algorithms)
+    {
+        var mask = 0;
+        foreach (var algorithm in algorithms)
+        {
+            algorithm.GetName(); // throws for an undefined value
+            mask |= 1 << (int)algorithm;
+        }
+
+        return mask;
+    }
+
     private static string NormalizeType(string type)
     {
         // RFC 7515 §4.1.9: "application/" may be omitted; media types compare case-insensitively.
@@ -229,7 +238,7 @@ public sealed partial class TokenValidator
         return t.ToLowerInvariant();
     }
 
-    private bool IsAcceptedType(ReadOnlySpan<byte> type)
+    private static bool IsAcceptedType(ReadOnlySpan<byte> type, byte[][] acceptedTypes)
     {
         var prefix = "application/"u8;
         if (type.Length > prefix.Length && Ascii.EqualsIgnoreCase(type[..prefix.Length], prefix))
@@ -237,7 +246,7 @@ public sealed partial class TokenValidator
             type = type[prefix.Length..];
         }
 
-        foreach (var accepted in _types)
+        foreach (var accepted in acceptedTypes)
         {
             if (Ascii.EqualsIgnoreCase(type, accepted))
             {
