@@ -90,11 +90,9 @@ public sealed class RevocationList
     /// <summary>Allocation-free lookup of a UTF-8 session id taken from a token.</summary>
     internal bool Contains(ReadOnlySpan<byte> sessionIdUtf8)
     {
-        if (_revoked.IsEmpty)
-        {
-            return false;
-        }
-
+        // Fix: no IsEmpty shortcut here. ConcurrentDictionary.IsEmpty scans the buckets until it finds an entry and, finding
+        // none, takes every lock; the table never shrinks. After a burst of revocations was pruned, each validation paid
+        // tens of microseconds and serialized all validating threads. The lookup below stays O(1) whatever the list held before.
         if (sessionIdUtf8.Length > 256)
         {
             // Ids we issue are short; a long one cannot be in the list, which only holds ids we issued.
