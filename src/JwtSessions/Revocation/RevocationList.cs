@@ -91,11 +91,8 @@ public sealed class RevocationList
     /// <summary>Allocation-free lookup of a UTF-8 session id taken from a token.</summary>
     internal bool Contains(ReadOnlySpan<byte> sessionIdUtf8)
     {
-        if (_revoked.IsEmpty)
-        {
-            return false;
-        }
-
+        // No IsEmpty shortcut: ConcurrentDictionary.IsEmpty scans the buckets and, finding none, takes every lock; after a
+        // burst of revocations was pruned each validation would pay for it. The lookup below stays O(1).
         // Session ids are chosen by the caller (AccessTokenDescriptor.SessionId) and Add takes any length, so a long id
         // must be looked up too: skipping it would let every token of a revoked session through (fail open). UTF-8 never
         // decodes to more chars than it has bytes; long ids use a pooled buffer to keep the lookup allocation-free.

@@ -22,6 +22,11 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     private readonly ITimer _sweeper;
     private Subscription[] _subscribers = [];
 
+    // Fix: the capacity check read _sessions.Count, which takes every one of the dictionary's locks (1,024 once it has
+    // grown): at 100,000 sessions each sign-in cost tens of microseconds and stalled concurrent rotations meanwhile. Kept
+    // here instead; it may briefly exceed the exact count by the number of sign-ins in flight.
+    private int _approximateCount;
+
     /// <summary>Initializes a new instance of the <see cref="InMemorySessionStore"/> class.</summary>
     /// <param name="options">The bounds; defaults when null.</param>
     /// <exception cref="ArgumentException">The capacity or sweep interval is not positive.</exception>
@@ -46,7 +51,7 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_sessions.Count >= _maxSessions && Sweep() == 0 && _sessions.Count >= _maxSessions)
+        if (Volatile.Read(ref _approximateCount) >= _maxSessions && Sweep() == 0 && Volatile.Read(ref _approximateCount) >= _maxSessions)
         {
             throw new SessionStoreUnavailableException($"The in-memory session store is full ({_maxSessions} sessions).");
         }
@@ -56,9 +61,23 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             throw new InvalidOperationException("A session with this id already exists.");
         }
 
-        _bySubject.GetOrAdd(session.Subject, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))
-            .TryAdd(session.SessionId, 0);
-        return ValueTask.CompletedTask;
+        Interlocked.Increment(ref _approximateCount);
+
+        // Fix: Sweep may unindex a subject's set the moment it empties. Adding to a set that was just unindexed lost the
+        // session from ListAsync, hence from "log out everywhere" and the per-subject cap. Add only under the set's lock
+        // while it is still the indexed one (Sweep unindexes only under the same lock), else retry with a fresh set.
+        while (true)
+        {
+            var ids = _bySubject.GetOrAdd(session.Subject, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
+            lock (ids)
+            {
+                if (_bySubject.TryGetValue(session.Subject, out var indexed) && ReferenceEquals(indexed, ids))
+                {
+                    ids.TryAdd(session.SessionId, 0);
+                    return ValueTask.CompletedTask;
+                }
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -175,12 +194,17 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             if (now >= session.ExpiresAt && _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(id, session)))
             {
                 removed++;
+                Interlocked.Decrement(ref _approximateCount);
                 if (_bySubject.TryGetValue(session.Subject, out var ids))
                 {
-                    ids.TryRemove(id, out _);
-                    if (ids.IsEmpty)
+                    // Under the set's lock, so no CreateAsync adds to it between the emptiness check and the unindexing.
+                    lock (ids)
                     {
-                        _bySubject.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, byte>>(session.Subject, ids));
+                        ids.TryRemove(id, out _);
+                        if (ids.IsEmpty)
+                        {
+                            _bySubject.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, byte>>(session.Subject, ids));
+                        }
                     }
                 }
             }

@@ -39,10 +39,11 @@ public sealed partial class SessionManager : IDisposable
     private readonly TimeSpan _revocationRetention;
     private readonly ILogger _logger;
     private readonly IDisposable _subscription;
+    private readonly InMemorySessionStore? _ownedStore;
 
     /// <summary>Initializes a new instance of the <see cref="SessionManager"/> class.</summary>
     /// <param name="options">The configuration; copied and checked.</param>
-    /// <param name="store">The session store; a new <see cref="InMemorySessionStore"/> when null.</param>
+    /// <param name="store">The session store, which the caller keeps owning; when null, a new <see cref="InMemorySessionStore"/> that this manager owns and disposes.</param>
     /// <exception cref="ArgumentException">A required value is missing, the policy makes no sense, or the access and refresh audiences are equal.</exception>
     public SessionManager(SessionManagerOptions options, ISessionStore? store = null)
     {
@@ -63,7 +64,10 @@ public sealed partial class SessionManager : IDisposable
         _policy = options.Policy ?? throw new ArgumentException("A session policy is required.", nameof(options));
         _policy.Validate();
         _time = options.TimeProvider ?? TimeProvider.System;
-        _store = store ?? new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });
+        // Fix: a store made here belongs to the manager and is disposed with it; before, its sweep timer outlived the
+        // manager (the timer's state roots the store), so every disposed manager leaked a store and a live timer.
+        _ownedStore = store is null ? new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time }) : null;
+        _store = store ?? _ownedStore!;
         _logger = options.Logger ?? NullLogger.Instance;
         _revocations = new RevocationList(_time);
         _revocationRetention = _policy.AccessTokenLifetime + options.ClockSkew;
@@ -186,8 +190,8 @@ public sealed partial class SessionManager : IDisposable
     }
 
     /// <summary>
-    /// Re-authentication or a privilege change: starts a new session for <paramref name="subject"/> and revokes
-    /// <paramref name="previousSessionId"/>, so an id known before the elevation is worthless after it (fixation defence).
+    /// Re-authentication or a privilege change: revokes <paramref name="previousSessionId"/> and starts a new session for
+    /// <paramref name="subject"/>, so an id known before the elevation is worthless after it (fixation defence).
     /// </summary>
     /// <param name="subject">The re-authenticated subject.</param>
     /// <param name="previousSessionId">The session being replaced.</param>
@@ -195,7 +199,7 @@ public sealed partial class SessionManager : IDisposable
     /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>The new session's token pair.</returns>
     /// <exception cref="InvalidOperationException">The previous session belongs to another subject; nothing was changed.</exception>
-    /// <exception cref="SessionStoreUnavailableException">The store failed.</exception>
+    /// <exception cref="SessionStoreUnavailableException">The store failed; the previous session may already be revoked.</exception>
     public async ValueTask<SessionTokens> ReauthenticateAsync(
         string subject,
         string previousSessionId,
@@ -210,13 +214,15 @@ public sealed partial class SessionManager : IDisposable
             throw new InvalidOperationException("The previous session belongs to another subject.");
         }
 
-        var tokens = await StartSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
+        // Revoke first (fix): the replaced session must not count against MaxSessionsPerSubject, or starting its successor
+        // evicted another, innocent session of the subject. It also fails closed: if the store fails in between, the old
+        // id is already dead rather than alive next to the new one.
         if (previous is not null)
         {
             await RevokeCoreAsync(previousSessionId, SessionEndReason.Reauthenticated, cancellationToken).ConfigureAwait(false);
         }
 
-        return tokens;
+        return await StartSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Trades a refresh token for a new pair; see <see cref="RefreshStatus"/> for every outcome.</summary>
@@ -300,8 +306,12 @@ public sealed partial class SessionManager : IDisposable
         return _store.ListAsync(subject, _time.GetUtcNow(), cancellationToken);
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _subscription.Dispose();
+    /// <summary>Stops following the store's revocations, and disposes the store if this manager created it (a store passed in is left alone).</summary>
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _ownedStore?.Dispose();
+    }
 
     private async ValueTask<RefreshResult> OnGenerationMismatchAsync(
         SessionRecord current,

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using JwtSessions.Internal;
+using JwtSessions.Sessions;
+
+namespace JwtSessions.Tests.Sessions;
+
+/// <content>
+/// Memory per session, measured as the managed-heap growth (<see cref="GC.GetTotalMemory(bool)"/> after a full collection)
+/// for 100,000 sessions. Run alone and read the figures with:
+/// <c>dotnet test --filter "FullyQualifiedName~InMemorySessionStoreTests.Memory" --logger "console;verbosity=detailed"</c>.
+/// docs/sessions.md records the result.
+/// </content>
+public sealed partial class InMemorySessionStoreTests
+{
+    private const int MeasuredSessions = 100_000;
+
+    [Test]
+    [NonParallelizable]
+    public async Task Memory_HundredThousandBareSessions_UnderTwoKilobytesEach()
+    {
+        var perSession = await MeasureAsync(static (i, subject) => SessionMetadata.Empty, "bare (ids, subject index, record, no metadata)");
+
+        perSession.Should().BeLessThan(2048);
+    }
+
+    [Test]
+    [NonParallelizable]
+    public async Task Memory_HundredThousandSessionsWithMetadata_UnderTwoKilobytesEach()
+    {
+        var perSession = await MeasureAsync(
+            static (i, _) => new SessionMetadata
+            {
+                DeviceName = "Phone " + i,
+                UserAgent = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36 #" + i,
+                IpAddress = "203.0.113." + (i % 256),
+            },
+            "with metadata (device name, ~130-char User-Agent, IPv4; each a distinct string)");
+
+        perSession.Should().BeLessThan(2048);
+    }
+
+    /// <summary>
+    /// Creates the sessions the way <see cref="SessionManager"/> does (22-character random ids, one subject per 4 sessions,
+    /// distinct strings) and returns the heap growth per session, the strings and records themselves included.
+    /// </summary>
+    private async Task<double> MeasureAsync(Func<int, string, SessionMetadata> metadata, string label)
+    {
+        using var store = CreateStore(sweepInterval: TimeSpan.FromDays(45));
+        var now = _time.GetUtcNow();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        for (var i = 0; i < MeasuredSessions; i++)
+        {
+            var subject = "user-" + (i / 4).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+            await store.CreateAsync(new SessionRecord
+            {
+                SessionId = Base64UrlStrict.Encode(RandomNumberGenerator.GetBytes(16)),
+                Subject = subject,
+                CreatedAt = now,
+                AbsoluteExpiresAt = now + TimeSpan.FromDays(30),
+                IdleExpiresAt = now + TimeSpan.FromDays(14),
+                RotatedAt = now,
+                Metadata = metadata(i, subject),
+            });
+        }
+
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(store);
+        store.Count.Should().Be(MeasuredSessions);
+        var perSession = (after - before) / (double)MeasuredSessions;
+        await TestContext.Out.WriteLineAsync($"InMemorySessionStore, {label}: {perSession:F0} bytes per session over {MeasuredSessions:N0} sessions.");
+        return perSession;
+    }
+}

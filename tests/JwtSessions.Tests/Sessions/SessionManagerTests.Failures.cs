@@ -1,0 +1,133 @@
+using JwtSessions.Sessions;
+using JwtSessions.Tests.Support;
+using JwtSessions.Validation;
+
+namespace JwtSessions.Tests.Sessions;
+
+/// <content>Store failures: refreshes fail closed (<see cref="RefreshStatus.StoreUnavailable"/>) and nothing is issued.</content>
+public sealed partial class SessionManagerTests
+{
+    private static IEnumerable<TestCaseData> StoreExceptions()
+    {
+        yield return new TestCaseData(new Func<Exception>(() => new SessionStoreUnavailableException("down"))).SetName("Refresh_StoreUnavailableException_FailsClosed");
+        yield return new TestCaseData(new Func<Exception>(() => new TimeoutException("slow"))).SetName("Refresh_StoreTimeout_FailsClosed");
+        yield return new TestCaseData(new Func<Exception>(() => new IOException("reset"))).SetName("Refresh_StoreIOException_FailsClosed");
+        yield return new TestCaseData(new Func<Exception>(() => new OperationCanceledException("client-side timeout"))).SetName("Refresh_StoreCanceledWithoutCallerCancel_FailsClosed");
+    }
+
+    [TestCaseSource(nameof(StoreExceptions))]
+    public async Task Refresh_StoreThrows_StoreUnavailableAndNothingIssued(Func<Exception> fault)
+    {
+        using var manager = CreateManager();
+        var tokens = await manager.StartSessionAsync("alice");
+        _store.Faults = StoreFaults.Rotate;
+        _store.Fault = fault;
+
+        var result = await manager.RefreshAsync(tokens.RefreshToken);
+
+        result.Status.Should().Be(RefreshStatus.StoreUnavailable);
+        result.Succeeded.Should().BeFalse();
+        result.Tokens.Should().BeNull();
+        result.SessionId.Should().Be(tokens.SessionId);
+        result.Subject.Should().Be("alice");
+        (await StoredAsync(tokens.SessionId))!.Generation.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Refresh_StoreRecovers_SameTokenRotates()
+    {
+        using var manager = CreateManager();
+        var tokens = await manager.StartSessionAsync("alice");
+        _store.Faults = StoreFaults.Rotate;
+        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.StoreUnavailable);
+
+        _store.Faults = StoreFaults.None;
+
+        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);
+    }
+
+    [Test]
+    public async Task Refresh_ResponseLostAfterRotation_RetryInsideGraceReissues()
+    {
+        using var manager = CreateManager();
+        var tokens = await manager.StartSessionAsync("alice");
+        _store.Faults = StoreFaults.RotateThenLoseResponse;
+        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.StoreUnavailable);
+        _store.Faults = StoreFaults.None;
+        _time.Advance(s_grace);
+
+        var retry = await manager.RefreshAsync(tokens.RefreshToken);
+
+        retry.Status.Should().Be(RefreshStatus.GraceReissued, "the write landed: the retry gets the generation it created");
+        retry.Tokens!.Generation.Should().Be(1);
+    }
+
+    [Test]
+    public async Task Refresh_ResponseLostAfterRotation_RetryAfterGraceIsReuse()
+    {
+        using var manager = CreateManager();
+        var tokens = await manager.StartSessionAsync("alice");
+        _store.Faults = StoreFaults.RotateThenLoseResponse;
+        await manager.RefreshAsync(tokens.RefreshToken);
+        _store.Faults = StoreFaults.None;
+        _time.Advance(s_grace + TimeSpan.FromTicks(1));
+
+        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.ReuseDetected);
+    }
+
+    [Test]
+    public async Task Refresh_StoreFailsWhileRevokingForReuse_StoreUnavailableAndNothingIssued()
+    {
+        using var manager = CreateManager();
+        var raised = 0;
+        manager.ReuseDetected += (_, _) => raised++;
+        var first = await manager.StartSessionAsync("alice");
+        await manager.RefreshAsync(first.RefreshToken);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        _store.Faults = StoreFaults.Revoke;
+
+        var result = await manager.RefreshAsync(first.RefreshToken);
+
+        result.Status.Should().Be(RefreshStatus.StoreUnavailable);
+        result.Tokens.Should().BeNull();
+        raised.Should().Be(0, "the session could not be revoked, so no revocation is reported");
+    }
+
+    [Test]
+    public async Task Refresh_CallerCancels_ThrowsOperationCanceled()
+    {
+        using var manager = CreateManager();
+        var tokens = await manager.StartSessionAsync("alice");
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        await FluentActions.Awaiting(() => manager.RefreshAsync(tokens.RefreshToken, cancellation.Token).AsTask())
+            .Should().ThrowAsync<OperationCanceledException>();
+        (await StoredAsync(tokens.SessionId))!.Generation.Should().Be(0);
+    }
+
+    [Test]
+    public async Task StartSession_StoreThrows_ThrowsAndIssuesNothing()
+    {
+        using var manager = CreateManager();
+        _store.Faults = StoreFaults.Create;
+
+        await FluentActions.Awaiting(() => manager.StartSessionAsync("alice").AsTask())
+            .Should().ThrowAsync<SessionStoreUnavailableException>();
+
+        _store.Inner.Count.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Revoke_StoreThrows_ThrowsAndTokenStaysValidLocally()
+    {
+        using var manager = CreateManager();
+        var tokens = await manager.StartSessionAsync("alice");
+        _store.Faults = StoreFaults.Revoke;
+
+        await FluentActions.Awaiting(() => manager.RevokeAsync(tokens.SessionId).AsTask())
+            .Should().ThrowAsync<SessionStoreUnavailableException>("the caller learns that the logout did not happen");
+
+        manager.ValidateAccessToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.None);
+    }
+}
