@@ -57,12 +57,18 @@ public sealed partial class TokenValidator
             return TokenValidationResult.Fail(TokenValidationError.Malformed);
         }
 
-        Span<byte> headerJson = stackalloc byte[MaxHeaderBytes];
-        headerJson = headerJson[..Base64UrlStrict.Decode(header, headerJson)];
-        var error = ReadHeader(headerJson, out var key);
-        if (error != TokenValidationError.None)
+        var key = FindAcceptedHeader(header);
+        var headerWasKnown = key is not null;
+        TokenValidationError error;
+        if (!headerWasKnown)
         {
-            return TokenValidationResult.Fail(error);
+            Span<byte> headerJson = stackalloc byte[MaxHeaderBytes];
+            headerJson = headerJson[..Base64UrlStrict.Decode(header, headerJson)];
+            error = ReadHeader(headerJson, out key);
+            if (error != TokenValidationError.None)
+            {
+                return TokenValidationResult.Fail(error);
+            }
         }
 
         Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];
@@ -88,6 +94,11 @@ public sealed partial class TokenValidator
             if (error != TokenValidationError.None)
             {
                 return TokenValidationResult.Fail(error);
+            }
+
+            if (!headerWasKnown)
+            {
+                RememberAcceptedHeader(header, key);
             }
 
             _cache?.Add(token, claims!);
