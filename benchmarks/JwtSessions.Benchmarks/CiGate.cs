@@ -62,7 +62,7 @@ internal static class CiGate
             failures += ok ? 0 : 1;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {(ok ? "ok  " : "FAIL")} {report.BenchmarkCase.DisplayInfo}: {(allocated is { } a ? a + " B" : "did not run")} (budget {budget} B)"));
+                $"  {(ok ? "ok  " : "FAIL")} {Name(report.BenchmarkCase)}: {(allocated is { } a ? a + " B" : "did not run")} (budget {budget} B)"));
         }
 
         if (checkedCount == 0)
@@ -76,6 +76,11 @@ internal static class CiGate
             : $"{checkedCount - failures} passed, {failures} failed");
         return failures == 0 ? 0 : 1;
     }
+
+    private static string Name(BenchmarkCase benchmark)
+        => benchmark.HasParameters
+            ? $"{benchmark.Descriptor.DisplayInfo} {benchmark.Parameters.DisplayInfo}"
+            : benchmark.Descriptor.DisplayInfo;
 
     private static int? Budget(BenchmarkCase benchmark)
         => benchmark.Descriptor.WorkloadMethod.GetCustomAttribute<AllocationBudgetAttribute>()?.Bytes;
