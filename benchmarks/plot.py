@@ -121,7 +121,7 @@ def draw(rows):
             x0, x1 = x_of(MIN_RATIO), x_of(ratio)
             lines.append(f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 1):.1f}" height="{ROW_HEIGHT - 6}" '
                          f'fill="{colors[kind(method)]}"/>')
-            label = f"{ratio:.2f}x, {allocated}"
+            label = f"{ratio:.3g}x, {allocated}"
         else:
             label = f"n/a, {allocated}"
         lines.append(f'<text x="{LABEL_WIDTH + CHART_WIDTH + 8}" y="{y + 15}">{html.escape(label)}</text>')
