@@ -45,9 +45,13 @@ internal ref struct JsonNameSet
     }
 
     /// <summary>Adds the current property name; false when it repeats a name of the same object or a bound is hit.</summary>
-    public bool TryAdd(scoped ref Utf8JsonReader reader)
+    public bool TryAdd(scoped ref Utf8JsonReader reader) => TryAdd(ref reader, out _);
+
+    /// <summary>As <see cref="TryAdd(ref Utf8JsonReader)"/>, and gives the unescaped name, so callers match it without a second unescape.</summary>
+    public bool TryAdd(scoped ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
     {
-        if (_entryCount * 2 >= _entries.Length)
+        name = default;
+        if (_entryCount * 2 >= _entries.Length || _scratch.Length > ushort.MaxValue + 1)
         {
             return false;
         }
@@ -70,18 +74,22 @@ internal ref struct JsonNameSet
             length = raw.Length;
         }
 
-        var name = destination[..length];
+        name = destination[..length];
+
+        // Each entry keeps the name's length with its first and last byte packed above it, so the scan compares one int
+        // per earlier name and only reads bytes on a likely duplicate. Names fit in 16 bits: the scratch is one document long.
+        var fingerprint = length == 0 ? 0 : length | (name[0] << 16) | (name[^1] << 24);
         var frameStart = _frameCount == 0 ? 0 : _frames[2 * (_frameCount - 1)];
         for (var i = frameStart; i < _entryCount; i++)
         {
-            if (_scratch.Slice(_entries[2 * i], _entries[(2 * i) + 1]).SequenceEqual(name))
+            if (_entries[(2 * i) + 1] == fingerprint && _scratch.Slice(_entries[2 * i], length).SequenceEqual(name))
             {
                 return false;
             }
         }
 
         _entries[2 * _entryCount] = _scratchUsed;
-        _entries[(2 * _entryCount) + 1] = length;
+        _entries[(2 * _entryCount) + 1] = fingerprint;
         _entryCount++;
         _scratchUsed += length;
         return true;

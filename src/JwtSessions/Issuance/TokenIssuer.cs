@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -20,6 +21,9 @@ public sealed class TokenIssuer
     {
         "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "scope", "client_id", "gen",
     };
+
+    [ThreadStatic]
+    private static PayloadScratch? t_scratch;
 
     private readonly string _issuer;
     private readonly string[] _audiences;
@@ -85,16 +89,18 @@ public sealed class TokenIssuer
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         var lifetime = descriptor.Lifetime ?? _defaultLifetime;
-        foreach (var name in descriptor.Claims.Keys)
+        if (descriptor.Claims.Count > 0)
         {
-            if (s_reserved.Contains(name))
+            foreach (var name in descriptor.Claims.Keys)
             {
-                throw new ArgumentException($"The claim name '{name}' is reserved; set it through the descriptor or the issuer.", nameof(descriptor));
+                if (s_reserved.Contains(name))
+                {
+                    throw new ArgumentException($"The claim name '{name}' is reserved; set it through the descriptor or the issuer.", nameof(descriptor));
+                }
             }
         }
 
-        var scope = descriptor.Scopes.Count > 0 ? string.Join(' ', descriptor.Scopes) : null;
-        return Mint(descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, scope, descriptor.ClientId, descriptor.Claims);
+        return Mint(descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims);
     }
 
     /// <summary>
@@ -110,6 +116,17 @@ public sealed class TokenIssuer
         string? scope = null,
         string? clientId = null,
         IDictionary<string, object>? claims = null)
+        => Mint(subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims);
+
+    private IssuedToken Mint(
+        string subject,
+        string? sessionId,
+        TimeSpan lifetime,
+        DateTimeOffset? notAfter,
+        long? generation,
+        IList<string>? scopes,
+        string? clientId,
+        IDictionary<string, object>? claims)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         if (lifetime < TimeSpan.FromSeconds(1) || lifetime > _maxLifetime)
@@ -129,13 +146,18 @@ public sealed class TokenIssuer
                 throw new ArgumentOutOfRangeException(nameof(notAfter), notAfter, "The deadline leaves no time for a token to live.");
             }
         }
+
         Span<byte> jtiBytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(jtiBytes);
+        RandomBatch.Fill(jtiBytes);
         var tokenId = Base64UrlStrict.Encode(jtiBytes);
 
-        var payload = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(payload))
+        // A writer and its buffer are reused per thread: minting then allocates the token string, its jti and the result only.
+        // Taken out of the slot while in use, so a claim value whose enumerator mints re-entrantly gets a fresh pair.
+        var scratch = t_scratch ?? new PayloadScratch();
+        t_scratch = null;
+        try
         {
+            var writer = scratch.Writer;
             writer.WriteStartObject();
             writer.WriteString("iss"u8, _issuer);
             writer.WriteString("sub"u8, subject);
@@ -168,9 +190,9 @@ public sealed class TokenIssuer
                 writer.WriteNumber("gen"u8, gen);
             }
 
-            if (scope is not null)
+            if (scopes is { Count: > 0 })
             {
-                writer.WriteString("scope"u8, scope);
+                WriteScope(writer, scopes);
             }
 
             if (clientId is not null)
@@ -178,7 +200,7 @@ public sealed class TokenIssuer
                 writer.WriteString("client_id"u8, clientId);
             }
 
-            if (claims is not null)
+            if (claims is { Count: > 0 })
             {
                 foreach (var (name, value) in claims)
                 {
@@ -188,15 +210,59 @@ public sealed class TokenIssuer
             }
 
             writer.WriteEndObject();
-        }
+            writer.Flush();
+            var issued = new IssuedToken(
+                Sign(scratch.Buffer.WrittenSpan),
+                tokenId,
+                DateTimeOffset.FromUnixTimeSeconds(issuedAt),
+                DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+            if (scratch.Reset())
+            {
+                t_scratch = scratch;
+            }
 
-        return new IssuedToken(
-            Sign(payload.WrittenSpan),
-            tokenId,
-            DateTimeOffset.FromUnixTimeSeconds(issuedAt),
-            DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+            return issued;
+        }
+        catch
+        {
+            // A half-written payload (a claim of an unsupported type) is dropped with its writer.
+            scratch.Dispose();
+            throw;
+        }
     }
 
+    /// <summary>Writes <c>scope</c> as the space-separated names (RFC 9068 §2.2.3) without building the joined string when it is short.</summary>
+    private static void WriteScope(Utf8JsonWriter writer, IList<string> scopes)
+    {
+        var length = scopes.Count - 1;
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            length += scopes[i].Length;
+        }
+
+        if (length > 512)
+        {
+            writer.WriteString("scope"u8, string.Join(' ', scopes));
+            return;
+        }
+
+        Span<char> joined = stackalloc char[512];
+        var at = 0;
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            if (i > 0)
+            {
+                joined[at++] = ' ';
+            }
+
+            scopes[i].CopyTo(joined[at..]);
+            at += scopes[i].Length;
+        }
+
+        writer.WriteString("scope"u8, joined[..at]);
+    }
+
+    [SkipLocalsInit]
     private string Sign(ReadOnlySpan<byte> payloadJson)
     {
         var payloadLength = Base64Url.GetEncodedLength(payloadJson.Length);
@@ -217,7 +283,7 @@ public sealed class TokenIssuer
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
     }
 

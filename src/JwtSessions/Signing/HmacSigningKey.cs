@@ -5,9 +5,15 @@ using Microsoft.IdentityModel.Tokens;
 namespace JwtSessions.Signing;
 
 /// <summary>HS256/384/512 with a secret at least as long as the hash (RFC 7518 §3.2).</summary>
+/// <remarks>
+/// Signing and verifying reuse keyed HMAC instances from a small per-key pool instead of the one-shot
+/// <c>HMACSHA256.HashData</c>, which sets the key up on every call: on OpenSSL that costs about as much again as the MAC of a
+/// typical token (docs/benchmarks.md, <c>HashDataFloor</c> against <c>KeyedHmacFloor</c>).
+/// </remarks>
 internal sealed class HmacSigningKey : SigningKey
 {
     private readonly byte[] _secret;
+    private readonly HmacPool _pool;
 
     public HmacSigningKey(ReadOnlySpan<byte> secret, JwtAlgorithm algorithm, string keyId)
         : base(algorithm, keyId)
@@ -25,6 +31,7 @@ internal sealed class HmacSigningKey : SigningKey
         }
 
         _secret = secret.ToArray();
+        _pool = new HmacPool(algorithm.GetHashAlgorithm(), _secret);
     }
 
     public override bool CanSign => true;
@@ -54,15 +61,12 @@ internal sealed class HmacSigningKey : SigningKey
         var length = Sign(signingInput, expected);
 
         // RFC 7518 §3.2: the comparison MUST be constant time. The length was already checked against SignatureSize.
-        return signature.Length == length && CryptographicOperations.FixedTimeEquals(expected[..length], signature);
+        var equal = signature.Length == length && CryptographicOperations.FixedTimeEquals(expected[..length], signature);
+        CryptographicOperations.ZeroMemory(expected);
+        return equal;
     }
 
-    internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination) => Algorithm switch
-    {
-        JwtAlgorithm.HS256 => HMACSHA256.HashData(_secret, signingInput, destination),
-        JwtAlgorithm.HS384 => HMACSHA384.HashData(_secret, signingInput, destination),
-        _ => HMACSHA512.HashData(_secret, signingInput, destination),
-    };
+    internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination) => _pool.Mac(signingInput, destination);
 
     private protected override void WriteKeyMembers(JsonWebKey jwk, bool includePrivateKey)
     {

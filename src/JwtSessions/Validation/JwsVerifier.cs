@@ -38,7 +38,8 @@ internal static class JwsVerifier
         }
 
         var allowed = TokenValidator.AlgorithmMask(keys.Keys.Select(static k => k.Algorithm));
-        var error = TokenValidator.VerifyJws(token, firstDot, secondDot, keys, allowed, acceptedTypes: null);
+        SigningKey? key = null;
+        var error = TokenValidator.VerifyJws(token, firstDot, secondDot, keys, allowed, acceptedTypes: null, ref key);
         if (error == TokenValidationError.None)
         {
             payload = (firstDot + 1)..secondDot;

@@ -1,60 +1,85 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace JwtSessions.Validation;
 
 /// <summary>
-/// The claims of a token that passed every check. Registered claims are read once during validation;
-/// any other claim is parsed on demand with <see cref="TryGetClaim"/>.
+/// The claims of a token that passed every check. Validation reads and checks the registered claims in one pass and keeps
+/// only their positions in the payload; the strings and lists below are made on first use, and any other claim is parsed on
+/// demand with <see cref="TryGetClaim"/>.
 /// </summary>
-/// <threadsafety>Immutable; safe to share.</threadsafety>
+/// <remarks>
+/// A successful validation allocates this object and one copy of the decoded payload, nothing else (docs/benchmarks.md). A
+/// caller that never reads <see cref="Subject"/> or <see cref="Scopes"/> never pays for them; each is made once and then reused.
+/// </remarks>
+/// <threadsafety>Immutable in every observable way; safe to share across threads (values made on first use are idempotent).</threadsafety>
 public sealed class TokenClaims
 {
-    private readonly byte[] _payload;
-    private JsonElement? _root;
+    private const long Absent = long.MinValue;
 
+    private readonly byte[] _payload;
+    private readonly int _issuerAt;
+    private readonly int _subjectAt;
+    private readonly int _tokenIdAt;
+    private readonly int _sessionIdAt;
+    private readonly int _audienceAt;
+    private readonly int _scopeAt;
+    private readonly int _clientIdAt;
+    private readonly long _notBeforeMs;
+    private readonly long _generation;
+    private string? _issuer;
+    private string? _subject;
+    private string? _tokenId;
+    private string? _sessionId;
+    private string? _scope;
+    private string? _clientId;
+    private string[]? _audiences;
+    private string[]? _scopes;
+    private StrongBox<JsonElement>? _root;
+
+    /// <summary>Wraps a checked payload; each <c>*At</c> is where that claim's JSON value starts, or -1 when it is absent.</summary>
     internal TokenClaims(
         byte[] payload,
-        string issuer,
-        string subject,
-        string tokenId,
-        string? sessionId,
-        IReadOnlyList<string> audiences,
+        int issuerAt,
+        int subjectAt,
+        int tokenIdAt,
+        int sessionIdAt,
+        int audienceAt,
+        int scopeAt,
+        int clientIdAt,
         long expiresAtMs,
         long issuedAtMs,
         long? notBeforeMs,
-        string? scope,
-        string? clientId,
         long? generation)
     {
         _payload = payload;
-        Issuer = issuer;
-        Subject = subject;
-        TokenId = tokenId;
-        SessionId = sessionId;
-        Audiences = audiences;
+        _issuerAt = issuerAt;
+        _subjectAt = subjectAt;
+        _tokenIdAt = tokenIdAt;
+        _sessionIdAt = sessionIdAt;
+        _audienceAt = audienceAt;
+        _scopeAt = scopeAt;
+        _clientIdAt = clientIdAt;
         ExpiresAtUnixMilliseconds = expiresAtMs;
         IssuedAtUnixMilliseconds = issuedAtMs;
-        NotBeforeUnixMilliseconds = notBeforeMs;
-        Scope = scope;
-        ClientId = clientId;
-        Generation = generation;
-        Scopes = string.IsNullOrEmpty(scope) ? [] : scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        _notBeforeMs = notBeforeMs ?? Absent;
+        _generation = generation ?? Absent;
     }
 
     /// <summary>Gets <c>iss</c>.</summary>
-    public string Issuer { get; }
+    public string Issuer => _issuer ??= StringAt(_issuerAt)!;
 
     /// <summary>Gets <c>sub</c>, the subject (user) the token was issued to.</summary>
-    public string Subject { get; }
+    public string Subject => _subject ??= StringAt(_subjectAt)!;
 
     /// <summary>Gets <c>jti</c>, the unique token id.</summary>
-    public string TokenId { get; }
+    public string TokenId => _tokenId ??= StringAt(_tokenIdAt)!;
 
     /// <summary>Gets <c>sid</c>, the session id, or <see langword="null"/> for a token outside any session.</summary>
-    public string? SessionId { get; }
+    public string? SessionId => _sessionIdAt < 0 ? null : _sessionId ??= StringAt(_sessionIdAt);
 
     /// <summary>Gets <c>aud</c> as a list (a single string becomes one entry).</summary>
-    public IReadOnlyList<string> Audiences { get; }
+    public IReadOnlyList<string> Audiences => _audiences ??= ReadAudiences();
 
     /// <summary>Gets <c>exp</c>.</summary>
     public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAtUnixMilliseconds);
@@ -66,13 +91,13 @@ public sealed class TokenClaims
     public DateTimeOffset? NotBefore => NotBeforeUnixMilliseconds is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 
     /// <summary>Gets <c>scope</c> as sent: space-separated scope names (RFC 8693 §4.2), or <see langword="null"/>.</summary>
-    public string? Scope { get; }
+    public string? Scope => _scopeAt < 0 ? null : _scope ??= StringAt(_scopeAt);
 
     /// <summary>Gets the scope names of <c>scope</c>.</summary>
-    public IReadOnlyList<string> Scopes { get; }
+    public IReadOnlyList<string> Scopes => _scopes ??= Scope is { Length: > 0 } scope ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
 
     /// <summary>Gets <c>client_id</c> (RFC 9068 §2.2), or <see langword="null"/>.</summary>
-    public string? ClientId { get; }
+    public string? ClientId => _clientIdAt < 0 ? null : _clientId ??= StringAt(_clientIdAt);
 
     /// <summary>Gets the raw payload JSON (UTF-8).</summary>
     public ReadOnlyMemory<byte> Payload => _payload;
@@ -81,10 +106,10 @@ public sealed class TokenClaims
 
     internal long IssuedAtUnixMilliseconds { get; }
 
-    internal long? NotBeforeUnixMilliseconds { get; }
+    internal long? NotBeforeUnixMilliseconds => _notBeforeMs == Absent ? null : _notBeforeMs;
 
     /// <summary>Gets the refresh-token generation counter (<c>gen</c>), present on refresh tokens only.</summary>
-    internal long? Generation { get; }
+    internal long? Generation => _generation == Absent ? null : _generation;
 
     /// <summary>Gets whether <c>scope</c> contains <paramref name="scope"/> (exact, case-sensitive).</summary>
     /// <param name="scope">The scope name.</param>
@@ -108,7 +133,45 @@ public sealed class TokenClaims
     /// <returns><see langword="true"/> when the claim is present.</returns>
     public bool TryGetClaim(string name, out JsonElement value)
     {
-        _root ??= JsonDocument.Parse(_payload).RootElement.Clone();
-        return _root.Value.TryGetProperty(name, out value);
+        // A box, not a JsonElement? field: the box is published by one reference write, so a reader on another thread
+        // never sees a half-written element.
+        var root = _root ??= ParseRoot();
+        return root.Value.TryGetProperty(name, out value);
+    }
+
+    private StrongBox<JsonElement> ParseRoot()
+    {
+        using var document = JsonDocument.Parse(_payload);
+        return new StrongBox<JsonElement>(document.RootElement.Clone());
+    }
+
+    private string? StringAt(int start)
+    {
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(_payload.AsSpan(start));
+        reader.Read();
+        return reader.GetString();
+    }
+
+    private string[] ReadAudiences()
+    {
+        var reader = new Utf8JsonReader(_payload.AsSpan(_audienceAt));
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return [reader.GetString()!];
+        }
+
+        var audiences = new List<string>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.String)
+        {
+            audiences.Add(reader.GetString()!);
+        }
+
+        return [.. audiences];
     }
 }

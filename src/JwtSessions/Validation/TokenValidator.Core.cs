@@ -31,7 +31,11 @@ public sealed partial class TokenValidator
             return CheckCached(cached);
         }
 
-        var error = VerifyJws(token, firstDot, secondDot, _keys, _allowedAlgorithms, _types);
+        // A header this validator already accepted (exact bytes) selects the same key again: skip re-parsing it.
+        var header = token[..firstDot];
+        var key = FindAcceptedHeader(header);
+        var headerWasKnown = key is not null;
+        var error = VerifyJws(token, firstDot, secondDot, _keys, _allowedAlgorithms, _types, ref key);
         if (error != TokenValidationError.None)
         {
             return TokenValidationResult.Fail(error);
@@ -52,6 +56,11 @@ public sealed partial class TokenValidator
             if (error != TokenValidationError.None)
             {
                 return TokenValidationResult.Fail(error);
+            }
+
+            if (!headerWasKnown)
+            {
+                RememberAcceptedHeader(header, key!);
             }
 
             _cache?.Add(token, claims!);
@@ -96,10 +105,12 @@ public sealed partial class TokenValidator
     /// The JWS layer on a token <see cref="TrySplitCompact"/> accepted: strict header, key selection and binding, signature.
     /// <see cref="ValidateToken"/> and <see cref="JwsVerifier"/> share it, so generic JWS conformance vectors exercise the exact
     /// code that guards JWTs. <paramref name="acceptedTypes"/> <see langword="null"/> skips the <c>typ</c> check (JWS has no typing rule).
+    /// A non-null <paramref name="key"/> on entry is the key a previously accepted, byte-identical header selected: the header
+    /// is then not parsed again. On success <paramref name="key"/> is the key that verified.
     /// </summary>
     [SkipLocalsInit]
     internal static TokenValidationError VerifyJws(
-        ReadOnlySpan<byte> token, int firstDot, int secondDot, KeyRing keys, int allowedAlgorithms, byte[][]? acceptedTypes)
+        ReadOnlySpan<byte> token, int firstDot, int secondDot, KeyRing keys, int allowedAlgorithms, byte[][]? acceptedTypes, ref SigningKey? key)
     {
         var header = token[..firstDot];
         var signature = token[(secondDot + 1)..];
@@ -110,12 +121,15 @@ public sealed partial class TokenValidator
             return TokenValidationError.Malformed;
         }
 
-        Span<byte> headerJson = stackalloc byte[MaxHeaderBytes];
-        headerJson = headerJson[..Base64UrlStrict.Decode(header, headerJson)];
-        var error = ReadHeader(headerJson, keys, allowedAlgorithms, acceptedTypes, out var key);
-        if (error != TokenValidationError.None)
+        if (key is null)
         {
-            return error;
+            Span<byte> headerJson = stackalloc byte[MaxHeaderBytes];
+            headerJson = headerJson[..Base64UrlStrict.Decode(header, headerJson)];
+            var error = ReadHeader(headerJson, keys, allowedAlgorithms, acceptedTypes, out key);
+            if (error != TokenValidationError.None)
+            {
+                return error;
+            }
         }
 
         Span<byte> signatureBytes = stackalloc byte[MaxSignatureBytes];

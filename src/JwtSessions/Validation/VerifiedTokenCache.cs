@@ -78,16 +78,22 @@ internal sealed class VerifiedTokenCache
     {
         public static readonly ByteArrayComparer Instance = new();
 
+        private const int HashedSuffix = 32;
+
         public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
 
         public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
 
         public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
 
+        // Only the last bytes (the end of the signature) and the length are hashed: distinct valid tokens differ there, the
+        // full comparison in Equals decides every hit, and only verified tokens ever enter, so an attacker who makes
+        // lookups collide gains nothing but a failed comparison. HashCode is seeded per process.
         public int GetHashCode(ReadOnlySpan<byte> alternate)
         {
             var hash = default(HashCode);
-            hash.AddBytes(alternate);
+            hash.Add(alternate.Length);
+            hash.AddBytes(alternate.Length > HashedSuffix ? alternate[^HashedSuffix..] : alternate);
             return hash.ToHashCode();
         }
 

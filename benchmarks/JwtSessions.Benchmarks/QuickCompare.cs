@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+
+namespace JwtSessions.Benchmarks;
+
+/// <summary>
+/// <c>--quick</c>: a rough ratio check for a shared or busy machine, where BenchmarkDotNet's means swing with the neighbours'
+/// load. Each benchmark method runs in many short interleaved batches and the fastest batch is kept (the least disturbed one);
+/// ratios are to the class's baseline. Parameters take their first value unless given as <c>Name=Value</c>. No allocation
+/// figures and no statistics: use BenchmarkDotNet for the published numbers.
+/// </summary>
+internal static class QuickCompare
+{
+    public const string Switch = "--quick";
+
+    public static int Run(string[] args)
+    {
+        var filters = args.Where(static a => !a.Contains('=', StringComparison.Ordinal)).ToArray();
+        var settings = args.Where(static a => a.Contains('=', StringComparison.Ordinal))
+            .Select(static a => a.Split('=', 2)).ToDictionary(static p => p[0], static p => p[1], StringComparer.OrdinalIgnoreCase);
+        var types = typeof(QuickCompare).Assembly.GetTypes()
+            .Where(static t => t.GetMethods().Any(static m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
+            .Where(t => filters.Length == 0 || filters.Any(f => t.Name.Contains(f, StringComparison.OrdinalIgnoreCase)));
+        foreach (var type in types)
+        {
+            var instance = Activator.CreateInstance(type)!;
+            foreach (var property in type.GetProperties().Where(static p => p.GetCustomAttribute<ParamsAttribute>() is not null))
+            {
+                var value = settings.TryGetValue(property.Name, out var text)
+                    ? Enum.Parse(property.PropertyType, text)
+                    : property.GetCustomAttribute<ParamsAttribute>()!.Values[0];
+                property.SetValue(instance, value);
+                Console.WriteLine($"{type.Name} {property.Name}={value}");
+            }
+
+            type.GetMethods().FirstOrDefault(static m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null)?.Invoke(instance, null);
+            var methods = type.GetMethods().Where(static m => m.GetCustomAttribute<BenchmarkAttribute>() is not null).ToArray();
+            var runners = methods.Select(m => CreateRunner(m, instance)).ToArray();
+            var best = Enumerable.Repeat(double.MaxValue, methods.Length).ToArray();
+            var deadline = Stopwatch.StartNew();
+            for (var round = 0; round < 3000 && deadline.Elapsed < TimeSpan.FromSeconds(20); round++)
+            {
+                for (var i = 0; i < runners.Length; i++)
+                {
+                    best[i] = Math.Min(best[i], runners[i]());
+                }
+            }
+
+            var baseline = Array.FindIndex(methods, static m => m.GetCustomAttribute<BenchmarkAttribute>()!.Baseline);
+            for (var i = 0; i < methods.Length; i++)
+            {
+                var ratio = baseline >= 0 ? (best[i] / best[baseline]).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {methods[i].Name,-34} {best[i],12:N1} ns  {ratio,7}x"));
+            }
+
+            type.GetMethods().FirstOrDefault(static m => m.GetCustomAttribute<GlobalCleanupAttribute>() is not null)?.Invoke(instance, null);
+        }
+
+        return 0;
+    }
+
+    private static Func<double> CreateRunner(MethodInfo method, object instance)
+    {
+        var make = typeof(QuickCompare).GetMethod(nameof(CreateTypedRunner), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(method.ReturnType);
+        var call = method.CreateDelegate(typeof(Func<>).MakeGenericType(method.ReturnType), instance);
+        return (Func<double>)make.Invoke(null, [call])!;
+    }
+
+    private static Func<double> CreateTypedRunner<T>(Func<T> call)
+    {
+        // Warm up past tiering, then size a batch to at least 50 us so that clock granularity does not matter.
+        for (var i = 0; i < 2000; i++)
+        {
+            Consume(call());
+        }
+
+        var batch = 1;
+        while (true)
+        {
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < batch; i++)
+            {
+                Consume(call());
+            }
+
+            if (Stopwatch.GetElapsedTime(start) >= TimeSpan.FromMicroseconds(15))
+            {
+                break;
+            }
+
+            batch *= 2;
+        }
+
+        return () =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < batch; i++)
+            {
+                Consume(call());
+            }
+
+            return Stopwatch.GetElapsedTime(start).TotalNanoseconds / batch;
+        };
+    }
+
+    private static void Consume<T>(T value)
+    {
+        if (value is Task task)
+        {
+            task.GetAwaiter().GetResult();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using JwtSessions.Signing;
+
+namespace JwtSessions.Validation;
+
+public sealed partial class TokenValidator
+{
+    private const int MaxAcceptedHeaders = 8;
+
+    // JOSE headers that already led to a valid token, by their exact base64url text, with the key they selected. An issuer
+    // writes the same header on every token it signs, so a hit skips decoding and parsing it.
+    // Sound because header checking is a pure function of the header bytes and of this validator's immutable configuration
+    // (allowed algorithms, accepted types, key ring): equal bytes give the same key, or the same error. Only headers of tokens
+    // that passed every check enter, so garbage and forgeries can neither fill it nor make it allocate. It fills once and
+    // never evicts: no churn, and a validator's legitimate headers are few (one per key and issuer format).
+    private readonly AcceptedHeader?[] _acceptedHeaders = new AcceptedHeader?[MaxAcceptedHeaders];
+
+    private SigningKey? FindAcceptedHeader(ReadOnlySpan<byte> encodedHeader)
+    {
+        foreach (var entry in _acceptedHeaders)
+        {
+            if (entry is null)
+            {
+                return null;
+            }
+
+            if (encodedHeader.SequenceEqual(entry.EncodedHeader))
+            {
+                return entry.Key;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Remembers the header of a token that passed every check; a no-op once full.</summary>
+    private void RememberAcceptedHeader(ReadOnlySpan<byte> encodedHeader, SigningKey key)
+    {
+        var slots = _acceptedHeaders;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (Volatile.Read(ref slots[i]) is null)
+            {
+                Interlocked.CompareExchange(ref slots[i], new AcceptedHeader(encodedHeader.ToArray(), key), null);
+                return;
+            }
+        }
+    }
+
+    private sealed class AcceptedHeader(byte[] encodedHeader, SigningKey key)
+    {
+        public byte[] EncodedHeader { get; } = encodedHeader;
+
+        public SigningKey Key { get; } = key;
+    }
+}

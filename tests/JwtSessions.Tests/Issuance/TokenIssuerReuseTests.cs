@@ -1,0 +1,58 @@
+using JwtSessions.Issuance;
+using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
+
+namespace JwtSessions.Tests.Issuance;
+
+/// <summary>The issuer reuses a per-thread writer and batches its randomness; neither may leak between tokens.</summary>
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+public sealed class TokenIssuerReuseTests
+{
+    private readonly TokenIssuer _issuer = CreateIssuer();
+
+    [Test]
+    public void Issue_AfterClaimOfUnsupportedType_NextTokenIsClean()
+    {
+        var bad = new AccessTokenDescriptor { Subject = "alice", Claims = { ["when"] = new object() } };
+        var act = () => _issuer.Issue(bad);
+        act.Should().Throw<ArgumentException>();
+
+        var issued = _issuer.Issue(new AccessTokenDescriptor { Subject = "bob", Scopes = { "read", "write" } });
+        var result = Validators.For(TestKeys.Hs256).Validate(issued.Token);
+
+        result.IsValid.Should().BeTrue();
+        result.Subject.Should().Be("bob");
+        result.Scopes.Should().Equal("read", "write");
+        result.TryGetClaim("when", out _).Should().BeFalse();
+    }
+
+    [Test]
+    public void Issue_ManyTokensOnManyThreads_TokenIdsAreUnique()
+    {
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 4000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => ids.Add(_issuer.Issue(new AccessTokenDescriptor { Subject = "s" }).TokenId));
+
+        ids.Distinct().Should().HaveCount(4000);
+        ids.Should().OnlyContain(static id => id.Length == 22);
+    }
+
+    [Test]
+    public void Issue_LongScopeList_IsWrittenWhole()
+    {
+        var descriptor = new AccessTokenDescriptor { Subject = "alice" };
+        var scopes = Enumerable.Range(0, 100).Select(static i => $"scope-{i:D3}").ToArray();
+        foreach (var scope in scopes)
+        {
+            descriptor.Scopes.Add(scope);
+        }
+
+        Validators.For(TestKeys.Hs256).Validate(_issuer.Issue(descriptor).Token).Scopes.Should().Equal(scopes);
+    }
+
+    private static TokenIssuer CreateIssuer()
+    {
+        var options = new TokenIssuerOptions { Issuer = RawToken.Issuer, Keys = KeyRing.Create(TestKeys.Hs256), TimeProvider = TestClock.Create() };
+        options.Audiences.Add(RawToken.Audience);
+        return new TokenIssuer(options);
+    }
+}
