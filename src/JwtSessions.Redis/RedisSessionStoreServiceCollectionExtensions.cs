@@ -7,13 +7,16 @@ using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers a <see cref="RedisSessionStore"/> as the application's <see cref="ISessionStore"/>.</summary>
+/// <summary>
+/// Registers a <see cref="RedisSessionStore"/> as the application's <see cref="ISessionStore"/>, replacing any store registered
+/// before (such as the in-memory default of <c>AddJwtSessions</c>); call it before or after <c>AddJwtSessions</c>.
+/// </summary>
 /// <threadsafety>Call during start-up only, like every <see cref="IServiceCollection"/> extension.</threadsafety>
 public static class RedisSessionStoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers a <see cref="RedisSessionStore"/> that makes and owns its connection, as a singleton <see cref="ISessionStore"/>
-    /// (and <see cref="RedisSessionStore"/>). Options are validated when the host starts.
+    /// Registers a <see cref="RedisSessionStore"/> that makes and owns its connection, as the singleton <see cref="ISessionStore"/>
+    /// (and <see cref="RedisSessionStore"/>), replacing any earlier store registration. Options are validated when the host starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="connectionString">The StackExchange.Redis configuration string, for example <c>redis:6379,password=…</c>.</param>
@@ -45,8 +48,9 @@ public static class RedisSessionStoreServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers a <see cref="RedisSessionStore"/> on an existing connection, which it does not own, as a singleton
-    /// <see cref="ISessionStore"/> (and <see cref="RedisSessionStore"/>). Options are validated when the host starts.
+    /// Registers a <see cref="RedisSessionStore"/> on an existing connection, which it does not own, as the singleton
+    /// <see cref="ISessionStore"/> (and <see cref="RedisSessionStore"/>), replacing any earlier store registration. Options are
+    /// validated when the host starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="connection">The connection; configure it with <c>abortConnect=false</c> so it recovers from outages by itself.</param>
@@ -75,7 +79,11 @@ public static class RedisSessionStoreServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsValidator>());
         services.TryAddSingleton(sp => create(sp, sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value));
-        services.TryAddSingleton<ISessionStore>(static sp => sp.GetRequiredService<RedisSessionStore>());
+
+        // Asking for the Redis store is explicit: it replaces a default registered earlier (AddJwtSessions' in-memory store),
+        // so the order of AddJwtSessions and AddRedisSessionStore does not matter.
+        services.RemoveAll<ISessionStore>();
+        services.AddSingleton<ISessionStore>(static sp => sp.GetRequiredService<RedisSessionStore>());
         return services;
     }
 }

@@ -63,6 +63,42 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         connection.IsConnected.Should().BeTrue("the application owns the connection it passed in");
     }
 
+    [TestCase(true, TestName = "AddRedisSessionStore_AfterAddJwtSessions_SessionManagerUsesRedis")]
+    [TestCase(false, TestName = "AddRedisSessionStore_BeforeAddJwtSessions_SessionManagerUsesRedis")]
+    public async Task AddRedisSessionStore_WithAddJwtSessions_SessionManagerUsesRedis(bool jwtSessionsFirst)
+    {
+        var address = RedisTestEnvironment.Address;
+        var prefix = _resources.NewPrefix(address);
+        var fleet = new TestManagers();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(fleet.Time);
+        void AddCore() => services.AddJwtSessions(o =>
+        {
+            o.Issuer = TestManagers.Issuer;
+            o.Audience = TestManagers.Audience;
+            o.AccessTokenKeys = fleet.AccessKeys;
+            o.RefreshTokenKeys = fleet.RefreshKeys;
+        });
+        void AddRedis() => services.AddRedisSessionStore(address, o => o.KeyPrefix = prefix);
+        if (jwtSessionsFirst)
+        {
+            AddCore();
+            AddRedis();
+        }
+        else
+        {
+            AddRedis();
+            AddCore();
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var manager = provider.GetRequiredService<SessionManager>();
+
+        manager.Store.Should().BeSameAs(provider.GetRequiredService<RedisSessionStore>());
+        var tokens = await manager.StartSessionAsync("alice");
+        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);
+    }
+
     private static IEnumerable<TestCaseData> InvalidOptions()
     {
         yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.KeyPrefix = string.Empty)).SetName("EmptyPrefix");

@@ -43,6 +43,13 @@ internal static class JwkImporter
                 return SigningKey.CreateEcdsa(ReadEc(jwk, bound), bound, keyId);
 
             case "OKP":
+                // The other key types check the binding when the key is built; Ed25519 has one algorithm only, so without
+                // this check an OKP JWK with "alg":"ES256" (or ES256 requested) came back silently bound to EdDSA.
+                if (bound != JwtAlgorithm.EdDSA)
+                {
+                    throw new InvalidSigningKeyException($"An OKP key can only be bound to EdDSA, not {bound.GetName()} (RFC 8725 §3.1).");
+                }
+
                 if (jwk.Crv != EdDsaSigningKey.CurveName)
                 {
                     throw new InvalidSigningKeyException($"Only the Ed25519 OKP curve is supported for signing; got \"{jwk.Crv}\".");

@@ -23,7 +23,9 @@ internal sealed class RsaSigningKey : SigningKey
         _padding = algorithm is JwtAlgorithm.PS256 or JwtAlgorithm.PS384 or JwtAlgorithm.PS512
             ? RSASignaturePadding.Pss
             : RSASignaturePadding.Pkcs1;
-        SignatureSize = rsa.KeySize / 8;
+        // RFC 8017 §8.2.2: k is the modulus length in whole bytes, rounded up. KeySize / 8 truncated it for moduli whose
+        // bit length is not a multiple of 8 (2052 bits needs 257 bytes), so such keys signed tokens nothing could verify.
+        SignatureSize = (rsa.KeySize + 7) / 8;
     }
 
     public override bool CanSign { get; }

@@ -1,0 +1,67 @@
+using JwtSessions.Sessions;
+using JwtSessions.Validation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers JwtSessions with Microsoft.Extensions.DependencyInjection.</summary>
+/// <threadsafety>Registration runs once at start-up; the registered services are thread-safe singletons.</threadsafety>
+public static class JwtSessionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a singleton <see cref="SessionManager"/> and its access-token <see cref="TokenValidator"/>. The store is the
+    /// registered <see cref="ISessionStore"/> (for example from <c>AddRedisSessionStore</c>), else an <see cref="InMemorySessionStore"/>.
+    /// Options are validated when the host starts (<c>ValidateOnStart</c>), so a bad configuration fails at start-up.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the session manager.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddJwtSessions(this IServiceCollection services, Action<SessionManagerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<SessionManagerOptions>()
+            .Configure(configure)
+            .Validate(static o => !string.IsNullOrEmpty(o.Issuer), "JwtSessions: an issuer is required.")
+            .Validate(static o => !string.IsNullOrEmpty(o.Audience), "JwtSessions: an access-token audience is required.")
+            .Validate(static o => o.AccessTokenKeys is not null, "JwtSessions: access-token keys are required.")
+            .Validate(static o => IsValidPolicy(o.Policy), "JwtSessions: the session policy is not valid (see SessionPolicy.Validate).")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISessionStore>(static sp => new InMemorySessionStore(
+            new InMemorySessionStoreOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() }));
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SessionManagerOptions>>().Value;
+            if (ReferenceEquals(options.TimeProvider, TimeProvider.System))
+            {
+                options.TimeProvider = sp.GetRequiredService<TimeProvider>();
+            }
+
+            options.Logger ??= sp.GetService<ILoggerFactory>()?.CreateLogger<SessionManager>();
+            return new SessionManager(options, sp.GetRequiredService<ISessionStore>());
+        });
+        services.TryAddSingleton(static sp => sp.GetRequiredService<SessionManager>().AccessTokenValidator);
+        return services;
+    }
+
+    private static bool IsValidPolicy(SessionPolicy? policy)
+    {
+        if (policy is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            policy.Validate();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtSessions.Tests.Signing;
+
+public sealed class EcdsaSigningKeyTests
+{
+    [TestCase(JwtAlgorithm.ES256, "nistP384")]
+    [TestCase(JwtAlgorithm.ES256, "nistP521")]
+    [TestCase(JwtAlgorithm.ES384, "nistP256")]
+    [TestCase(JwtAlgorithm.ES512, "nistP256")]
+    [TestCase(JwtAlgorithm.ES512, "nistP384")]
+    public void CreateEcdsa_KeyOnWrongCurve_Throws(JwtAlgorithm algorithm, string curve)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.CreateFromFriendlyName(curve));
+
+        var act = () => SigningKey.CreateEcdsa(ecdsa.ExportParameters(includePrivateParameters: true), algorithm);
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage("*curve*");
+    }
+
+    [Test]
+    public void CreateEcdsa_Secp256k1Key_Throws()
+    {
+        // Same size as P-256, different curve: the name (OID) decides, not the coordinate length.
+        ECDsa ecdsa;
+        try
+        {
+            ecdsa = ECDsa.Create(ECCurve.CreateFromFriendlyName("secP256k1"));
+        }
+        catch (PlatformNotSupportedException)
+        {
+            Assert.Ignore("secp256k1 is not available on this platform.");
+            return;
+        }
+
+        using (ecdsa)
+        {
+            var act = () => SigningKey.CreateEcdsa(ecdsa.ExportParameters(includePrivateParameters: false), JwtAlgorithm.ES256);
+
+            act.Should().Throw<InvalidSigningKeyException>();
+        }
+    }
+
+    [TestCase(JwtAlgorithm.RS256)]
+    [TestCase(JwtAlgorithm.HS256)]
+    [TestCase(JwtAlgorithm.EdDSA)]
+    public void CreateEcdsa_NonEcdsaAlgorithm_Throws(JwtAlgorithm algorithm)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var act = () => SigningKey.CreateEcdsa(ecdsa.ExportParameters(includePrivateParameters: false), algorithm);
+
+        act.Should().Throw<InvalidSigningKeyException>();
+    }
+
+    [TestCase(JwtAlgorithm.ES256)]
+    [TestCase(JwtAlgorithm.ES384)]
+    [TestCase(JwtAlgorithm.ES512)]
+    public void FromJwk_YAlteredByOneBit_Throws(JwtAlgorithm algorithm)
+    {
+        var jwk = JsonNode.Parse(TestKeys.For(algorithm).ToJwk())!.AsObject();
+        var y = Base64UrlEncoder.DecodeBytes((string)jwk["y"]!);
+        y[^1] ^= 0x01;
+        jwk["y"] = Base64UrlEncoder.Encode(y);
+
+        var act = () => SigningKey.FromJwk(jwk.ToJsonString());
+
+        act.Should().Throw<InvalidSigningKeyException>();
+    }
+
+    [Test]
+    public void CreateEcdsa_PointOffCurve_Throws()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var parameters = ecdsa.ExportParameters(includePrivateParameters: false);
+        parameters.Q.X![0] ^= 0x80;
+
+        var act = () => SigningKey.CreateEcdsa(parameters, JwtAlgorithm.ES256);
+
+        act.Should().Throw<InvalidSigningKeyException>();
+    }
+
+    [TestCase(JwtAlgorithm.ES256)]
+    [TestCase(JwtAlgorithm.ES384)]
+    [TestCase(JwtAlgorithm.ES512)]
+    public void CreateEcdsa_PrivateScalarOfOtherKey_Throws(JwtAlgorithm algorithm)
+    {
+        using var a = ECDsa.Create(EcdsaSigningKey.CurveOf(algorithm));
+        using var b = ECDsa.Create(EcdsaSigningKey.CurveOf(algorithm));
+        var parameters = a.ExportParameters(includePrivateParameters: true);
+        parameters.D = b.ExportParameters(includePrivateParameters: true).D;
+
+        var act = () => SigningKey.CreateEcdsa(parameters, algorithm);
+
+        act.Should().Throw<InvalidSigningKeyException>();
+    }
+
+    [Test]
+    public void CreateEcdsa_ShortCoordinate_Throws()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var parameters = ecdsa.ExportParameters(includePrivateParameters: false);
+        parameters.Q.X = parameters.Q.X![1..];
+
+        var act = () => SigningKey.CreateEcdsa(parameters, JwtAlgorithm.ES256);
+
+        act.Should().Throw<InvalidSigningKeyException>();
+    }
+}
