@@ -1,0 +1,37 @@
+using StackExchange.Redis;
+
+namespace JwtSessions.Redis.Internal;
+
+/// <summary>Every key and channel the store uses; docs/redis.md ("Data layout") describes each one.</summary>
+internal sealed class RedisKeys
+{
+    public RedisKeys(string prefix)
+    {
+        Prefix = prefix;
+        SessionPrefix = prefix + "s:";
+        Revocations = prefix + "revocations";
+        RevocationChannelName = prefix + "revoked";
+        RevocationChannel = RedisChannel.Literal(RevocationChannelName);
+    }
+
+    /// <summary>Gets the configured prefix.</summary>
+    public string Prefix { get; }
+
+    /// <summary>Gets the prefix of session hashes; the session id follows.</summary>
+    public string SessionPrefix { get; }
+
+    /// <summary>Gets the sorted set of recent revocations (score: revocation time, Unix ms).</summary>
+    public RedisKey Revocations { get; }
+
+    /// <summary>Gets the name of the pub/sub channel revocations are pushed on.</summary>
+    public string RevocationChannelName { get; }
+
+    /// <summary>Gets the pub/sub channel revocations are pushed on.</summary>
+    public RedisChannel RevocationChannel { get; }
+
+    /// <summary>The hash of one session.</summary>
+    public RedisKey Session(string sessionId) => SessionPrefix + sessionId;
+
+    /// <summary>The sorted set of one subject's session ids (score: creation time, Unix ms).</summary>
+    public RedisKey Subject(string subject) => Prefix + "u:" + subject;
+}

@@ -1,0 +1,353 @@
+using JwtSessions.Redis.Internal;
+using JwtSessions.Sessions;
+using StackExchange.Redis;
+
+namespace JwtSessions.Redis;
+
+/// <summary>The revocation feed: pub/sub push, periodic reconcile against the revocation log, and availability tracking.</summary>
+public sealed partial class RedisSessionStore
+{
+    /// <summary>How far before the newest revocation seen a periodic reconcile reads again, for revokers whose clocks lag.</summary>
+    private static readonly TimeSpan s_clockTolerance = TimeSpan.FromMinutes(1);
+
+    private readonly Lock _feedLock = new();
+    private readonly Dictionary<string, SessionRevocation> _known = new(StringComparer.Ordinal);
+    private readonly Action<RedisChannel, RedisValue> _onMessage;
+    private Subscription[] _subscribers = [];
+    private ITimer? _reconcileTimer;
+    private bool _feedStarted;
+    private bool _available;
+    private volatile bool _channelSubscribed;
+    private volatile bool _disposed;
+    private int _failureEpoch;
+    private volatile bool _needsFullReconcile = true;
+    private long _cursorMs = long.MinValue;
+    private int _reconcileRequested;
+    private int _reconcileRunning;
+
+    /// <summary>
+    /// Gets a value indicating whether the revocation feed is live: subscribed, connected, and caught up with the revocation log
+    /// since the last disconnect. While it is <see langword="false"/>, revocations made elsewhere may not have been seen yet.
+    /// </summary>
+    public bool IsRevocationFeedAvailable
+    {
+        get
+        {
+            lock (_feedLock)
+            {
+                return _available;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>
+    /// The first subscription starts the feed: the store subscribes to the revocation channel, reads the revocation log (the
+    /// last <see cref="RedisSessionStoreOptions.RevocationRetention"/>), and from then on reconciles every
+    /// <see cref="RedisSessionStoreOptions.ReconcileInterval"/>. A later subscriber first receives every revocation already known.
+    /// </para>
+    /// <para>
+    /// <paramref name="onAvailabilityChanged"/> is called at once with the current state, with <see langword="false"/> when
+    /// the connection fails (or a reconcile does), and with <see langword="true"/> after the next successful reconcile. A
+    /// revocation is therefore seen within the pub/sub latency, or, when its message was lost, within one reconcile interval
+    /// of the reconnection; docs/redis.md gives the measured figures.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ObjectDisposedException">The store was disposed.</exception>
+    public IDisposable SubscribeToRevocations(Action<SessionRevocation> onRevoked, Action<bool>? onAvailabilityChanged = null)
+    {
+        ArgumentNullException.ThrowIfNull(onRevoked);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var subscription = new Subscription(this, onRevoked, onAvailabilityChanged);
+        bool start;
+        lock (_feedLock)
+        {
+            _subscribers = [.. _subscribers, subscription];
+            foreach (var revocation in _known.Values)
+            {
+                subscription.Revoked(revocation);
+            }
+
+            subscription.AvailabilityChanged(_available);
+            start = !_feedStarted;
+            if (start)
+            {
+                _feedStarted = true;
+                _reconcileTimer = _time.CreateTimer(static state => ((RedisSessionStore)state!).RequestReconcile(), this, _reconcileInterval, _reconcileInterval);
+            }
+        }
+
+        if (start)
+        {
+            RequestReconcile();
+        }
+
+        return subscription;
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        // Either connection: the subscription may drop messages, and the interactive one cannot reconcile.
+        MarkUnavailable();
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        bool started;
+        lock (_feedLock)
+        {
+            started = _feedStarted;
+        }
+
+        if (started)
+        {
+            RequestReconcile();
+        }
+    }
+
+    private void MarkUnavailable()
+    {
+        Interlocked.Increment(ref _failureEpoch);
+        _needsFullReconcile = true;
+        SetAvailable(false);
+    }
+
+    /// <summary>Coalesces reconcile requests (timer, restored events) into one sequential runner; none is lost.</summary>
+    private void RequestReconcile()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _reconcileRequested, 1);
+        if (Interlocked.CompareExchange(ref _reconcileRunning, 1, 0) == 0)
+        {
+            _ = Task.Run(RunReconcilesAsync);
+        }
+    }
+
+    private async Task RunReconcilesAsync()
+    {
+        while (true)
+        {
+            while (Interlocked.Exchange(ref _reconcileRequested, 0) == 1 && !_disposed)
+            {
+                try
+                {
+                    await ReconcileOnceAsync().ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // A background loop with no caller: any failure means "not caught up", never a crash.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    MarkUnavailable();
+                }
+            }
+
+            Volatile.Write(ref _reconcileRunning, 0);
+            if (Volatile.Read(ref _reconcileRequested) == 0 || _disposed || Interlocked.CompareExchange(ref _reconcileRunning, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReconcileOnceAsync()
+    {
+        var epoch = Volatile.Read(ref _failureEpoch);
+        var full = _needsFullReconcile;
+        try
+        {
+            var subscriber = _connection.GetSubscriber();
+            if (!_channelSubscribed)
+            {
+                await subscriber.SubscribeAsync(_keys.RevocationChannel, _onMessage).ConfigureAwait(false);
+                _channelSubscribed = true;
+            }
+
+            // Subscribed before reading: anything revoked after the read below arrives by pub/sub, anything before is in the log.
+            if (!subscriber.IsConnected(_keys.RevocationChannel))
+            {
+                MarkUnavailable();
+                return;
+            }
+
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var retentionMs = (long)_retention.TotalMilliseconds;
+            var lookbackMs = (long)(2 * _reconcileInterval + s_clockTolerance).TotalMilliseconds;
+            var seen = Interlocked.Read(ref _cursorMs);
+            var fromMs = full || seen == long.MinValue ? nowMs - retentionMs : Math.Min(seen, nowMs) - lookbackMs;
+            var entries = await _database.SortedSetRangeByScoreWithScoresAsync(_keys.Revocations, fromMs, double.PositiveInfinity).ConfigureAwait(false);
+            var cursor = Interlocked.Read(ref _cursorMs);
+            foreach (var entry in entries)
+            {
+                if (RevocationEvent.TryParse((string?)entry.Element, out var revocation))
+                {
+                    Deliver(revocation);
+                }
+
+                cursor = Math.Max(cursor, (long)entry.Score);
+            }
+
+            Interlocked.Exchange(ref _cursorMs, Math.Max(cursor, Interlocked.Read(ref _cursorMs)));
+            lock (_feedLock)
+            {
+                ForgetOlderThan(nowMs - retentionMs);
+                if (epoch == Volatile.Read(ref _failureEpoch))
+                {
+                    if (full)
+                    {
+                        _needsFullReconcile = false;
+                    }
+
+                    SetAvailable(true);
+                }
+            }
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            MarkUnavailable();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection was disposed under us (shutdown): nothing more to do.
+        }
+    }
+
+    private void OnMessage(RedisChannel channel, RedisValue message)
+    {
+        if (RevocationEvent.TryParse((string?)message, out var revocation))
+        {
+            Deliver(revocation);
+        }
+    }
+
+    /// <summary>Passes a revocation to every subscriber once, whichever way (pub/sub, reconcile, local revoke) it came first.</summary>
+    private void Deliver(SessionRevocation revocation)
+    {
+        lock (_feedLock)
+        {
+            // Before the feed starts there is no subscriber, and nothing would ever forget the entry.
+            if (!_feedStarted || !_known.TryAdd(revocation.SessionId, revocation))
+            {
+                return;
+            }
+
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Revoked(revocation);
+            }
+        }
+    }
+
+    private void ForgetOlderThan(long cutoffMs)
+    {
+        List<string>? old = null;
+        foreach (var (id, revocation) in _known)
+        {
+            if (revocation.RevokedAt.ToUnixTimeMilliseconds() < cutoffMs)
+            {
+                (old ??= []).Add(id);
+            }
+        }
+
+        if (old is not null)
+        {
+            foreach (var id in old)
+            {
+                _known.Remove(id);
+            }
+        }
+    }
+
+    private void SetAvailable(bool available)
+    {
+        lock (_feedLock)
+        {
+            if (_available == available)
+            {
+                return;
+            }
+
+            _available = available;
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.AvailabilityChanged(available);
+            }
+        }
+    }
+
+    private void Unsubscribe(Subscription subscription)
+    {
+        lock (_feedLock)
+        {
+            _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscription))];
+        }
+    }
+
+    /// <summary>Stops the feed; returns false when already stopped.</summary>
+    private bool StopFeed()
+    {
+        lock (_feedLock)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _disposed = true;
+            _subscribers = [];
+            _reconcileTimer?.Dispose();
+        }
+
+        _connection.ConnectionFailed -= OnConnectionFailed;
+        _connection.ConnectionRestored -= OnConnectionRestored;
+        if (_channelSubscribed)
+        {
+            try
+            {
+                _connection.GetSubscriber().Unsubscribe(_keys.RevocationChannel, _onMessage, CommandFlags.FireAndForget);
+            }
+            catch (Exception ex) when (IsUnavailable(ex) || ex is ObjectDisposedException)
+            {
+                // Disconnected or already closed: the server drops the subscription with the connection.
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>One subscriber's callbacks; a throwing callback never stops the feed for the others.</summary>
+    private sealed class Subscription(RedisSessionStore store, Action<SessionRevocation> onRevoked, Action<bool>? onAvailabilityChanged) : IDisposable
+    {
+        public void Revoked(SessionRevocation revocation)
+        {
+            try
+            {
+                onRevoked(revocation);
+            }
+#pragma warning disable CA1031 // The contract says callbacks must not throw; one that does must not take the feed down for every subscriber.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+
+        public void AvailabilityChanged(bool available)
+        {
+            try
+            {
+                onAvailabilityChanged?.Invoke(available);
+            }
+#pragma warning disable CA1031 // As above.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+
+        public void Dispose() => store.Unsubscribe(this);
+    }
+}

@@ -1,0 +1,364 @@
+using System.Globalization;
+using JwtSessions.Redis.Internal;
+using JwtSessions.Sessions;
+using StackExchange.Redis;
+
+namespace JwtSessions.Redis;
+
+/// <summary>
+/// A session store in Redis, shared by any number of servers: rotation is one atomic Lua script applying
+/// <see cref="SessionRules"/>, every key expires with its session's deadlines, and revocations are pushed to every server's
+/// validators by pub/sub, with a periodic reconcile against a revocation log for messages missed while disconnected.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Data layout (every key under <see cref="RedisSessionStoreOptions.KeyPrefix"/>): a hash per session (<c>s:&lt;id&gt;</c>),
+/// a sorted set per subject (<c>u:&lt;subject&gt;</c>, score = creation time) for listing without scanning the keyspace, and a
+/// sorted set of recent revocations (<c>revocations</c>). docs/redis.md describes every field, TTL and failure mode.
+/// </para>
+/// <para>
+/// Failures fail closed: a Redis connection error, timeout or server error throws <see cref="SessionStoreUnavailableException"/>
+/// (the <see cref="SessionManager"/> then reports <see cref="RefreshStatus.StoreUnavailable"/>), and the revocation feed reports
+/// itself unavailable until it has caught up again. The connection recovers by itself once Redis is back.
+/// </para>
+/// <para>
+/// Cancellation is observed before a command is sent; a command already sent completes or times out (StackExchange.Redis'
+/// <c>asyncTimeout</c>).
+/// </para>
+/// </remarks>
+/// <threadsafety>All members are safe to call from any number of threads and processes at once. Share one instance per process.</threadsafety>
+public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsyncDisposable
+{
+    /// <summary>The shortest TTL the store sets, so that a record already past its deadline is still readable briefly, like the in-memory store's sweep delay.</summary>
+    internal const long TtlFloorMilliseconds = 1000;
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly bool _ownsConnection;
+    private readonly IDatabase _database;
+    private readonly RedisKeys _keys;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _reconcileInterval;
+    private readonly TimeSpan _retention;
+
+    /// <summary>Initializes a new instance of the <see cref="RedisSessionStore"/> class on an existing connection, which it does not own.</summary>
+    /// <param name="connection">The connection; configure it with <c>abortConnect=false</c> so it recovers from outages by itself.</param>
+    /// <param name="options">The configuration; defaults when null. <see cref="RedisSessionStoreOptions.Configuration"/> is ignored.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="connection"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid (empty prefix, non-positive interval or retention); the message says which.</exception>
+    public RedisSessionStore(IConnectionMultiplexer connection, RedisSessionStoreOptions? options = null)
+        : this(connection, options ?? new RedisSessionStoreOptions(), timeProvider: null, ownsConnection: false)
+    {
+    }
+
+    internal RedisSessionStore(IConnectionMultiplexer connection, RedisSessionStoreOptions options, TimeProvider? timeProvider, bool ownsConnection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _database = connection.GetDatabase(options.Database);
+        _keys = new RedisKeys(options.KeyPrefix);
+        _time = options.TimeProvider ?? timeProvider ?? TimeProvider.System;
+        _reconcileInterval = options.ReconcileInterval;
+        _retention = options.RevocationRetention;
+        _onMessage = OnMessage;
+        _connection.ConnectionFailed += OnConnectionFailed;
+        _connection.ConnectionRestored += OnConnectionRestored;
+    }
+
+    /// <summary>Gets the key prefix in use.</summary>
+    public string KeyPrefix => _keys.Prefix;
+
+    /// <summary>Connects to Redis with <see cref="RedisSessionStoreOptions.Configuration"/> and builds a store that owns the connection.</summary>
+    /// <param name="options">The configuration, including the connection string.</param>
+    /// <returns>The store; it returns even while Redis is down (<c>abortConnect=false</c>) and connects when Redis comes up.</returns>
+    /// <exception cref="ArgumentException">The connection string is missing or malformed, or another option is invalid.</exception>
+    public static RedisSessionStore Connect(RedisSessionStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Connect(options, timeProvider: null);
+    }
+
+    /// <summary>Connects to Redis and builds a store that owns the connection.</summary>
+    /// <param name="configuration">The StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c>.</param>
+    /// <param name="options">The other options; defaults when null.</param>
+    /// <returns>The store; it returns even while Redis is down (<c>abortConnect=false</c>) and connects when Redis comes up.</returns>
+    /// <exception cref="ArgumentException">The connection string is missing or malformed, or an option is invalid.</exception>
+    public static async Task<RedisSessionStore> ConnectAsync(string configuration, RedisSessionStoreOptions? options = null)
+        => await ConnectAsync(ParseConfiguration(configuration), options).ConfigureAwait(false);
+
+    /// <summary>Connects to Redis and builds a store that owns the connection.</summary>
+    /// <param name="configuration">The StackExchange.Redis configuration; copied, with <c>AbortOnConnectFail</c> forced off.</param>
+    /// <param name="options">The other options; defaults when null. <see cref="RedisSessionStoreOptions.Configuration"/> is ignored.</param>
+    /// <returns>The store; it returns even while Redis is down and connects when Redis comes up.</returns>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public static async Task<RedisSessionStore> ConnectAsync(ConfigurationOptions configuration, RedisSessionStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        options ??= new RedisSessionStoreOptions();
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        var copy = configuration.Clone();
+        copy.AbortOnConnectFail = false;
+        return Own(await ConnectionMultiplexer.ConnectAsync(copy).ConfigureAwait(false), options, timeProvider: null);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error.</exception>
+    public async ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentException.ThrowIfNullOrEmpty(session.SessionId, nameof(session));
+        var now = _time.GetUtcNow();
+        var fields = SessionHash.Encode(session);
+        var args = new RedisValue[6 + fields.Count];
+        args[0] = session.SessionId;
+        args[1] = session.CreatedAt.ToUnixTimeMilliseconds();
+        args[2] = Instant.TtlMilliseconds(session.ExpiresAt, now, TtlFloorMilliseconds);
+        // The subject index lives as long as its longest-lived session can (the absolute deadline bounds every refresh).
+        args[3] = Instant.TtlMilliseconds(session.AbsoluteExpiresAt, now, TtlFloorMilliseconds);
+        args[4] = _keys.SessionPrefix;
+        args[5] = Instant.Encode(now);
+        fields.CopyTo(args, 6);
+
+        var result = await EvaluateAsync(RedisScripts.Create, [_keys.Session(session.SessionId), _keys.Subject(session.Subject)], args, cancellationToken)
+            .ConfigureAwait(false);
+        if ((long)result == 0)
+        {
+            throw new InvalidOperationException("A session with this id already exists.");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error.</exception>
+    public async ValueTask<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var entries = await Guard(_database.HashGetAllAsync(_keys.Session(sessionId))).ConfigureAwait(false);
+        return SessionHash.Decode(sessionId, entries);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One Lua script reads the record, applies <see cref="SessionRules.Classify"/> and, when it says so,
+    /// <see cref="SessionRules.Advance"/>, then resets the key's TTL to the new deadline; concurrent rotations of one generation,
+    /// from any number of servers, advance it exactly once.
+    /// </remarks>
+    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error; the rotation may or may not have happened.</exception>
+    public async ValueTask<RotationOutcome> TryRotateAsync(
+        string sessionId,
+        long expectedGeneration,
+        DateTimeOffset now,
+        TimeSpan idleTimeout,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        RedisValue[] args =
+        [
+            expectedGeneration.ToString(CultureInfo.InvariantCulture),
+            Instant.Encode(now),
+            Instant.Encode(Instant.AddSaturated(now, idleTimeout)),
+            TtlFloorMilliseconds,
+        ];
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Rotate, [_keys.Session(sessionId)], args, cancellationToken).ConfigureAwait(false))!;
+        var status = (RotationStatus)(int)result[0];
+        var session = result.Length > 1 ? SessionHash.Decode(sessionId, result[1]) : null;
+        return new RotationOutcome(session is null ? RotationStatus.NotFound : status, session);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One Lua script marks the session revoked, records the revocation in the revocation log and publishes it; the session's
+    /// hash is kept (as a tombstone) until its deadline so that a replayed refresh token is reported as revoked.
+    /// </remarks>
+    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error; the revocation may or may not have happened.</exception>
+    public async ValueTask<SessionRecord?> RevokeAsync(
+        string sessionId,
+        DateTimeOffset revokedAt,
+        SessionEndReason reason,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        var now = _time.GetUtcNow();
+        var revokedAtMs = revokedAt.ToUnixTimeMilliseconds();
+        RedisValue[] args =
+        [
+            sessionId,
+            Instant.Encode(revokedAt),
+            (int)reason,
+            Instant.Encode(now),
+            TtlFloorMilliseconds,
+            revokedAtMs,
+            revokedAtMs - (long)_retention.TotalMilliseconds,
+            Math.Max(1, (long)Math.Ceiling(_retention.TotalMilliseconds)),
+            _keys.RevocationChannelName,
+        ];
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Revoke, [_keys.Session(sessionId), _keys.Revocations], args, cancellationToken)
+            .ConfigureAwait(false))!;
+        if ((int)result[0] == 0)
+        {
+            return null;
+        }
+
+        var session = SessionHash.Decode(sessionId, result[1]);
+        if (result.Length > 2 && RevocationEvent.TryParse((string?)result[2], out var revocation))
+        {
+            // Enforce at once for this process's subscribers; the pub/sub echo is then a duplicate and is dropped.
+            Deliver(revocation);
+        }
+
+        return session;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads the subject's index (one sorted set, oldest first) and the listed hashes in one pipeline; index entries whose session
+    /// is gone, revoked or past a deadline at <paramref name="now"/> are removed. Never scans the keyspace.
+    /// </remarks>
+    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error.</exception>
+    public async ValueTask<IReadOnlyList<SessionRecord>> ListAsync(string subject, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        cancellationToken.ThrowIfCancellationRequested();
+        var index = _keys.Subject(subject);
+        var ids = await Guard(_database.SortedSetRangeByRankAsync(index)).ConfigureAwait(false);
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        var reads = new Task<HashEntry[]>[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            reads[i] = _database.HashGetAllAsync(_keys.Session((string)ids[i]!));
+        }
+
+        await Guard(Task.WhenAll(reads)).ConfigureAwait(false);
+        var active = new List<SessionRecord>(ids.Length);
+        var stale = new List<RedisValue>();
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var session = SessionHash.Decode((string)ids[i]!, reads[i].Result);
+            if (session is not null && session.IsActiveAt(now))
+            {
+                active.Add(session);
+            }
+            else
+            {
+                stale.Add(ids[i]);
+            }
+        }
+
+        if (stale.Count > 0)
+        {
+            // Revoked and expired sessions never become active again, and a missing hash has expired: safe to drop.
+            await Guard(_database.SortedSetRemoveAsync(index, [.. stale])).ConfigureAwait(false);
+        }
+
+        // The index orders by creation millisecond; the record's full-precision time breaks ties.
+        return [.. active.OrderBy(static s => s.CreatedAt)];
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (StopFeed() && _ownsConnection)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (StopFeed() && _ownsConnection)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static RedisSessionStore Own(ConnectionMultiplexer connection, RedisSessionStoreOptions options, TimeProvider? timeProvider)
+    {
+        try
+        {
+            return new RedisSessionStore(connection, options, timeProvider, ownsConnection: true);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    internal static ConfigurationOptions ParseConfiguration(string? configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration))
+        {
+            throw new ArgumentException("A Redis connection string is required.", nameof(configuration));
+        }
+
+        var options = ConfigurationOptions.Parse(configuration);
+
+        // Start while Redis is down and keep reconnecting: refreshes fail closed meanwhile, and resume without a restart.
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
+    internal static RedisSessionStore Connect(RedisSessionStoreOptions options, TimeProvider? timeProvider)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", errors), nameof(options));
+        }
+
+        return Own(ConnectionMultiplexer.Connect(ParseConfiguration(options.Configuration)), options, timeProvider);
+    }
+
+    private async Task<RedisResult> EvaluateAsync(LuaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The script text goes through the client's script cache: EVALSHA normally, EVAL once after NOSCRIPT.
+        return await Guard(_database.ScriptEvaluateAsync(script.ExecutableScript, keys, args)).ConfigureAwait(false);
+    }
+
+    private static async Task<T> Guard<T>(Task<T> operation)
+    {
+        try
+        {
+            return await operation.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new SessionStoreUnavailableException("The Redis session store is unavailable: " + ex.GetType().Name + ".", ex);
+        }
+    }
+
+    private static async Task Guard(Task operation)
+    {
+        try
+        {
+            await operation.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new SessionStoreUnavailableException("The Redis session store is unavailable: " + ex.GetType().Name + ".", ex);
+        }
+    }
+
+    /// <summary>Connection failures, timeouts and server errors (LOADING after a restart, READONLY, OOM, …) all mean "unavailable".</summary>
+    private static bool IsUnavailable(Exception exception)
+        => exception is RedisConnectionException or RedisTimeoutException or RedisServerException;
+}

@@ -1,0 +1,84 @@
+namespace JwtSessions.Redis;
+
+/// <summary>Configuration of a <see cref="RedisSessionStore"/>; checked when the store is built (or at host start with DI).</summary>
+/// <threadsafety>Not thread-safe; configure on one thread, then build the store. The store copies every value.</threadsafety>
+public sealed class RedisSessionStoreOptions
+{
+    /// <summary>The default <see cref="KeyPrefix"/>.</summary>
+    public const string DefaultKeyPrefix = "jwtsessions:";
+
+    /// <summary>Gets or sets the StackExchange.Redis configuration string (for example <c>redis1:6379,password=…</c>).</summary>
+    /// <value><see langword="null"/> by default.</value>
+    /// <remarks>
+    /// Required when the store makes its own connection (<see cref="RedisSessionStore.Connect(RedisSessionStoreOptions)"/>, or
+    /// <c>AddRedisSessionStore(connectionString)</c>); ignored when an <c>IConnectionMultiplexer</c> is supplied. The store always
+    /// connects with <c>abortConnect=false</c>, so it can start while Redis is down and recovers without a restart.
+    /// </remarks>
+    public string? Configuration { get; set; }
+
+    /// <summary>Gets or sets the prefix of every key and of the revocation channel.</summary>
+    /// <value><c>jwtsessions:</c> by default; must not be empty.</value>
+    /// <remarks>
+    /// Every server sharing sessions must use the same prefix. Use distinct prefixes to keep several applications (or test runs)
+    /// apart in one database. For Redis Cluster, put a hash tag in it (for example <c>{jwtsessions}:</c>) so that every key lives
+    /// in one slot, as the scripts require; docs/redis.md explains the trade-off.
+    /// </remarks>
+    public string KeyPrefix { get; set; } = DefaultKeyPrefix;
+
+    /// <summary>Gets or sets the Redis database number.</summary>
+    /// <value>-1 by default: the connection's default database.</value>
+    public int Database { get; set; } = -1;
+
+    /// <summary>Gets or sets how often the store re-reads the revocation log to catch up revocations its subscription missed.</summary>
+    /// <value>5 seconds by default; must be positive.</value>
+    /// <remarks>
+    /// Revocations normally arrive by pub/sub within milliseconds; this interval bounds how late one whose message was lost can
+    /// be seen. After a disconnect the store reconciles as soon as the connection is restored, without waiting for the interval.
+    /// The timer runs on <see cref="TimeProvider"/>.
+    /// </remarks>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how long revocations stay in the revocation log that reconciliation reads.</summary>
+    /// <value>1 hour by default; must be positive.</value>
+    /// <remarks>
+    /// Must be at least the access-token lifetime plus the clock skew of every <c>SessionManager</c> sharing the store
+    /// (5 minutes 30 seconds with the defaults): past that, no access token of a revoked session can be valid, so an older
+    /// revocation no longer matters. A server disconnected for longer than this still catches up every revocation that does.
+    /// </remarks>
+    public TimeSpan RevocationRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the clock used for key lifetimes and the reconcile timer.</summary>
+    /// <value>
+    /// <see langword="null"/> by default: the <see cref="System.TimeProvider"/> registered with dependency injection if any,
+    /// otherwise <see cref="TimeProvider.System"/>.
+    /// </value>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Checks the values that do not depend on how the store connects.</summary>
+    /// <returns>The problems found, empty when the options are valid.</returns>
+    internal List<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrEmpty(KeyPrefix))
+        {
+            errors.Add("The key prefix must not be empty.");
+        }
+
+        if (ReconcileInterval <= TimeSpan.Zero)
+        {
+            errors.Add("The reconcile interval must be positive.");
+        }
+
+        if (RevocationRetention <= TimeSpan.Zero)
+        {
+            errors.Add("The revocation retention must be positive.");
+        }
+
+        if (Database < -1)
+        {
+            errors.Add("The database number must be -1 (default) or a database index.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,89 @@
+using JwtSessions.Redis;
+using JwtSessions.Redis.Internal;
+using JwtSessions.Sessions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Registers a <see cref="RedisSessionStore"/> as the application's <see cref="ISessionStore"/>, replacing any store registered
+/// before (such as the in-memory default of <c>AddJwtSessions</c>); call it before or after <c>AddJwtSessions</c>.
+/// </summary>
+/// <threadsafety>Call during start-up only, like every <see cref="IServiceCollection"/> extension.</threadsafety>
+public static class RedisSessionStoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a <see cref="RedisSessionStore"/> that makes and owns its connection, as the singleton <see cref="ISessionStore"/>
+    /// (and <see cref="RedisSessionStore"/>), replacing any earlier store registration. Options are validated when the host starts.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="connectionString">The StackExchange.Redis configuration string, for example <c>redis:6379,password=…</c>.</param>
+    /// <param name="configure">Configures the other options.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <remarks>
+    /// At host start (<c>ValidateOnStart</c>) an <see cref="OptionsValidationException"/> reports a missing connection string, an
+    /// empty key prefix or a non-positive interval. The connection is made when the store is first resolved, with
+    /// <c>abortConnect=false</c>: the application starts while Redis is down and the store connects when it comes up. The
+    /// store uses <see cref="RedisSessionStoreOptions.TimeProvider"/>, else a registered <see cref="TimeProvider"/>, else the
+    /// system clock.
+    /// </remarks>
+    public static IServiceCollection AddRedisSessionStore(
+        this IServiceCollection services,
+        string connectionString,
+        Action<RedisSessionStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<RedisSessionStoreOptions>()
+            .Configure(options =>
+            {
+                options.Configuration = connectionString;
+                configure?.Invoke(options);
+            })
+            .Validate(static options => !string.IsNullOrWhiteSpace(options.Configuration), "A Redis connection string is required.")
+            .ValidateOnStart();
+        return AddCore(services, static (sp, options) => RedisSessionStore.Connect(options, sp.GetService<TimeProvider>()));
+    }
+
+    /// <summary>
+    /// Registers a <see cref="RedisSessionStore"/> on an existing connection, which it does not own, as the singleton
+    /// <see cref="ISessionStore"/> (and <see cref="RedisSessionStore"/>), replacing any earlier store registration. Options are
+    /// validated when the host starts.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="connection">The connection; configure it with <c>abortConnect=false</c> so it recovers from outages by itself.</param>
+    /// <param name="configure">Configures the options; <see cref="RedisSessionStoreOptions.Configuration"/> is ignored.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="connection"/> is null.</exception>
+    /// <remarks>At host start an <see cref="OptionsValidationException"/> reports an empty key prefix or a non-positive interval.</remarks>
+    public static IServiceCollection AddRedisSessionStore(
+        this IServiceCollection services,
+        IConnectionMultiplexer connection,
+        Action<RedisSessionStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(connection);
+        var builder = services.AddOptions<RedisSessionStoreOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        return AddCore(services, (sp, options) => new RedisSessionStore(connection, options, sp.GetService<TimeProvider>(), ownsConnection: false));
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services, Func<IServiceProvider, RedisSessionStoreOptions, RedisSessionStore> create)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsValidator>());
+        services.TryAddSingleton(sp => create(sp, sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value));
+
+        // Asking for the Redis store is explicit: it replaces a default registered earlier (AddJwtSessions' in-memory store),
+        // so the order of AddJwtSessions and AddRedisSessionStore does not matter.
+        services.RemoveAll<ISessionStore>();
+        services.AddSingleton<ISessionStore>(static sp => sp.GetRequiredService<RedisSessionStore>());
+        return services;
+    }
+}

@@ -1,0 +1,156 @@
+using JwtSessions.Redis.Tests.Support;
+using JwtSessions.Sessions;
+using JwtSessions.Validation;
+
+namespace JwtSessions.Redis.Tests;
+
+/// <summary>Redis going away and coming back, on a private redis-server (AOF on, <c>appendfsync always</c>) that the tests kill.</summary>
+public sealed class RedisFailureTests
+{
+    private TestResources _resources = new();
+    private TestManagers _fleet = new();
+    private RedisServerProcess? _redis;
+
+    [SetUp]
+    public async Task SetUpAsync()
+    {
+        _resources = new TestResources();
+        _fleet = new TestManagers();
+        _redis = await RedisServerProcess.StartAsync();
+    }
+
+    [TearDown]
+    public async Task TearDownAsync()
+    {
+        await _resources.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Redis_StoppedThenRestarted_RefreshFailsClosedValidationGoesOnAndServiceResumes()
+    {
+        var redis = _redis!;
+        var prefix = RedisTestEnvironment.NewPrefix();
+        var store = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
+        var strictStore = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
+        var manager = _resources.Add(_fleet.Create(store));
+        var strict = _resources.Add(_fleet.Create(strictStore, RevocationFailureMode.Reject));
+        await Eventually.HoldsAsync(() => manager.Revocations.IsAvailable && strict.Revocations.IsAvailable, "the revocation feeds to be live");
+        var live = await manager.StartSessionAsync("alice");
+        var revoked = await manager.StartSessionAsync("bob");
+        await manager.RevokeAsync(revoked.SessionId);
+        await Eventually.HoldsAsync(() => strict.ValidateAccessToken(revoked.AccessToken).Error == TokenValidationError.Revoked, "the revocation to reach the strict server");
+
+        await redis.KillAsync();
+        await Eventually.HoldsAsync(() => !manager.Revocations.IsAvailable && !strict.Revocations.IsAvailable, "the feeds to report the outage");
+
+        // Refreshes fail closed; nothing throws.
+        (await manager.RefreshAsync(live.RefreshToken)).Status.Should().Be(RefreshStatus.StoreUnavailable);
+        (await strict.RefreshAsync(live.RefreshToken)).Status.Should().Be(RefreshStatus.StoreUnavailable);
+        var start = async () => await manager.StartSessionAsync("carol");
+        await start.Should().ThrowAsync<SessionStoreUnavailableException>();
+
+        // Validation goes on from local state (default), or rejects while the feed is down (Reject).
+        manager.ValidateAccessToken(live.AccessToken).IsValid.Should().BeTrue();
+        manager.ValidateAccessToken(revoked.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
+        strict.ValidateAccessToken(live.AccessToken).Error.Should().Be(TokenValidationError.RevocationUnavailable);
+
+        await redis.RestartAsync();
+
+        // Same objects, no restart of the application: the connections come back, the feeds catch up, refresh works again.
+        await Eventually.HoldsAsync(() => manager.Revocations.IsAvailable && strict.Revocations.IsAvailable, "the feeds to catch up after the restart");
+        var refreshed = await manager.RefreshAsync(live.RefreshToken);
+        refreshed.Status.Should().Be(RefreshStatus.Rotated);
+        (await strict.RefreshAsync(refreshed.Tokens!.RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);
+        strict.ValidateAccessToken(live.AccessToken).IsValid.Should().BeTrue();
+        strict.ValidateAccessToken(revoked.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
+    }
+
+    [Test]
+    public async Task Revoke_WhileAPeerIsDisconnected_ReachesItAfterItReconnects()
+    {
+        var redis = _redis!;
+        var prefix = RedisTestEnvironment.NewPrefix();
+        var store = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
+        var peerStore = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
+        var manager = _resources.Add(_fleet.Create(store));
+        var peer = _resources.Add(_fleet.Create(peerStore));
+        await Eventually.HoldsAsync(() => manager.Revocations.IsAvailable && peer.Revocations.IsAvailable, "the revocation feeds to be live");
+        var tokens = await manager.StartSessionAsync("alice");
+
+        // Drop only the peer's pub/sub connection, then revoke while it reconnects: its message may be lost.
+        await using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(redis.Address)))
+        {
+            await admin.GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+        }
+
+        await manager.RevokeAsync(tokens.SessionId);
+
+        await Eventually.HoldsAsync(
+            () => peer.ValidateAccessToken(tokens.AccessToken).Error == TokenValidationError.Revoked && peer.Revocations.IsAvailable,
+            "the peer to learn the revocation (pub/sub or the reconcile after its reconnection)");
+    }
+
+    [Test]
+    public async Task Store_StartedWhileRedisIsDown_ServesOnceRedisComesUp()
+    {
+        var redis = _redis!;
+        await redis.KillAsync();
+        var store = await _resources.StoreAsync(redis.Address, RedisTestEnvironment.NewPrefix(), _fleet.Time);
+        var manager = _resources.Add(_fleet.Create(store));
+
+        manager.Revocations.IsAvailable.Should().BeFalse("nothing has been caught up yet");
+        var start = async () => await manager.StartSessionAsync("alice");
+        await start.Should().ThrowAsync<SessionStoreUnavailableException>();
+
+        await redis.RestartAsync();
+
+        await Eventually.HoldsAsync(() => manager.Revocations.IsAvailable, "the feed to come up with Redis");
+        var tokens = await manager.StartSessionAsync("alice");
+        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);
+    }
+
+    [Test]
+    public async Task Redis_KilledAndRestartedWithAof_LosesNoSession()
+    {
+        var redis = _redis!;
+        var prefix = RedisTestEnvironment.NewPrefix();
+        var store = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
+        var manager = _resources.Add(_fleet.Create(store));
+        var sessions = new List<SessionTokens>();
+        for (var i = 0; i < 50; i++)
+        {
+            var tokens = await manager.StartSessionAsync($"user-{i % 5}");
+            if (i % 3 == 0)
+            {
+                tokens = (await manager.RefreshAsync(tokens.RefreshToken)).Tokens!;
+            }
+
+            sessions.Add(tokens);
+        }
+
+        await manager.RevokeAsync(sessions[1].SessionId);
+        var before = new List<SessionRecord>();
+        foreach (var tokens in sessions)
+        {
+            before.Add((await store.GetAsync(tokens.SessionId))!);
+        }
+
+        await redis.KillAsync();
+        await redis.RestartAsync();
+
+        await Eventually.HoldsAsync(async () => await store.GetAsync(sessions[0].SessionId) is not null, "the store to reconnect");
+        for (var i = 0; i < sessions.Count; i++)
+        {
+            (await store.GetAsync(sessions[i].SessionId)).Should().Be(before[i], "session {0} survives the crash", i);
+        }
+
+        (await manager.ListSessionsAsync("user-0")).Should().HaveCount(10);
+        (await manager.ListSessionsAsync("user-1")).Should().HaveCount(9, "one of user-1's sessions was revoked");
+        (await manager.RefreshAsync(sessions[0].RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);
+        (await manager.RefreshAsync(sessions[1].RefreshToken)).Status.Should().Be(RefreshStatus.SessionRevoked);
+    }
+}

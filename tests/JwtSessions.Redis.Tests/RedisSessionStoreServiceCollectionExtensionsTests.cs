@@ -1,0 +1,139 @@
+using JwtSessions.Redis.Tests.Support;
+using JwtSessions.Sessions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace JwtSessions.Redis.Tests;
+
+public sealed class RedisSessionStoreServiceCollectionExtensionsTests
+{
+    private TestResources _resources = new();
+
+    [SetUp]
+    public void SetUp() => _resources = new TestResources();
+
+    [TearDown]
+    public async Task TearDownAsync() => await _resources.DisposeAsync();
+
+    [Test]
+    public async Task AddRedisSessionStore_ConnectionString_ResolvesOneWorkingSingleton()
+    {
+        var address = RedisTestEnvironment.Address;
+        var prefix = _resources.NewPrefix(address);
+        var time = new FakeTimeProvider(TestManagers.Start);
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(time)
+            .AddRedisSessionStore(address + ",connectTimeout=1000", o => o.KeyPrefix = prefix);
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var store = provider.GetRequiredService<ISessionStore>();
+
+        store.Should().BeOfType<RedisSessionStore>().And.BeSameAs(provider.GetRequiredService<RedisSessionStore>());
+        ((RedisSessionStore)store).KeyPrefix.Should().Be(prefix);
+        var session = new SessionRecord
+        {
+            SessionId = Guid.NewGuid().ToString("N"),
+            Subject = "alice",
+            CreatedAt = time.GetUtcNow(),
+            AbsoluteExpiresAt = time.GetUtcNow() + TimeSpan.FromDays(1),
+            IdleExpiresAt = time.GetUtcNow() + TimeSpan.FromHours(1),
+            RotatedAt = time.GetUtcNow(),
+        };
+        await store.CreateAsync(session);
+        (await store.GetAsync(session.SessionId)).Should().Be(session);
+    }
+
+    [Test]
+    public async Task AddRedisSessionStore_ExistingConnection_UsesItWithoutOwningIt()
+    {
+        var address = RedisTestEnvironment.Address;
+        var connection = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(address)));
+        var prefix = _resources.NewPrefix(address);
+        var services = new ServiceCollection().AddRedisSessionStore(connection, o => o.KeyPrefix = prefix);
+
+        await using (var provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+            (await provider.GetRequiredService<ISessionStore>().GetAsync("missing")).Should().BeNull();
+        }
+
+        connection.IsConnected.Should().BeTrue("the application owns the connection it passed in");
+    }
+
+    [TestCase(true, TestName = "AddRedisSessionStore_AfterAddJwtSessions_SessionManagerUsesRedis")]
+    [TestCase(false, TestName = "AddRedisSessionStore_BeforeAddJwtSessions_SessionManagerUsesRedis")]
+    public async Task AddRedisSessionStore_WithAddJwtSessions_SessionManagerUsesRedis(bool jwtSessionsFirst)
+    {
+        var address = RedisTestEnvironment.Address;
+        var prefix = _resources.NewPrefix(address);
+        var fleet = new TestManagers();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(fleet.Time);
+        void AddCore() => services.AddJwtSessions(o =>
+        {
+            o.Issuer = TestManagers.Issuer;
+            o.Audience = TestManagers.Audience;
+            o.AccessTokenKeys = fleet.AccessKeys;
+            o.RefreshTokenKeys = fleet.RefreshKeys;
+        });
+        void AddRedis() => services.AddRedisSessionStore(address, o => o.KeyPrefix = prefix);
+        if (jwtSessionsFirst)
+        {
+            AddCore();
+            AddRedis();
+        }
+        else
+        {
+            AddRedis();
+            AddCore();
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var manager = provider.GetRequiredService<SessionManager>();
+
+        manager.Store.Should().BeSameAs(provider.GetRequiredService<RedisSessionStore>());
+        var tokens = await manager.StartSessionAsync("alice");
+        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);
+    }
+
+    private static IEnumerable<TestCaseData> InvalidOptions()
+    {
+        yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.KeyPrefix = string.Empty)).SetName("EmptyPrefix");
+        yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.ReconcileInterval = TimeSpan.Zero)).SetName("ZeroReconcileInterval");
+        yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.RevocationRetention = TimeSpan.FromSeconds(-1))).SetName("NegativeRetention");
+        yield return new TestCaseData(string.Empty, (Action<RedisSessionStoreOptions>)(static _ => { })).SetName("MissingConnectionString");
+        yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.Configuration = " ")).SetName("BlankConnectionString");
+    }
+
+    [TestCaseSource(nameof(InvalidOptions))]
+    public async Task AddRedisSessionStore_InvalidOptions_FailsAtStartup(string connectionString, Action<RedisSessionStoreOptions> configure)
+    {
+        await using var provider = new ServiceCollection().AddRedisSessionStore(connectionString, configure).BuildServiceProvider();
+
+        var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        validate.Should().Throw<OptionsValidationException>();
+    }
+
+    [Test]
+    public async Task AddRedisSessionStore_ExistingConnectionAndEmptyPrefix_FailsAtStartup()
+    {
+        var connection = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address)));
+        await using var provider = new ServiceCollection().AddRedisSessionStore(connection, static o => o.KeyPrefix = string.Empty).BuildServiceProvider();
+
+        var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        validate.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain("prefix");
+    }
+
+    [Test]
+    public void RedisSessionStore_InvalidOptions_ThrowsArgumentException()
+    {
+        var connect = () => RedisSessionStore.Connect(new RedisSessionStoreOptions { Configuration = "127.0.0.1:1", KeyPrefix = string.Empty });
+
+        connect.Should().Throw<ArgumentException>();
+    }
+}
