@@ -15,6 +15,10 @@ internal static class JwtSessionsTelemetry
     public static readonly Counter<long> TokensRejected = s_meter.CreateCounter<long>(
         "jwtsessions.tokens.rejected", unit: "{token}", description: "Tokens rejected by validation, by error code.");
 
+    /// <summary>Bursts of rejections reported by validators (see <c>TokenValidator.RejectionBurst</c>).</summary>
+    public static readonly Counter<long> RejectionBursts = s_meter.CreateCounter<long>(
+        "jwtsessions.tokens.rejection_bursts", unit: "{burst}", description: "Windows in which rejected tokens reached the burst threshold.");
+
     /// <summary>Sessions started.</summary>
     public static readonly Counter<long> SessionsStarted = s_meter.CreateCounter<long>(
         "jwtsessions.sessions.started", unit: "{session}", description: "Sessions started.");

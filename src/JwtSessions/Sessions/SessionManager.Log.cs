@@ -13,6 +13,9 @@ public sealed partial class SessionManager
         [LoggerMessage(2, LogLevel.Information, "Session {SessionId} of subject {Subject} revoked: {Reason}.")]
         public static partial void SessionRevoked(ILogger logger, string sessionId, string subject, SessionEndReason reason);
 
+        [LoggerMessage(4, LogLevel.Warning, "Burst of rejected access tokens: {Count} rejections in the window starting {WindowStart:O}.")]
+        public static partial void RejectionBurst(ILogger logger, int count, DateTimeOffset windowStart);
+
         [LoggerMessage(3, LogLevel.Error, "Session store failure during {Operation}; failing closed.")]
         public static partial void StoreFailed(ILogger logger, string operation, Exception exception);
     }

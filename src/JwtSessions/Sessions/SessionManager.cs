@@ -109,6 +109,7 @@ public sealed partial class SessionManager : IDisposable
         };
         accessValidatorOptions.Audiences.Add(options.Audience);
         _accessValidator = new TokenValidator(accessValidatorOptions);
+        _accessValidator.RejectionBurst += OnRejectionBurst;
 
         var refreshValidatorOptions = new TokenValidatorOptions
         {
@@ -356,6 +357,9 @@ public sealed partial class SessionManager : IDisposable
             await RevokeCoreAsync(active[i].SessionId, SessionEndReason.SessionLimit, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private void OnRejectionBurst(object? sender, RejectionBurstEventArgs burst)
+        => Log.RejectionBurst(_logger, burst.Count, burst.WindowStart);
 
     private void OnRevoked(SessionRevocation revocation)
     {

@@ -43,6 +43,7 @@ public sealed partial class TokenValidator
     private readonly bool _requireSessionId;
     private readonly bool _requireGeneration;
     private readonly VerifiedTokenCache? _cache;
+    private readonly RejectionBurstMonitor? _burst;
 
     /// <summary>Initializes a new instance of the <see cref="TokenValidator"/> class.</summary>
     /// <param name="options">The configuration; copied and checked, so later changes to it have no effect.</param>
@@ -99,6 +100,15 @@ public sealed partial class TokenValidator
         _maxAgeMs = options.MaxTokenAge is { } maxAge ? (long)maxAge.TotalMilliseconds : null;
         _maxTokenSize = options.MaxTokenSize;
         _time = options.TimeProvider ?? TimeProvider.System;
+        if (options.RejectionBurst is { } burst)
+        {
+            if (burst.Threshold < 1 || burst.Window <= TimeSpan.Zero)
+            {
+                throw new ArgumentException("The rejection-burst threshold and window must be positive.", nameof(options));
+            }
+
+            _burst = new RejectionBurstMonitor(burst.Threshold, (long)burst.Window.TotalMilliseconds);
+        }
         _cache = options.Cache is { } cache ? new VerifiedTokenCache(cache, _time) : null;
         _revocations = options.Revocations;
         _revocationFailureMode = options.RevocationFailureMode;
@@ -115,8 +125,10 @@ public sealed partial class TokenValidator
     /// </summary>
     /// <param name="authorizationOrToken">The header value or the token.</param>
     /// <returns>The result; never throws for bad input.</returns>
+    public TokenValidationResult Validate(ReadOnlySpan<char> authorizationOrToken) => Observe(ValidateChars(authorizationOrToken));
+
     [SkipLocalsInit]
-    public TokenValidationResult Validate(ReadOnlySpan<char> authorizationOrToken)
+    private TokenValidationResult ValidateChars(ReadOnlySpan<char> authorizationOrToken)
     {
         var token = authorizationOrToken;
         if (token.Length > _maxTokenSize + BearerPrefixLength)
@@ -162,7 +174,7 @@ public sealed partial class TokenValidator
     /// <returns>The result; never throws for bad input.</returns>
     public TokenValidationResult Validate(string? authorizationOrToken)
         => authorizationOrToken is null
-            ? TokenValidationResult.Fail(TokenValidationError.Malformed)
+            ? Observe(TokenValidationResult.Fail(TokenValidationError.Malformed))
             : Validate(authorizationOrToken.AsSpan());
 
     /// <summary>
@@ -171,7 +183,9 @@ public sealed partial class TokenValidator
     /// </summary>
     /// <param name="authorizationOrTokenUtf8">The header value or the token, UTF-8.</param>
     /// <returns>The result; never throws for bad input.</returns>
-    public TokenValidationResult Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8)
+    public TokenValidationResult Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8) => Observe(ValidateBytes(authorizationOrTokenUtf8));
+
+    private TokenValidationResult ValidateBytes(ReadOnlySpan<byte> authorizationOrTokenUtf8)
     {
         var token = authorizationOrTokenUtf8;
         if (token.Length > _maxTokenSize + BearerPrefixLength)

@@ -67,6 +67,10 @@ public sealed class TokenValidatorOptions
     /// <value>No cache by default.</value>
     public VerifiedTokenCacheOptions? Cache { get; set; }
 
+    /// <summary>Gets or sets when <see cref="TokenValidator.RejectionBurst"/> fires; <see langword="null"/> turns burst detection off.</summary>
+    /// <value>100 rejections within 10 seconds by default.</value>
+    public RejectionBurstOptions? RejectionBurst { get; set; } = new();
+
     /// <summary>Refresh tokens additionally need <c>gen</c> and <c>sid</c>.</summary>
     internal bool RequireGeneration { get; set; }
 }

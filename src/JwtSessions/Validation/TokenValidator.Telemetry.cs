@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+using JwtSessions.Internal;
+
+namespace JwtSessions.Validation;
+
+public sealed partial class TokenValidator
+{
+    /// <summary>
+    /// Raised when rejections within one window reach <see cref="RejectionBurstOptions.Threshold"/> (once per window): a burst of
+    /// forged, garbage or expired tokens worth an operator's attention. Handlers run on the validating thread; keep them short.
+    /// An exception from a handler is swallowed: validation never throws.
+    /// </summary>
+    public event EventHandler<RejectionBurstEventArgs>? RejectionBurst;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TokenValidationResult Observe(TokenValidationResult result)
+    {
+        if (!result.IsValid)
+        {
+            OnRejected(result.Error);
+        }
+
+        return result;
+    }
+
+    /// <summary>Counts a rejection (metric <c>jwtsessions.tokens.rejected</c>, tagged with the code) and watches for bursts.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnRejected(TokenValidationError error)
+    {
+        JwtSessionsTelemetry.TokensRejected.Add(1, new KeyValuePair<string, object?>("error", error.ToCode()));
+        if (_burst is { } burst && burst.Record(_time.GetUtcNow().ToUnixTimeMilliseconds(), out var windowStart, out var count))
+        {
+            JwtSessionsTelemetry.RejectionBursts.Add(1);
+            try
+            {
+                RejectionBurst?.Invoke(this, new RejectionBurstEventArgs(DateTimeOffset.FromUnixTimeMilliseconds(windowStart), count));
+            }
+#pragma warning disable CA1031 // Validate never throws for bad input; a failing observer must not turn a rejection into a crash.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+}
