@@ -4,6 +4,7 @@ using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using JwtSessions.Internal;
 using JwtSessions.Signing;
@@ -289,8 +290,11 @@ public sealed class TokenIssuer
 
     private static byte[] EncodeHeader(SigningKey key, string type)
     {
+        // The default encoder writes '+' as \u002B ("at\u002Bjwt"): valid JSON, but other tools then show the escape. The
+        // header holds only the algorithm name, the key id and the type, and is never embedded in HTML, so the relaxed
+        // encoder (which still escapes quotes, backslashes and control characters) is safe here.
         var json = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(json))
+        using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("alg"u8, key.Algorithm.GetName());
