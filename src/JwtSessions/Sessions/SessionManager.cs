@@ -332,8 +332,17 @@ public sealed partial class SessionManager : IDisposable
         var revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, cancellationToken).ConfigureAwait(false);
         Log.ReuseDetected(_logger, current.SessionId, current.Subject, presented, current.Generation);
         JwtSessionsTelemetry.ReuseDetected.Add(1);
-        ReuseDetected?.Invoke(this, new SessionSecurityEventArgs(
-            new SessionRevocation(current.SessionId, current.Subject, revoked?.RevokedAt ?? now, SessionEndReason.RefreshTokenReuse)));
+        try
+        {
+            ReuseDetected?.Invoke(this, new SessionSecurityEventArgs(
+                new SessionRevocation(current.SessionId, current.Subject, revoked?.RevokedAt ?? now, SessionEndReason.RefreshTokenReuse)));
+        }
+#pragma warning disable CA1031 // A failing observer must not turn a detected theft into a reported store outage.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
         return RefreshResult.Failure(RefreshStatus.ReuseDetected, current.SessionId, current.Subject);
     }
 

@@ -21,6 +21,9 @@ internal sealed class VerifiedTokenCache
     private readonly TimeProvider _time;
     private long _bytes;
 
+    // ConcurrentDictionary.Count takes every lock of the table; a cache miss must not serialize all validating threads.
+    private int _count;
+
     public VerifiedTokenCache(VerifiedTokenCacheOptions options, TimeProvider time)
     {
         if (options.MaxEntries < 1 || options.MaxBytes < 1)
@@ -34,17 +37,17 @@ internal sealed class VerifiedTokenCache
         _lookup = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
 
     public bool TryGet(ReadOnlySpan<byte> token, out TokenClaims claims)
         => _lookup.TryGetValue(token, out claims!);
 
     public void Add(ReadOnlySpan<byte> token, TokenClaims claims)
     {
-        if (_entries.Count >= _maxEntries || Interlocked.Read(ref _bytes) + token.Length > _maxBytes)
+        if (Count >= _maxEntries || Interlocked.Read(ref _bytes) + token.Length > _maxBytes)
         {
             Sweep();
-            if (_entries.Count >= _maxEntries || Interlocked.Read(ref _bytes) + token.Length > _maxBytes)
+            if (Count >= _maxEntries || Interlocked.Read(ref _bytes) + token.Length > _maxBytes)
             {
                 return;
             }
@@ -53,6 +56,7 @@ internal sealed class VerifiedTokenCache
         if (_entries.TryAdd(token.ToArray(), claims))
         {
             Interlocked.Add(ref _bytes, token.Length);
+            Interlocked.Increment(ref _count);
         }
     }
 
@@ -60,6 +64,7 @@ internal sealed class VerifiedTokenCache
     {
         _entries.Clear();
         Interlocked.Exchange(ref _bytes, 0);
+        Interlocked.Exchange(ref _count, 0);
     }
 
     private void Sweep()
@@ -70,6 +75,7 @@ internal sealed class VerifiedTokenCache
             if (entry.Value.ExpiresAtUnixMilliseconds <= now && _entries.TryRemove(entry))
             {
                 Interlocked.Add(ref _bytes, -entry.Key.Length);
+                Interlocked.Decrement(ref _count);
             }
         }
     }
