@@ -44,10 +44,60 @@ internal ref struct JsonNameSet
         _scratchUsed = _frames[(2 * _frameCount) + 1];
     }
 
-    /// <summary>Adds the current property name; false when it repeats a name of the same object or a bound is hit.</summary>
-    public bool TryAdd(scoped ref Utf8JsonReader reader) => TryAdd(ref reader, out _);
+    /// <summary>Reads the first token, which must open an object, and starts tracking its names.</summary>
+    public bool BeginObject(scoped ref Utf8JsonReader reader)
+        => reader.Read() && reader.TokenType == JsonTokenType.StartObject && PushObject();
 
-    /// <summary>As <see cref="TryAdd(ref Utf8JsonReader)"/>, and gives the unescaped name, so callers match it without a second unescape.</summary>
+    /// <summary>
+    /// Reads up to the next member name at the top level of the document, doing on the way the bookkeeping the JOSE header
+    /// and the claims both need: object frames, duplicate names at every depth (after unescaping), and unescaping every
+    /// escaped string so a lone surrogate throws (I-JSON, RFC 7493 §2.1). The caller reads the member's value, or leaves it
+    /// to the next call, which then walks through it.
+    /// </summary>
+    /// <returns><see cref="JsonMember.Found"/> on a top-level name (<paramref name="name"/> unescaped), <see cref="JsonMember.End"/>
+    /// at the end of the document, <see cref="JsonMember.Invalid"/> on a duplicate name or a bound hit.</returns>
+    public JsonMember NextMember(scoped ref Utf8JsonReader reader, Span<byte> unescaped, out ReadOnlySpan<byte> name)
+    {
+        name = default;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    if (!PushObject())
+                    {
+                        return JsonMember.Invalid;
+                    }
+
+                    break;
+                case JsonTokenType.EndObject:
+                    PopObject();
+                    break;
+                case JsonTokenType.String when reader.ValueIsEscaped:
+                    reader.CopyString(unescaped);
+                    break;
+                case JsonTokenType.PropertyName:
+                    if (!TryAdd(ref reader, out name))
+                    {
+                        return JsonMember.Invalid;
+                    }
+
+                    if (reader.CurrentDepth == 1)
+                    {
+                        return JsonMember.Found;
+                    }
+
+                    break;
+            }
+        }
+
+        return JsonMember.End;
+    }
+
+    /// <summary>
+    /// Adds the current property name and gives it unescaped, so callers match it without a second unescape; false when it
+    /// repeats a name of the same object or a bound is hit.
+    /// </summary>
     public bool TryAdd(scoped ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
     {
         name = default;
@@ -94,4 +144,17 @@ internal ref struct JsonNameSet
         _scratchUsed += length;
         return true;
     }
+}
+
+/// <summary>Where <see cref="JsonNameSet.NextMember"/> stopped.</summary>
+internal enum JsonMember
+{
+    /// <summary>The end of the document.</summary>
+    End,
+
+    /// <summary>On a member name at the top level.</summary>
+    Found,
+
+    /// <summary>A duplicate name, or a bound on names or depth was hit.</summary>
+    Invalid,
 }

@@ -34,84 +34,60 @@ public sealed partial class TokenValidator
         scoped var reader = new Utf8JsonReader(json, s_readerOptions);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!names.BeginObject(ref reader))
             {
                 return TokenValidationError.Malformed;
             }
 
-            names.PushObject();
-            while (reader.Read())
+            JsonMember step;
+            while ((step = names.NextMember(ref reader, unescaped, out var name)) != JsonMember.End)
             {
-                switch (reader.TokenType)
+                if (step == JsonMember.Invalid)
                 {
-                    case JsonTokenType.StartObject:
-                        if (!names.PushObject())
-                        {
-                            return TokenValidationError.Malformed;
-                        }
+                    return TokenValidationError.Malformed;
+                }
 
+                switch (MatchRegisteredClaim(name))
+                {
+                    case RegisteredClaim.Exp:
+                        invalidClaim |= !TryReadNumericDate(ref reader, out exp);
                         break;
-                    case JsonTokenType.EndObject:
-                        names.PopObject();
+                    case RegisteredClaim.Iat:
+                        invalidClaim |= !TryReadNumericDate(ref reader, out iat);
                         break;
-                    case JsonTokenType.String when reader.ValueIsEscaped:
-                        reader.CopyString(unescaped);
+                    case RegisteredClaim.Nbf:
+                        invalidClaim |= !TryReadNumericDate(ref reader, out nbf);
                         break;
-                    case JsonTokenType.PropertyName:
-                        if (!names.TryAdd(ref reader, out var name))
-                        {
-                            return TokenValidationError.Malformed;
-                        }
-
-                        if (reader.CurrentDepth != 1)
-                        {
-                            break;
-                        }
-
-                        switch (MatchRegisteredClaim(name))
-                        {
-                            case RegisteredClaim.Exp:
-                                invalidClaim |= !TryReadNumericDate(ref reader, out exp);
-                                break;
-                            case RegisteredClaim.Iat:
-                                invalidClaim |= !TryReadNumericDate(ref reader, out iat);
-                                break;
-                            case RegisteredClaim.Nbf:
-                                invalidClaim |= !TryReadNumericDate(ref reader, out nbf);
-                                break;
-                            case RegisteredClaim.Iss:
-                                invalidClaim |= !TryReadString(ref reader, unescaped, out iss);
-                                issuerMatches = iss >= 0 && reader.ValueTextEquals(_issuer);
-                                break;
-                            case RegisteredClaim.Aud:
-                                invalidClaim |= !TryReadAudience(ref reader, unescaped, out aud, out audienceMatches);
-                                break;
-                            case RegisteredClaim.Sub:
-                                invalidClaim |= !TryReadString(ref reader, unescaped, out sub);
-                                break;
-                            case RegisteredClaim.Jti:
-                                invalidClaim |= !TryReadString(ref reader, unescaped, out jti);
-                                break;
-                            case RegisteredClaim.Sid:
-                                invalidClaim |= !TryReadString(ref reader, unescaped, out sid);
-                                break;
-                            case RegisteredClaim.Scope:
-                                invalidClaim |= !TryReadString(ref reader, unescaped, out scope);
-                                break;
-                            case RegisteredClaim.ClientId:
-                                invalidClaim |= !TryReadString(ref reader, unescaped, out clientId);
-                                break;
-                            case RegisteredClaim.Gen:
-                                invalidClaim |= !TryReadGeneration(ref reader, out gen);
-                                break;
-                        }
-
-                        if (invalidClaim)
-                        {
-                            return TokenValidationError.InvalidClaim;
-                        }
-
+                    case RegisteredClaim.Iss:
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out iss);
+                        issuerMatches = iss >= 0 && reader.ValueTextEquals(_issuer);
                         break;
+                    case RegisteredClaim.Aud:
+                        invalidClaim |= !TryReadAudience(ref reader, unescaped, out aud, out audienceMatches);
+                        break;
+                    case RegisteredClaim.Sub:
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out sub);
+                        break;
+                    case RegisteredClaim.Jti:
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out jti);
+                        break;
+                    case RegisteredClaim.Sid:
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out sid);
+                        break;
+                    case RegisteredClaim.Scope:
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out scope);
+                        break;
+                    case RegisteredClaim.ClientId:
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out clientId);
+                        break;
+                    case RegisteredClaim.Gen:
+                        invalidClaim |= !TryReadGeneration(ref reader, out gen);
+                        break;
+                }
+
+                if (invalidClaim)
+                {
+                    return TokenValidationError.InvalidClaim;
                 }
             }
         }

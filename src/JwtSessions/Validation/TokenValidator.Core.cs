@@ -172,64 +172,39 @@ public sealed partial class TokenValidator
         scoped var reader = new Utf8JsonReader(json, s_readerOptions);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!names.BeginObject(ref reader))
             {
                 return TokenValidationError.Malformed;
             }
 
-            names.PushObject();
-            while (reader.Read())
+            JsonMember step;
+            while ((step = names.NextMember(ref reader, unescaped, out _)) != JsonMember.End)
             {
-                switch (reader.TokenType)
+                if (step == JsonMember.Invalid)
                 {
-                    case JsonTokenType.StartObject:
-                        if (!names.PushObject())
-                        {
-                            return TokenValidationError.Malformed;
-                        }
+                    return TokenValidationError.Malformed;
+                }
 
-                        break;
-                    case JsonTokenType.EndObject:
-                        names.PopObject();
-                        break;
-                    case JsonTokenType.String when reader.ValueIsEscaped:
-                        // Unescaping rejects lone surrogates (I-JSON, RFC 7493 §2.1).
-                        reader.CopyString(unescaped);
-                        break;
-                    case JsonTokenType.PropertyName:
-                        if (!names.TryAdd(ref reader))
-                        {
-                            return TokenValidationError.Malformed;
-                        }
-
-                        if (reader.CurrentDepth != 1)
-                        {
-                            break;
-                        }
-
-                        if (reader.ValueTextEquals("alg"u8))
-                        {
-                            algLength = ReadShortString(ref reader, alg);
-                        }
-                        else if (reader.ValueTextEquals("typ"u8))
-                        {
-                            typLength = ReadShortString(ref reader, typ);
-                        }
-                        else if (reader.ValueTextEquals("kid"u8))
-                        {
-                            hasKid = true;
-                            kidLength = ReadShortString(ref reader, kid);
-                            if (kidLength == NotAString)
-                            {
-                                return TokenValidationError.Malformed;
-                            }
-                        }
-                        else if (IsUnsupportedHeader(ref reader))
-                        {
-                            unsupportedHeader = true;
-                        }
-
-                        break;
+                if (reader.ValueTextEquals("alg"u8))
+                {
+                    algLength = ReadShortString(ref reader, alg);
+                }
+                else if (reader.ValueTextEquals("typ"u8))
+                {
+                    typLength = ReadShortString(ref reader, typ);
+                }
+                else if (reader.ValueTextEquals("kid"u8))
+                {
+                    hasKid = true;
+                    kidLength = ReadShortString(ref reader, kid);
+                    if (kidLength == NotAString)
+                    {
+                        return TokenValidationError.Malformed;
+                    }
+                }
+                else if (IsUnsupportedHeader(ref reader))
+                {
+                    unsupportedHeader = true;
                 }
             }
         }

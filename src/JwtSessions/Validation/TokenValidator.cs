@@ -49,7 +49,7 @@ public sealed partial class TokenValidator
     /// <summary>Initializes a new instance of the <see cref="TokenValidator"/> class.</summary>
     /// <param name="options">The configuration; copied and checked, so later changes to it have no effect.</param>
     /// <exception cref="ArgumentException">
-    /// A required value is missing (issuer, audience, keys), an allowed algorithm has no key, the skew exceeds
+    /// A required value is missing (issuer, audience, keys), the skew exceeds
     /// <see cref="TokenValidatorOptions.MaxClockSkew"/>, or the size cap is outside 256 bytes to 64 KiB.
     /// </exception>
     public TokenValidator(TokenValidatorOptions options)
