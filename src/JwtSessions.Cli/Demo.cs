@@ -89,7 +89,7 @@ internal sealed partial class Demo : IDisposable
         }
 
         output.WriteLine();
-        output.WriteLine($"Done: {_accepted} token accepted, {_rejected} rejected.");
+        output.WriteLine($"Done: {Steps.Count} steps behaved as documented ({_accepted} plain token accepted, {_rejected} rejected; then the session lifecycle).");
         return ExitCodes.Success;
     }
 

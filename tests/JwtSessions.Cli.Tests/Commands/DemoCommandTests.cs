@@ -14,7 +14,8 @@ public sealed class DemoCommandTests
         result.Stdout.Should().Contain("valid: sub alice")
             .And.Contain("rejected: bad_signature")
             .And.Contain("rejected: expired")
-            .And.Contain("Done: 1 token accepted, 2 rejected.");
+            .And.Contain("Done: 13 steps behaved as documented (1 plain token accepted, 2 rejected; then the session lifecycle).")
+            .And.Contain("ReuseDetected").And.Contain("GraceReissued");
     }
 
     [Test]
