@@ -35,12 +35,14 @@ public sealed partial class TokenValidator
     /// <summary>Remembers the header of a token that passed every check; a no-op once full.</summary>
     private void RememberAcceptedHeader(ReadOnlySpan<byte> encodedHeader, SigningKey key)
     {
+        // Threads that validate the first tokens of one issuer at once all get here with the same header: the one that loses
+        // the race for a slot finds its header there and stops, so concurrent first validations do not fill slots with copies.
         var slots = _acceptedHeaders;
         for (var i = 0; i < slots.Length; i++)
         {
-            if (Volatile.Read(ref slots[i]) is null)
+            var entry = Volatile.Read(ref slots[i]) ?? Interlocked.CompareExchange(ref slots[i], new AcceptedHeader(encodedHeader.ToArray(), key), null);
+            if (entry is null || encodedHeader.SequenceEqual(entry.EncodedHeader))
             {
-                Interlocked.CompareExchange(ref slots[i], new AcceptedHeader(encodedHeader.ToArray(), key), null);
                 return;
             }
         }

@@ -178,33 +178,37 @@ public sealed partial class TokenValidator
     }
 
     private TokenValidationError CheckRevocation(ReadOnlySpan<byte> sessionIdUtf8)
-    {
-        if (_revocations is not { } revocations)
-        {
-            return TokenValidationError.None;
-        }
-
-        if (!revocations.IsAvailable && _revocationFailureMode == RevocationFailureMode.Reject)
-        {
-            return TokenValidationError.RevocationUnavailable;
-        }
-
-        return revocations.Contains(sessionIdUtf8) ? TokenValidationError.Revoked : TokenValidationError.None;
-    }
+        => RevocationsToConsult(out var error) is { } revocations && revocations.Contains(sessionIdUtf8) ? TokenValidationError.Revoked : error;
 
     private TokenValidationError CheckRevocation(string? sessionId)
     {
-        if (_revocations is not { } revocations || sessionId is null)
+        if (sessionId is null)
         {
             return TokenValidationError.None;
         }
 
-        if (!revocations.IsAvailable && _revocationFailureMode == RevocationFailureMode.Reject)
+        return RevocationsToConsult(out var error) is { } revocations && revocations.Contains(sessionId) ? TokenValidationError.Revoked : error;
+    }
+
+    /// <summary>
+    /// The revocation list to look the session up in, or <see langword="null"/> when there is none or its feed is down; then
+    /// <paramref name="error"/> says whether that rejects the token (<see cref="RevocationFailureMode.Reject"/>) or not.
+    /// </summary>
+    private Revocation.RevocationList? RevocationsToConsult(out TokenValidationError error)
+    {
+        error = TokenValidationError.None;
+        if (_revocations is not { } revocations)
         {
-            return TokenValidationError.RevocationUnavailable;
+            return null;
         }
 
-        return revocations.Contains(sessionId) ? TokenValidationError.Revoked : TokenValidationError.None;
+        if (!revocations.IsAvailable && _revocationFailureMode == RevocationFailureMode.Reject)
+        {
+            error = TokenValidationError.RevocationUnavailable;
+            return null;
+        }
+
+        return revocations;
     }
 
     /// <summary>
