@@ -34,8 +34,8 @@ public sealed class RedisFailureTests
     {
         var redis = _redis!;
         var prefix = RedisTestEnvironment.NewPrefix();
-        var store = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
-        var strictStore = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
+        var store = await Store(redis, prefix);
+        var strictStore = await Store(redis, prefix);
         var manager = _resources.Add(_fleet.Create(store));
         var strict = _resources.Add(_fleet.Create(strictStore, RevocationFailureMode.Reject));
         await Eventually.HoldsAsync(() => manager.Revocations.IsAvailable && strict.Revocations.IsAvailable, "the revocation feeds to be live");
@@ -74,8 +74,8 @@ public sealed class RedisFailureTests
     {
         var redis = _redis!;
         var prefix = RedisTestEnvironment.NewPrefix();
-        var store = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
-        var peerStore = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
+        var store = await Store(redis, prefix);
+        var peerStore = await Store(redis, prefix);
         var manager = _resources.Add(_fleet.Create(store));
         var peer = _resources.Add(_fleet.Create(peerStore));
         await Eventually.HoldsAsync(() => manager.Revocations.IsAvailable && peer.Revocations.IsAvailable, "the revocation feeds to be live");
@@ -99,7 +99,7 @@ public sealed class RedisFailureTests
     {
         var redis = _redis!;
         await redis.KillAsync();
-        var store = await _resources.StoreAsync(redis.Address, RedisTestEnvironment.NewPrefix(), _fleet.Time);
+        var store = await Store(redis, RedisTestEnvironment.NewPrefix());
         var manager = _resources.Add(_fleet.Create(store));
 
         manager.Revocations.IsAvailable.Should().BeFalse("nothing has been caught up yet");
@@ -118,7 +118,7 @@ public sealed class RedisFailureTests
     {
         var redis = _redis!;
         var prefix = RedisTestEnvironment.NewPrefix();
-        var store = await _resources.StoreAsync(redis.Address, prefix, _fleet.Time);
+        var store = await Store(redis, prefix);
         var manager = _resources.Add(_fleet.Create(store));
         var sessions = new List<SessionTokens>();
         for (var i = 0; i < 50; i++)
@@ -153,4 +153,8 @@ public sealed class RedisFailureTests
         (await manager.RefreshAsync(sessions[0].RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);
         (await manager.RefreshAsync(sessions[1].RefreshToken)).Status.Should().Be(RefreshStatus.SessionRevoked);
     }
+
+    /// <summary>A store on the private server with the short outage timeout: calls made while Redis is down fail within it.</summary>
+    private Task<RedisSessionStore> Store(RedisServerProcess redis, string prefix)
+        => _resources.StoreAsync(redis.Address, prefix, _fleet.Time, commandTimeout: RedisTestEnvironment.OutageCommandTimeout);
 }

@@ -8,7 +8,7 @@ namespace JwtSessions.Redis.Tests.Support;
 /// </summary>
 internal static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Waits until <paramref name="condition"/> holds; returns how long that took, or fails the test after the timeout.</summary>
     public static async Task<TimeSpan> HoldsAsync(Func<bool> condition, string what, TimeSpan? timeout = null)

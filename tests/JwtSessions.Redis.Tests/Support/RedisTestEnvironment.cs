@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace JwtSessions.Redis.Tests.Support;
 
-/// <summary>Where the shared test Redis is, and how tests connect to it: short timeouts, fast reconnects, a fresh key prefix.</summary>
+/// <summary>Where the shared test Redis is, and how tests connect to it: generous timeouts, fast reconnects, a fresh key prefix.</summary>
 internal static class RedisTestEnvironment
 {
     public const string AddressVariable = "JWTSESSIONS_REDIS";
@@ -29,14 +29,29 @@ internal static class RedisTestEnvironment
     /// <summary>A key prefix no other test uses.</summary>
     public static string NewPrefix() => $"jwtsessions-test:{Guid.NewGuid():N}:";
 
-    /// <summary>Client settings for tests: never abort on connect failure, short timeouts, quick reconnects.</summary>
-    public static ConfigurationOptions Configuration(string address)
+    /// <summary>
+    /// How long a command may wait for its reply against a server that stays up. Long on purpose: on a loaded CI machine a
+    /// storm of 32 concurrent callers can queue for seconds, and a client timeout there is never the behaviour under test.
+    /// </summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a command waits, in the client's backlog, for a server the test has stopped on purpose before it fails
+    /// (the production default is 5 s). Short so that outage tests do not idle, and used only on private servers.
+    /// </summary>
+    public static readonly TimeSpan OutageCommandTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Client settings for tests: never abort on connect failure, quick reconnects, the given command timeout.</summary>
+    /// <param name="address">The server's <c>host:port</c>.</param>
+    /// <param name="commandTimeout">The command timeout; <see cref="CommandTimeout"/> when omitted.</param>
+    public static ConfigurationOptions Configuration(string address, TimeSpan? commandTimeout = null)
     {
+        var timeout = (int)(commandTimeout ?? CommandTimeout).TotalMilliseconds;
         var options = ConfigurationOptions.Parse(address);
         options.AbortOnConnectFail = false;
-        options.ConnectTimeout = 1000;
-        options.SyncTimeout = 1000;
-        options.AsyncTimeout = 1000;
+        options.ConnectTimeout = Math.Min(timeout, 5000);
+        options.SyncTimeout = timeout;
+        options.AsyncTimeout = timeout;
         options.ConnectRetry = 1;
         options.ReconnectRetryPolicy = new LinearRetry(200);
         return options;
@@ -47,11 +62,12 @@ internal static class RedisTestEnvironment
         string address,
         string prefix,
         TimeProvider time,
-        Action<RedisSessionStoreOptions>? configure = null)
+        Action<RedisSessionStoreOptions>? configure = null,
+        TimeSpan? commandTimeout = null)
     {
         var options = new RedisSessionStoreOptions { KeyPrefix = prefix, TimeProvider = time };
         configure?.Invoke(options);
-        return RedisSessionStore.ConnectAsync(Configuration(address), options);
+        return RedisSessionStore.ConnectAsync(Configuration(address, commandTimeout), options);
     }
 
     /// <summary>Removes a test's keys (tests may scan; the store never does).</summary>

@@ -22,8 +22,13 @@ internal sealed class TestResources : IAsyncDisposable
         return prefix;
     }
 
-    public async Task<RedisSessionStore> StoreAsync(string address, string prefix, TimeProvider time, Action<RedisSessionStoreOptions>? configure = null)
-        => Add(await RedisTestEnvironment.ConnectStoreAsync(address, prefix, time, configure));
+    public async Task<RedisSessionStore> StoreAsync(
+        string address,
+        string prefix,
+        TimeProvider time,
+        Action<RedisSessionStoreOptions>? configure = null,
+        TimeSpan? commandTimeout = null)
+        => Add(await RedisTestEnvironment.ConnectStoreAsync(address, prefix, time, configure, commandTimeout));
 
     public async ValueTask DisposeAsync()
     {
