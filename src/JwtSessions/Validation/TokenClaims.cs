@@ -15,18 +15,8 @@ namespace JwtSessions.Validation;
 /// <threadsafety>Immutable in every observable way; safe to share across threads (values made on first use are idempotent).</threadsafety>
 public sealed class TokenClaims
 {
-    private const long Absent = long.MinValue;
-
     private readonly byte[] _payload;
-    private readonly int _issuerAt;
-    private readonly int _subjectAt;
-    private readonly int _tokenIdAt;
-    private readonly int _sessionIdAt;
-    private readonly int _audienceAt;
-    private readonly int _scopeAt;
-    private readonly int _clientIdAt;
-    private readonly long _notBeforeMs;
-    private readonly long _generation;
+    private readonly ClaimSlots _slots;
     private string? _issuer;
     private string? _subject;
     private string? _tokenId;
@@ -37,46 +27,24 @@ public sealed class TokenClaims
     private string[]? _scopes;
     private StrongBox<JsonElement>? _root;
 
-    /// <summary>Wraps a checked payload; each <c>*At</c> is where that claim's JSON value starts, or -1 when it is absent.</summary>
-    internal TokenClaims(
-        byte[] payload,
-        int issuerAt,
-        int subjectAt,
-        int tokenIdAt,
-        int sessionIdAt,
-        int audienceAt,
-        int scopeAt,
-        int clientIdAt,
-        long expiresAtMs,
-        long issuedAtMs,
-        long? notBeforeMs,
-        long? generation)
+    /// <summary>Wraps a checked payload and where each of its claims is.</summary>
+    internal TokenClaims(byte[] payload, in ClaimSlots slots)
     {
         _payload = payload;
-        _issuerAt = issuerAt;
-        _subjectAt = subjectAt;
-        _tokenIdAt = tokenIdAt;
-        _sessionIdAt = sessionIdAt;
-        _audienceAt = audienceAt;
-        _scopeAt = scopeAt;
-        _clientIdAt = clientIdAt;
-        ExpiresAtUnixMilliseconds = expiresAtMs;
-        IssuedAtUnixMilliseconds = issuedAtMs;
-        _notBeforeMs = notBeforeMs ?? Absent;
-        _generation = generation ?? Absent;
+        _slots = slots;
     }
 
     /// <summary>Gets <c>iss</c>.</summary>
-    public string Issuer => _issuer ??= StringAt(_issuerAt)!;
+    public string Issuer => _issuer ??= StringAt(_slots.Iss)!;
 
     /// <summary>Gets <c>sub</c>, the subject (user) the token was issued to.</summary>
-    public string Subject => _subject ??= StringAt(_subjectAt)!;
+    public string Subject => _subject ??= StringAt(_slots.Sub)!;
 
     /// <summary>Gets <c>jti</c>, the unique token id.</summary>
-    public string TokenId => _tokenId ??= StringAt(_tokenIdAt)!;
+    public string TokenId => _tokenId ??= StringAt(_slots.Jti)!;
 
     /// <summary>Gets <c>sid</c>, the session id, or <see langword="null"/> for a token outside any session.</summary>
-    public string? SessionId => _sessionIdAt < 0 ? null : _sessionId ??= StringAt(_sessionIdAt);
+    public string? SessionId => _slots.Sid < 0 ? null : _sessionId ??= StringAt(_slots.Sid);
 
     /// <summary>Gets <c>aud</c> as a list (a single string becomes one entry).</summary>
     public IReadOnlyList<string> Audiences => _audiences ??= ReadAudiences();
@@ -91,25 +59,28 @@ public sealed class TokenClaims
     public DateTimeOffset? NotBefore => NotBeforeUnixMilliseconds is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 
     /// <summary>Gets <c>scope</c> as sent: space-separated scope names (RFC 8693 §4.2), or <see langword="null"/>.</summary>
-    public string? Scope => _scopeAt < 0 ? null : _scope ??= StringAt(_scopeAt);
+    public string? Scope => _slots.Scope < 0 ? null : _scope ??= StringAt(_slots.Scope);
 
     /// <summary>Gets the scope names of <c>scope</c>.</summary>
     public IReadOnlyList<string> Scopes => _scopes ??= Scope is { Length: > 0 } scope ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
 
     /// <summary>Gets <c>client_id</c> (RFC 9068 §2.2), or <see langword="null"/>.</summary>
-    public string? ClientId => _clientIdAt < 0 ? null : _clientId ??= StringAt(_clientIdAt);
+    public string? ClientId => _slots.ClientId < 0 ? null : _clientId ??= StringAt(_slots.ClientId);
 
     /// <summary>Gets the raw payload JSON (UTF-8).</summary>
     public ReadOnlyMemory<byte> Payload => _payload;
 
-    internal long ExpiresAtUnixMilliseconds { get; }
+    internal long ExpiresAtUnixMilliseconds => _slots.Exp;
 
-    internal long IssuedAtUnixMilliseconds { get; }
+    internal long IssuedAtUnixMilliseconds => _slots.Iat;
 
-    internal long? NotBeforeUnixMilliseconds => _notBeforeMs == Absent ? null : _notBeforeMs;
+    internal long? NotBeforeUnixMilliseconds => _slots.Nbf == ClaimSlots.Missing ? null : _slots.Nbf;
 
     /// <summary>Gets the refresh-token generation counter (<c>gen</c>), present on refresh tokens only.</summary>
-    internal long? Generation => _generation == Absent ? null : _generation;
+    internal long? Generation => _slots.Gen == ClaimSlots.Missing ? null : _slots.Gen;
+
+    /// <summary>Gets where each claim is in <see cref="Payload"/>.</summary>
+    internal ref readonly ClaimSlots Slots => ref _slots;
 
     /// <summary>Gets whether <c>scope</c> contains <paramref name="scope"/> (exact, case-sensitive).</summary>
     /// <param name="scope">The scope name.</param>
@@ -159,7 +130,7 @@ public sealed class TokenClaims
 
     private string[] ReadAudiences()
     {
-        var reader = new Utf8JsonReader(_payload.AsSpan(_audienceAt));
+        var reader = new Utf8JsonReader(_payload.AsSpan(_slots.Aud));
         reader.Read();
         if (reader.TokenType == JsonTokenType.String)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -13,19 +14,56 @@ public sealed partial class TokenValidator
     private const long Missing = long.MinValue;
 
     /// <summary>Reads and checks the claims of a payload whose signature has verified.</summary>
-    [SkipLocalsInit]
-    private TokenValidationError ReadClaims(ReadOnlySpan<byte> json, Span<byte> scratch, out TokenClaims? claims)
+    /// <param name="json">The decoded payload.</param>
+    /// <param name="slots">Where each claim is, when the result is <see cref="TokenValidationError.None"/>.</param>
+    private TokenValidationError ReadClaims(ReadOnlySpan<byte> json, out ClaimSlots slots)
     {
-        claims = null;
         if (!Utf8.IsValid(json))
         {
+            slots = default;
             return TokenValidationError.Malformed;
         }
 
-        long exp = Missing, nbf = Missing, iat = Missing, gen = Missing;
-        int iss = -1, sub = -1, jti = -1, sid = -1, scope = -1, clientId = -1, aud = -1;
-        bool issuerMatches = false, audienceMatches = false, invalidClaim = false;
+        // The flat reader's strings have no escapes, so the checks never need room to unescape one.
+        return TryScanFlatClaims(json, _issuer, _audiences, out slots)
+            ? CheckClaims(json, slots, unescaped: default)
+            : ReadAndCheckClaimsFully(json, out slots);
+    }
 
+    /// <summary>The full reader's way, with scratch for unescaped names and strings on the stack or rented.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TokenValidationError ReadAndCheckClaimsFully(ReadOnlySpan<byte> json, out ClaimSlots slots)
+    {
+        byte[]? rented = null;
+        var scratch = json.Length <= StackThreshold
+            ? stackalloc byte[2 * StackThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(2 * json.Length));
+        try
+        {
+            scratch = scratch[..(2 * json.Length)];
+            var error = ReadClaimSlots(json, scratch, _issuer, _audiences, out slots);
+            return error != TokenValidationError.None ? error : CheckClaims(json, slots, scratch[json.Length..]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The full payload reader: any strict JSON (escapes, nesting up to <see cref="MaxJsonDepth"/>, duplicates caught at every
+    /// level after unescaping), with the registered claims type-checked. <see cref="TryScanFlatClaims"/> is its fast path.
+    /// </summary>
+    [SkipLocalsInit]
+    internal static TokenValidationError ReadClaimSlots(
+        ReadOnlySpan<byte> json, Span<byte> scratch, ReadOnlySpan<byte> issuer, byte[][] audiences, out ClaimSlots slots)
+    {
+        slots = ClaimSlots.Empty;
+        var invalidClaim = false;
         var half = scratch.Length / 2;
         var unescaped = scratch[half..];
         Span<int> entries = stackalloc int[2 * MaxMembers];
@@ -50,38 +88,38 @@ public sealed partial class TokenValidator
                 switch (MatchRegisteredClaim(name))
                 {
                     case RegisteredClaim.Exp:
-                        invalidClaim |= !TryReadNumericDate(ref reader, out exp);
+                        invalidClaim |= !TryReadNumericDate(ref reader, out slots.Exp);
                         break;
                     case RegisteredClaim.Iat:
-                        invalidClaim |= !TryReadNumericDate(ref reader, out iat);
+                        invalidClaim |= !TryReadNumericDate(ref reader, out slots.Iat);
                         break;
                     case RegisteredClaim.Nbf:
-                        invalidClaim |= !TryReadNumericDate(ref reader, out nbf);
+                        invalidClaim |= !TryReadNumericDate(ref reader, out slots.Nbf);
                         break;
                     case RegisteredClaim.Iss:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out iss);
-                        issuerMatches = iss >= 0 && reader.ValueTextEquals(_issuer);
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Iss);
+                        slots.IssuerMatches = slots.Iss >= 0 && reader.ValueTextEquals(issuer);
                         break;
                     case RegisteredClaim.Aud:
-                        invalidClaim |= !TryReadAudience(ref reader, unescaped, out aud, out audienceMatches);
+                        invalidClaim |= !TryReadAudience(ref reader, unescaped, audiences, out slots.Aud, out slots.AudienceMatches);
                         break;
                     case RegisteredClaim.Sub:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out sub);
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Sub);
                         break;
                     case RegisteredClaim.Jti:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out jti);
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Jti);
                         break;
                     case RegisteredClaim.Sid:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out sid);
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Sid);
                         break;
                     case RegisteredClaim.Scope:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out scope);
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Scope);
                         break;
                     case RegisteredClaim.ClientId:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out clientId);
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.ClientId);
                         break;
                     case RegisteredClaim.Gen:
-                        invalidClaim |= !TryReadGeneration(ref reader, out gen);
+                        invalidClaim |= !TryReadGeneration(ref reader, out slots.Gen);
                         break;
                 }
 
@@ -101,53 +139,35 @@ public sealed partial class TokenValidator
             return TokenValidationError.Malformed;
         }
 
-        if (exp == Missing || iat == Missing || iss < 0 || aud < 0 || sub < 0 || jti < 0
-            || (_requireSessionId && sid < 0) || (_requireGeneration && gen == Missing))
+        return TokenValidationError.None;
+    }
+
+    /// <summary>The checks on what either reader found: required claims, issuer, audience, lifetime, revocation.</summary>
+    private TokenValidationError CheckClaims(ReadOnlySpan<byte> json, in ClaimSlots slots, Span<byte> unescaped)
+    {
+        if (slots.Exp == Missing || slots.Iat == Missing || slots.Iss < 0 || slots.Aud < 0 || slots.Sub < 0 || slots.Jti < 0
+            || (_requireSessionId && slots.Sid < 0) || (_requireGeneration && slots.Gen == Missing))
         {
             return TokenValidationError.MissingClaim;
         }
 
-        if (!issuerMatches)
+        if (!slots.IssuerMatches)
         {
             return TokenValidationError.WrongIssuer;
         }
 
-        if (!audienceMatches)
+        if (!slots.AudienceMatches)
         {
             return TokenValidationError.WrongAudience;
         }
 
-        var error = CheckLifetime(exp, nbf == Missing ? null : nbf, iat, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var error = CheckLifetime(slots.Exp, slots.Nbf == Missing ? null : slots.Nbf, slots.Iat, _time.GetUtcNow().ToUnixTimeMilliseconds());
         if (error != TokenValidationError.None)
         {
             return error;
         }
 
-        if (sid >= 0)
-        {
-            error = CheckRevocation(RawString(json, sid, unescaped));
-            if (error != TokenValidationError.None)
-            {
-                return error;
-            }
-        }
-
-        // The one allocation of a successful validation: the claims keep the payload and where each claim starts, and make
-        // their strings only when asked (docs/benchmarks.md).
-        claims = new TokenClaims(
-            json.ToArray(),
-            iss,
-            sub,
-            jti,
-            sid,
-            aud,
-            scope,
-            clientId,
-            exp,
-            iat,
-            nbf == Missing ? null : nbf,
-            gen == Missing ? null : gen);
-        return TokenValidationError.None;
+        return slots.Sid >= 0 ? CheckRevocation(StringValue(json, slots.Sid, unescaped)) : TokenValidationError.None;
     }
 
     /// <summary>exp, nbf, iat and age, all in Unix milliseconds. Every operand is below 2^48, so nothing can overflow.</summary>
@@ -268,7 +288,8 @@ public sealed partial class TokenValidator
     }
 
     /// <summary><c>aud</c> is a string or an array of strings (RFC 7519 §4.1.3); anything else is an invalid claim.</summary>
-    private bool TryReadAudience(scoped ref Utf8JsonReader reader, Span<byte> unescaped, out int start, out bool matches)
+    private static bool TryReadAudience(
+        scoped ref Utf8JsonReader reader, Span<byte> unescaped, byte[][] audiences, out int start, out bool matches)
     {
         matches = false;
         start = -1;
@@ -285,7 +306,7 @@ public sealed partial class TokenValidator
                 reader.CopyString(unescaped);
             }
 
-            matches = MatchesAudience(ref reader);
+            matches = MatchesAudience(ref reader, audiences);
             return true;
         }
 
@@ -306,15 +327,15 @@ public sealed partial class TokenValidator
                 reader.CopyString(unescaped);
             }
 
-            matches |= MatchesAudience(ref reader);
+            matches |= MatchesAudience(ref reader, audiences);
         }
 
         return true;
     }
 
-    private bool MatchesAudience(scoped ref Utf8JsonReader reader)
+    private static bool MatchesAudience(scoped ref Utf8JsonReader reader, byte[][] audiences)
     {
-        foreach (var audience in _audiences)
+        foreach (var audience in audiences)
         {
             if (reader.ValueTextEquals(audience))
             {
@@ -325,26 +346,31 @@ public sealed partial class TokenValidator
         return false;
     }
 
-    /// <summary>The unescaped UTF-8 of the string value at <paramref name="start"/>; escaped values go through <paramref name="unescaped"/>.</summary>
-    private static ReadOnlySpan<byte> RawString(ReadOnlySpan<byte> json, int start, Span<byte> unescaped)
+    /// <summary>
+    /// The unescaped UTF-8 of the string value whose opening quote is at <paramref name="start"/>: the raw bytes when it has no
+    /// escape (always, after the flat reader), else unescaped into <paramref name="unescaped"/>.
+    /// </summary>
+    internal static ReadOnlySpan<byte> StringValue(ReadOnlySpan<byte> json, int start, Span<byte> unescaped)
     {
+        var value = json[(start + 1)..];
+        var end = value.IndexOfAny((byte)'"', (byte)'\\');
+        if (value[end] == '"')
+        {
+            return value[..end];
+        }
+
         var reader = new Utf8JsonReader(json[start..]);
         reader.Read();
-        return reader.ValueIsEscaped ? unescaped[..reader.CopyString(unescaped)] : reader.ValueSpan;
+        return unescaped[..reader.CopyString(unescaped)];
     }
 
-    private TokenValidationResult CheckCached(TokenClaims claims)
+    private TokenValidationError CheckCached(TokenClaims claims)
     {
         var error = CheckLifetime(
             claims.ExpiresAtUnixMilliseconds,
             claims.NotBeforeUnixMilliseconds,
             claims.IssuedAtUnixMilliseconds,
             _time.GetUtcNow().ToUnixTimeMilliseconds());
-        if (error == TokenValidationError.None)
-        {
-            error = CheckRevocation(claims.SessionId);
-        }
-
-        return error == TokenValidationError.None ? new TokenValidationResult(claims) : TokenValidationResult.Fail(error);
+        return error == TokenValidationError.None ? CheckRevocation(claims.SessionId) : error;
     }
 }

@@ -16,19 +16,34 @@ public sealed partial class TokenValidator
         AllowTrailingCommas = false,
     };
 
-    /// <summary>The compact JWS checks on ASCII token bytes, after the header prefix and size cap.</summary>
-    [SkipLocalsInit]
-    private TokenValidationResult ValidateToken(ReadOnlySpan<byte> token)
+    /// <summary>
+    /// The compact JWS checks on ASCII token bytes. On success the claims are either in <paramref name="claims"/> (a cache hit,
+    /// or <paramref name="keepClaims"/>, or a cache to fill) or only in <paramref name="payload"/>, decoded, with their slots.
+    /// A payload larger than <paramref name="payload"/> is <see cref="TokenValidationError.TooLarge"/>.
+    /// </summary>
+    private TokenValidationError ValidateCompact(
+        ReadOnlySpan<byte> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
     {
+        payloadLength = 0;
+        slots = default;
+        claims = null;
+
         // An empty payload is a legal JWS (RFC 7515) but never a JWT: a JWT payload is a JSON object (RFC 7519 §7.2).
         if (!TrySplitCompact(token, out var firstDot, out var secondDot) || secondDot == firstDot + 1)
         {
-            return TokenValidationResult.Fail(TokenValidationError.Malformed);
+            return TokenValidationError.Malformed;
         }
 
         if (_cache is not null && _cache.TryGet(token, out var cached))
         {
+            claims = cached;
             return CheckCached(cached);
+        }
+
+        var encodedPayload = token[(firstDot + 1)..secondDot];
+        if (Base64UrlStrict.DecodedLength(encodedPayload.Length) > payload.Length)
+        {
+            return TokenValidationError.TooLarge;
         }
 
         // A header this validator already accepted (exact bytes) selects the same key again: skip re-parsing it.
@@ -38,46 +53,36 @@ public sealed partial class TokenValidator
         var error = VerifyJws(token, firstDot, secondDot, _keys, _allowedAlgorithms, _types, ref key);
         if (error != TokenValidationError.None)
         {
-            return TokenValidationResult.Fail(error);
+            return error;
         }
 
-        var payload = token[(firstDot + 1)..secondDot];
-        var payloadLength = Base64UrlStrict.DecodedLength(payload.Length);
-
-        // Three times the payload: the decoded JSON, unescaped member names, and room to unescape one string.
-        byte[]? rented = null;
-        var buffer = 3 * payloadLength <= 3 * StackThreshold
-            ? stackalloc byte[3 * StackThreshold]
-            : (rented = ArrayPool<byte>.Shared.Rent(3 * payloadLength));
-        try
+        payloadLength = Base64UrlStrict.Decode(encodedPayload, payload);
+        var json = payload[..payloadLength];
+        error = ReadClaims(json, out slots);
+        if (error != TokenValidationError.None)
         {
-            var json = buffer[..Base64UrlStrict.Decode(payload, buffer)];
-            error = ReadClaims(json, buffer.Slice(payloadLength, 2 * payloadLength), out var claims);
-            if (error != TokenValidationError.None)
-            {
-                return TokenValidationResult.Fail(error);
-            }
-
-            if (!headerWasKnown)
-            {
-                RememberAcceptedHeader(header, key!);
-            }
-
-            _cache?.Add(token, claims!);
-            return new TokenValidationResult(claims!);
+            return error;
         }
-        finally
+
+        if (!headerWasKnown)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-            }
+            RememberAcceptedHeader(header, key!);
         }
+
+        if (keepClaims || _cache is not null)
+        {
+            // The one allocation of a successful validation through the claims-object API: the claims keep the payload and
+            // where each claim starts, and make their strings only when asked (docs/benchmarks.md).
+            claims = new TokenClaims(json.ToArray(), slots);
+            _cache?.Add(token, claims);
+        }
+
+        return TokenValidationError.None;
     }
 
     /// <summary>
     /// Compact serialization only (RFC 7515 §7.1): exactly two '.', a non-empty header, and three strict base64url segments.
-    /// Five segments (JWE) and JSON serialization fail here. The payload may be empty; <see cref="ValidateToken"/> rejects that.
+    /// Five segments (JWE) and JSON serialization fail here. The payload may be empty; <see cref="ValidateCompact"/> rejects that.
     /// </summary>
     internal static bool TrySplitCompact(ReadOnlySpan<byte> token, out int firstDot, out int secondDot)
     {
@@ -103,7 +108,7 @@ public sealed partial class TokenValidator
 
     /// <summary>
     /// The JWS layer on a token <see cref="TrySplitCompact"/> accepted: strict header, key selection and binding, signature.
-    /// <see cref="ValidateToken"/> and <see cref="JwsVerifier"/> share it, so generic JWS conformance vectors exercise the exact
+    /// <see cref="ValidateCompact"/> and <see cref="JwsVerifier"/> share it, so generic JWS conformance vectors exercise the exact
     /// code that guards JWTs. <paramref name="acceptedTypes"/> <see langword="null"/> skips the <c>typ</c> check (JWS has no typing rule).
     /// A non-null <paramref name="key"/> on entry is the key a previously accepted, byte-identical header selected: the header
     /// is then not parsed again. On success <paramref name="key"/> is the key that verified.

@@ -13,15 +13,18 @@ public sealed partial class TokenValidator
     public event EventHandler<RejectionBurstEventArgs>? RejectionBurst;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TokenValidationResult Observe(TokenValidationResult result)
+    private TokenValidationError Observe(TokenValidationError error)
     {
-        if (!result.IsValid)
+        if (error != TokenValidationError.None)
         {
-            OnRejected(result.Error);
+            OnRejected(error);
         }
 
-        return result;
+        return error;
     }
+
+    private TokenValidationResult Observe(TokenValidationError error, TokenClaims? claims)
+        => Observe(error) == TokenValidationError.None ? new TokenValidationResult(claims!) : TokenValidationResult.Fail(error);
 
     /// <summary>Counts a rejection (metric <c>jwtsessions.tokens.rejected</c>, tagged with the code) and watches for bursts.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

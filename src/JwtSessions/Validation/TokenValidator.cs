@@ -121,33 +121,140 @@ public sealed partial class TokenValidator
     public KeyRing Keys => _keys;
 
     /// <summary>
+    /// Gets the buffer size <see cref="Validate(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView)"/> needs for the payload of
+    /// any token within <see cref="TokenValidatorOptions.MaxTokenSize"/>: three quarters of it (6 KiB by default).
+    /// </summary>
+    public int ClaimsBufferSize => Base64UrlStrict.DecodedLength(_maxTokenSize);
+
+    /// <summary>
     /// Validates an Authorization header value (<c>Bearer &lt;token&gt;</c>, scheme case-insensitive, exactly one space) or a
     /// bare token. Input with a space or tab is read as a header; anything else as a bare token.
     /// </summary>
     /// <param name="authorizationOrToken">The header value or the token.</param>
     /// <returns>The result; never throws for bad input.</returns>
-    public TokenValidationResult Validate(ReadOnlySpan<char> authorizationOrToken) => Observe(ValidateChars(authorizationOrToken));
+    /// <remarks>A valid token allocates its <see cref="TokenClaims"/>; the overload with a buffer allocates nothing.</remarks>
+    [SkipLocalsInit]
+    public TokenValidationResult Validate(ReadOnlySpan<char> authorizationOrToken)
+    {
+        byte[]? rented = null;
+        var capacity = PayloadCapacity(authorizationOrToken.Length);
+        var payload = capacity <= StackThreshold ? stackalloc byte[StackThreshold] : (rented = ArrayPool<byte>.Shared.Rent(capacity));
+        try
+        {
+            return Observe(ValidateChars(authorizationOrToken, payload, keepClaims: true, out _, out _, out var claims), claims);
+        }
+        finally
+        {
+            ReturnClean(rented);
+        }
+    }
+
+    /// <summary>
+    /// Validates an Authorization header value or a bare token, as <see cref="Validate(ReadOnlySpan{char})"/> does, and reads its
+    /// claims in place from <paramref name="buffer"/>: a successful validation allocates nothing, nor does reading its standard
+    /// claims from <paramref name="claims"/>.
+    /// </summary>
+    /// <param name="authorizationOrToken">The header value or the token.</param>
+    /// <param name="buffer">
+    /// Where the payload is decoded; <see cref="ClaimsBufferSize"/> bytes fit every token the size cap lets through. A token whose
+    /// payload does not fit is rejected as <see cref="TokenValidationError.TooLarge"/>.
+    /// </param>
+    /// <param name="claims">The claims when the result is <see cref="TokenValidationError.None"/>; otherwise empty.</param>
+    /// <returns><see cref="TokenValidationError.None"/> when the token passed every check, otherwise why not; never throws for bad input.</returns>
+    /// <example>
+    /// <code>
+    /// Span&lt;byte&gt; buffer = stackalloc byte[validator.ClaimsBufferSize];
+    /// if (validator.Validate(header, buffer, out var claims) == TokenValidationError.None &amp;&amp; claims.HasScope("orders:read"u8)) { ... }
+    /// </code>
+    /// </example>
+    public TokenValidationError Validate(ReadOnlySpan<char> authorizationOrToken, Span<byte> buffer, out TokenClaimsView claims)
+    {
+        var error = ValidateChars(authorizationOrToken, buffer, keepClaims: false, out var length, out var slots, out var kept);
+        claims = View(error, buffer[..length], slots, kept);
+        return Observe(error);
+    }
+
+    /// <summary>Validates an Authorization header value or a bare token given as a string.</summary>
+    /// <param name="authorizationOrToken">The header value or the token; <see langword="null"/> is rejected as malformed.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public TokenValidationResult Validate(string? authorizationOrToken)
+        => authorizationOrToken is null
+            ? Observe(TokenValidationError.Malformed, claims: null)
+            : Validate(authorizationOrToken.AsSpan());
+
+    /// <summary>
+    /// Validates the UTF-8 bytes of an Authorization header value (<c>Bearer &lt;token&gt;</c>) or a bare token, as a server reads
+    /// them off the wire, without transcoding.
+    /// </summary>
+    /// <param name="authorizationOrTokenUtf8">The header value or the token, UTF-8.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    [SkipLocalsInit]
+    public TokenValidationResult Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8)
+    {
+        byte[]? rented = null;
+        var capacity = PayloadCapacity(authorizationOrTokenUtf8.Length);
+        var payload = capacity <= StackThreshold ? stackalloc byte[StackThreshold] : (rented = ArrayPool<byte>.Shared.Rent(capacity));
+        try
+        {
+            return Observe(ValidateBytes(authorizationOrTokenUtf8, payload, keepClaims: true, out _, out _, out var claims), claims);
+        }
+        finally
+        {
+            ReturnClean(rented);
+        }
+    }
+
+    /// <summary>
+    /// Validates the UTF-8 bytes of an Authorization header value or a bare token and reads its claims in place from
+    /// <paramref name="buffer"/>, allocating nothing; see <see cref="Validate(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView)"/>.
+    /// </summary>
+    /// <param name="authorizationOrTokenUtf8">The header value or the token, UTF-8.</param>
+    /// <param name="buffer">Where the payload is decoded; <see cref="ClaimsBufferSize"/> bytes fit every token.</param>
+    /// <param name="claims">The claims when the result is <see cref="TokenValidationError.None"/>; otherwise empty.</param>
+    /// <returns><see cref="TokenValidationError.None"/> when the token passed every check, otherwise why not; never throws for bad input.</returns>
+    public TokenValidationError Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8, Span<byte> buffer, out TokenClaimsView claims)
+    {
+        var error = ValidateBytes(authorizationOrTokenUtf8, buffer, keepClaims: false, out var length, out var slots, out var kept);
+        claims = View(error, buffer[..length], slots, kept);
+        return Observe(error);
+    }
+
+    private int PayloadCapacity(int inputLength) => Base64UrlStrict.DecodedLength(Math.Min(inputLength, _maxTokenSize));
+
+    private static TokenClaimsView View(TokenValidationError error, ReadOnlySpan<byte> payload, scoped in ClaimSlots slots, TokenClaims? kept)
+        => error != TokenValidationError.None ? default
+            : kept is not null ? new TokenClaimsView(kept.Payload.Span, kept.Slots)
+            : new TokenClaimsView(payload, slots);
+
+    private static void ReturnClean(byte[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+    }
 
     [SkipLocalsInit]
-    private TokenValidationResult ValidateChars(ReadOnlySpan<char> authorizationOrToken)
+    private TokenValidationError ValidateChars(
+        ReadOnlySpan<char> authorizationOrToken, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
     {
+        payloadLength = 0;
+        slots = default;
+        claims = null;
         var token = authorizationOrToken;
         if (token.Length > _maxTokenSize + BearerPrefixLength)
         {
-            return TokenValidationResult.Fail(TokenValidationError.TooLarge);
+            return TokenValidationError.TooLarge;
         }
 
-        if (token.IndexOfAny(' ', '\t') >= 0)
+        if (token.IndexOfAny(' ', '\t') >= 0 && !TryStripBearer(token, out token))
         {
-            if (!TryStripBearer(token, out token))
-            {
-                return TokenValidationResult.Fail(TokenValidationError.InvalidAuthorizationHeader);
-            }
+            return TokenValidationError.InvalidAuthorizationHeader;
         }
 
         if (token.Length > _maxTokenSize)
         {
-            return TokenValidationResult.Fail(TokenValidationError.TooLarge);
+            return TokenValidationError.TooLarge;
         }
 
         byte[]? rented = null;
@@ -158,53 +265,35 @@ public sealed partial class TokenValidator
         {
             // One vectorized pass both checks that every char is ASCII and narrows it to the bytes the checks and the MAC need.
             return Ascii.FromUtf16(token, bytes, out var written) == OperationStatus.Done
-                ? ValidateToken(bytes[..written])
-                : TokenValidationResult.Fail(TokenValidationError.Malformed);
+                ? ValidateCompact(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims)
+                : TokenValidationError.Malformed;
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-            }
+            ReturnClean(rented);
         }
     }
 
-    /// <summary>Validates an Authorization header value or a bare token given as a string.</summary>
-    /// <param name="authorizationOrToken">The header value or the token; <see langword="null"/> is rejected as malformed.</param>
-    /// <returns>The result; never throws for bad input.</returns>
-    public TokenValidationResult Validate(string? authorizationOrToken)
-        => authorizationOrToken is null
-            ? Observe(TokenValidationResult.Fail(TokenValidationError.Malformed))
-            : Validate(authorizationOrToken.AsSpan());
-
-    /// <summary>
-    /// Validates the UTF-8 bytes of an Authorization header value (<c>Bearer &lt;token&gt;</c>) or a bare token, as a server reads
-    /// them off the wire, without transcoding.
-    /// </summary>
-    /// <param name="authorizationOrTokenUtf8">The header value or the token, UTF-8.</param>
-    /// <returns>The result; never throws for bad input.</returns>
-    public TokenValidationResult Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8) => Observe(ValidateBytes(authorizationOrTokenUtf8));
-
-    private TokenValidationResult ValidateBytes(ReadOnlySpan<byte> authorizationOrTokenUtf8)
+    private TokenValidationError ValidateBytes(
+        ReadOnlySpan<byte> authorizationOrTokenUtf8, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
     {
+        payloadLength = 0;
+        slots = default;
+        claims = null;
         var token = authorizationOrTokenUtf8;
         if (token.Length > _maxTokenSize + BearerPrefixLength)
         {
-            return TokenValidationResult.Fail(TokenValidationError.TooLarge);
+            return TokenValidationError.TooLarge;
         }
 
-        if (token.IndexOfAny((byte)' ', (byte)'\t') >= 0)
+        if (token.IndexOfAny((byte)' ', (byte)'\t') >= 0 && !TryStripBearer(token, out token))
         {
-            if (!TryStripBearer(token, out token))
-            {
-                return TokenValidationResult.Fail(TokenValidationError.InvalidAuthorizationHeader);
-            }
+            return TokenValidationError.InvalidAuthorizationHeader;
         }
 
         return token.Length > _maxTokenSize
-            ? TokenValidationResult.Fail(TokenValidationError.TooLarge)
-            : ValidateToken(token);
+            ? TokenValidationError.TooLarge
+            : ValidateCompact(token, payload, keepClaims, out payloadLength, out slots, out claims);
     }
 
     private const int BearerPrefixLength = 7;
