@@ -4,7 +4,7 @@ namespace JwtSessions.Validation;
 /// What one pass over a verified payload found: the numeric claims as Unix milliseconds and, for the others, where their JSON
 /// value starts in the payload (the opening quote or bracket). Both payload readers fill it, so every check after them is shared.
 /// </summary>
-internal struct ClaimSlots
+internal record struct ClaimSlots
 {
     /// <summary>Marks an absent numeric claim.</summary>
     public const long Missing = long.MinValue;

@@ -59,6 +59,27 @@ public sealed class AdversarialCorpusTests
             result.IsValid.Should().Be(corpusCase.Expected == TokenValidationError.None);
             corpusCase.Verify?.Invoke(result);
         }
+
+        // The allocation-free overloads run the same checks and read the same claims.
+        var buffer = new byte[corpusCase.Validator.ClaimsBufferSize];
+        corpusCase.Validator.Validate(corpusCase.Input.AsSpan(), buffer, out var fromChars).Should().Be(corpusCase.Expected);
+        AssertSameClaims(fromChars, fromString);
+        corpusCase.Validator.Validate(Encoding.UTF8.GetBytes(corpusCase.Input), buffer, out var fromBytes).Should().Be(corpusCase.Expected);
+        AssertSameClaims(fromBytes, fromString);
+    }
+
+    private static void AssertSameClaims(TokenClaimsView view, TokenValidationResult result)
+    {
+        view.IsEmpty.Should().Be(!result.IsValid);
+        if (result.IsValid)
+        {
+            Encoding.UTF8.GetString(view.SubjectUtf8).Should().Be(result.Subject);
+            Encoding.UTF8.GetString(view.SessionIdUtf8).Should().Be(result.SessionId ?? string.Empty);
+            Encoding.UTF8.GetString(view.TokenIdUtf8).Should().Be(result.TokenId);
+            view.ExpiresAt.Should().Be(result.ExpiresAt);
+            view.IssuedAt.Should().Be(result.IssuedAt);
+            view.PayloadUtf8.ToArray().Should().Equal(result.Claims.Payload.ToArray());
+        }
     }
 
     [Test]
@@ -81,7 +102,9 @@ public sealed class AdversarialCorpusTests
                 FluentActions.Invoking(() => validator.Validate(corpusCase.Input.AsSpan())).Should().NotThrow(corpusCase.Id);
                 FluentActions.Invoking(() => validator.Validate(utf8)).Should().NotThrow(corpusCase.Id);
                 FluentActions.Invoking(() => validator.Validate(Encoding.Latin1.GetBytes(corpusCase.Input))).Should().NotThrow(corpusCase.Id);
-                runs += 4;
+                FluentActions.Invoking(() => validator.Validate(corpusCase.Input.AsSpan(), new byte[validator.ClaimsBufferSize], out _)).Should().NotThrow(corpusCase.Id);
+                FluentActions.Invoking(() => validator.Validate(utf8, new byte[16], out _)).Should().NotThrow(corpusCase.Id);
+                runs += 6;
             }
         }
 

@@ -1,0 +1,180 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Unicode;
+using JwtSessions.Tests.Support;
+using JwtSessions.Validation;
+
+namespace JwtSessions.Tests.Validation;
+
+/// <summary>
+/// The flat payload reader is a fast path of the full JSON reader and must never disagree with it: whenever it accepts a
+/// payload, the full reader accepts it too and finds every claim at the same place with the same value. It may decline
+/// anything; then the full reader decides. Checked on hand-picked edge cases, on every payload of the adversarial corpus, and on
+/// thousands of seeded mutations of realistic payloads.
+/// </summary>
+public sealed class FlatClaimsReaderTests
+{
+    private static readonly byte[] s_issuer = Encoding.UTF8.GetBytes(RawToken.Issuer);
+    private static readonly byte[][] s_audiences = [Encoding.UTF8.GetBytes(RawToken.Audience), "api://other"u8.ToArray()];
+
+    private static readonly string[] s_seeds =
+    [
+        RawToken.Payload(),
+        RawToken.Payload(extra: "\"scope\":\"orders:read orders:write\",\"client_id\":\"web\",\"nbf\":1700000000,\"gen\":7"),
+        RawToken.Payload(extra: "\"roles\":[\"admin\",\"ops\"],\"n\":-12.5e+3,\"ok\":true,\"no\":false,\"x\":null,\"mixed\":[1,\"a\",true,null]"),
+        RawToken.Payload().Replace("\"aud\":\"" + RawToken.Audience + "\"", "\"aud\":[\"x\",\"" + RawToken.Audience + "\"]", StringComparison.Ordinal),
+        """{ "iss" : "https://issuer.example" , "sub":"u", "aud" : [ ] , "exp" : 0 , "iat":1, "jti":"j" }""",
+        """{"exp":253402300799,"iat":0,"gen":123456789012345678,"empty":"","e":[],"z":0,"f":0.5,"g":1E-2}""",
+    ];
+
+    [TestCase("""{}""", true)]
+    [TestCase("""{"exp":123}""", true)]
+    [TestCase("""{"a":-1.5e+3,"b":0,"c":-0,"d":1E9}""", true)]
+    [TestCase("""{ "a" : [ "x" , 2 , true ] }""", true)]
+    [TestCase("""{"aud":[]}""", true)]
+    [TestCase("""{"exp":1.5}""", false)]
+    [TestCase("""{"exp":1e3}""", false)]
+    [TestCase("""{"exp":-1}""", false)]
+    [TestCase("""{"exp":253402300800}""", false)]
+    [TestCase("""{"exp":"1"}""", false)]
+    [TestCase("""{"exp":0123}""", false)]
+    [TestCase("""{"gen":1234567890123456789}""", false)]
+    [TestCase("""{"sub":1}""", false)]
+    [TestCase("""{"aud":["a",1]}""", false)]
+    [TestCase("""{"aud":[["a"]]}""", false)]
+    [TestCase("""{"a":01}""", false)]
+    [TestCase("""{"a":1.}""", false)]
+    [TestCase("""{"a":.5}""", false)]
+    [TestCase("""{"a":1e}""", false)]
+    [TestCase("""{"a":-}""", false)]
+    [TestCase("""{"a":+1}""", false)]
+    [TestCase("""{"a":tru}""", false)]
+    [TestCase("""{"a":truex}""", false)]
+    [TestCase("""{"a":1,}""", false)]
+    [TestCase("""{,"a":1}""", false)]
+    [TestCase("""{"a":1 "b":2}""", false)]
+    [TestCase("""{"a"1}""", false)]
+    [TestCase("""{"a":}""", false)]
+    [TestCase("""{"a":[1,]}""", false)]
+    [TestCase("""{"a":[1 2]}""", false)]
+    [TestCase("""{"a":[1,[2]]}""", false)]
+    [TestCase("""{"a":{"b":1}}""", false)]
+    [TestCase("""{"a":"\u0041"}""", false)]
+    [TestCase("""{"s\u0075b":"x"}""", false)]
+    [TestCase("""{"a":1,"a":2}""", false)]
+    [TestCase("""{"sub":"x","sub":"y"}""", false)]
+    [TestCase("""{"ab":1,"ba":2,"ab":3}""", false)]
+    [TestCase(""" {"a":1}""", false)]
+    [TestCase("""{"a":1} """, false)]
+    [TestCase("""{"a":1}}""", false)]
+    [TestCase("""{"a":"}""", false)]
+    [TestCase("{\"a\":\n1}", false)]
+    [TestCase("{\"a\":\"x\ty\"}", false)]
+    [TestCase("""{"a":1}{"b":2}""", false)]
+    [TestCase("""[1]""", false)]
+    [TestCase("""{""", false)]
+    public void TryScanFlatClaims_EdgeCase_AcceptsOnlyThePlainSubsetAndAgreesWithTheFullReader(string json, bool accepted)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(json);
+
+        TokenValidator.TryScanFlatClaims(utf8, s_issuer, s_audiences, out _).Should().Be(accepted);
+        AssertAgrees(utf8);
+    }
+
+    [Test]
+    public void TryScanFlatClaims_RealisticPayloads_AreAcceptedWithTheFullReadersSlots()
+    {
+        foreach (var seed in s_seeds)
+        {
+            var utf8 = Encoding.UTF8.GetBytes(seed);
+            TokenValidator.TryScanFlatClaims(utf8, s_issuer, s_audiences, out _).Should().BeTrue(seed);
+            AssertAgrees(utf8).Should().BeTrue(seed);
+        }
+    }
+
+    [Test]
+    public void TryScanFlatClaims_MoreThanItsMemberBound_Declines()
+    {
+        var many = "{" + string.Join(',', Enumerable.Range(0, 40).Select(static i => $"\"c{i}\":{i}")) + "}";
+        var utf8 = Encoding.UTF8.GetBytes(many);
+
+        TokenValidator.TryScanFlatClaims(utf8, s_issuer, s_audiences, out _).Should().BeFalse();
+        TokenValidator.ReadClaimSlots(utf8, new byte[2 * utf8.Length], s_issuer, s_audiences, out _).Should().Be(TokenValidationError.None);
+    }
+
+    [Test]
+    public void TryScanFlatClaims_EveryCorpusPayload_AgreesWithTheFullReader()
+    {
+        var payloads = 0;
+        foreach (var corpusCase in AdversarialCorpus.All)
+        {
+            var segments = corpusCase.Input.Split(' ')[^1].Split('.');
+            if (segments.Length < 2 || !Base64Url.IsValid(segments[1]))
+            {
+                continue;
+            }
+
+            AssertAgrees(Base64Url.DecodeFromChars(segments[1]));
+            payloads++;
+        }
+
+        payloads.Should().BeGreaterThan(250);
+    }
+
+    [Test]
+    public void TryScanFlatClaims_SeededMutations_NeverDisagreeWithTheFullReader()
+    {
+        // Mutations drawn from JSON's own alphabet, so they hit the grammar's edges: quotes, escapes, digits, signs, brackets.
+        const string Alphabet = "{}[]\":,\\ \t\n0123456789-+.eEtrufalsn\u00e9xu";
+        var random = new Random(20261126);
+        int accepted = 0, declined = 0;
+        for (var i = 0; i < 30_000; i++)
+        {
+            var text = new StringBuilder(s_seeds[i % s_seeds.Length]);
+            for (var edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                var at = random.Next(text.Length);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        text.Remove(at, 1);
+                        break;
+                    case 1:
+                        text.Insert(at, Alphabet[random.Next(Alphabet.Length)]);
+                        break;
+                    default:
+                        text[at] = Alphabet[random.Next(Alphabet.Length)];
+                        break;
+                }
+            }
+
+            if (AssertAgrees(Encoding.UTF8.GetBytes(text.ToString())))
+            {
+                accepted++;
+            }
+            else
+            {
+                declined++;
+            }
+        }
+
+        // Both branches must be exercised for the comparison to mean anything.
+        accepted.Should().BeGreaterThan(3_000);
+        declined.Should().BeGreaterThan(3_000);
+    }
+
+    /// <summary>Asserts the fast reader agrees with the full one on <paramref name="json"/>; returns whether it accepted.</summary>
+    private static bool AssertAgrees(byte[] json)
+    {
+        if (!Utf8.IsValid(json) || !TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out var fast))
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(json);
+        TokenValidator.ReadClaimSlots(json, new byte[2 * json.Length], s_issuer, s_audiences, out var full)
+            .Should().Be(TokenValidationError.None, "the flat reader accepted {0}", text);
+        fast.Should().Be(full, "both readers must find the same claims in {0}", text);
+        return true;
+    }
+}
