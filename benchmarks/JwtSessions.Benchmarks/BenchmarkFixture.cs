@@ -19,6 +19,8 @@ internal sealed class BenchmarkFixture
     public const string Issuer = "https://login.example.com";
     public const string Audience = "api://orders";
 
+    private byte[]? _claimsBuffer;
+
     private BenchmarkFixture(JwtAlgorithm algorithm)
     {
         Algorithm = algorithm;
@@ -148,6 +150,9 @@ internal sealed class BenchmarkFixture
 
     public TokenValidationParameters IdentityModelParameters { get; }
 
+    /// <summary>The caller's buffer for the allocation-free overload, sized for any token the validator accepts.</summary>
+    public byte[] ClaimsBuffer => _claimsBuffer ??= new byte[ColdValidator.ClaimsBufferSize];
+
     public static BenchmarkFixture Create(JwtAlgorithm algorithm) => new(algorithm);
 
     public static byte[] Base64UrlDecode(string text) => System.Buffers.Text.Base64Url.DecodeFromChars(text);
@@ -165,6 +170,22 @@ internal sealed class BenchmarkFixture
         };
         options.Audiences.Add(Audience);
         return new TokenValidator(options);
+    }
+
+    /// <summary>
+    /// A cold validation into <see cref="ClaimsBuffer"/> that reads every standard claim, as a request handler would; returns a
+    /// checksum of them so nothing is optimized away, and throws when the token is rejected.
+    /// </summary>
+    public int ValidateIntoBuffer()
+    {
+        var error = ColdValidator.Validate(BearerHeader, ClaimsBuffer, out var claims);
+        if (error != TokenValidationError.None)
+        {
+            throw new InvalidOperationException($"into a buffer: expected a valid token, got {error}.");
+        }
+
+        return claims.SubjectUtf8.Length + claims.SessionIdUtf8.Length + claims.TokenIdUtf8.Length
+            + (claims.HasScope("orders:read"u8) ? 1 : 0) + (int)(claims.ExpiresAt - claims.IssuedAt).Ticks;
     }
 
     /// <summary>Throws unless <paramref name="result"/> is valid: a benchmark that measures a failure by mistake is worthless.</summary>

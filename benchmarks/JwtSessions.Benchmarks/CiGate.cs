@@ -43,7 +43,7 @@ internal static class CiGate
             .AddLogger(ConsoleLogger.Default)
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddDiagnoser(MemoryDiagnoser.Default)
-            .AddFilter(new SimpleFilter(static b => Budget(b) is not null))
+            .AddFilter(new SimpleFilter(static b => Budget(b) is not null || (b.Descriptor.Baseline && NeedsBaseline(b.Descriptor.Type))))
             .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile)
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "JwtSessions.Benchmarks.ci"));
 
@@ -53,9 +53,14 @@ internal static class CiGate
         var checkedCount = 0;
         Console.WriteLine();
         Console.WriteLine("Allocation budgets (bytes per operation):");
-        foreach (var report in summaries.SelectMany(static s => s.Reports))
+        foreach (var report in summaries.SelectMany(static s => s.Reports).Where(static r => Budget(r.BenchmarkCase) is not null))
         {
             var budget = Budget(report.BenchmarkCase)!.Value;
+            if (budget == AllocationBudgets.SameAsPrimitive)
+            {
+                budget = PrimitiveBudget(summaries, report) ?? -1;
+            }
+
             var allocated = report.Success ? report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) : null;
             var ok = allocated is { } bytes && bytes <= budget;
             checkedCount++;
@@ -77,10 +82,26 @@ internal static class CiGate
         return failures == 0 ? 0 : 1;
     }
 
+    /// <summary>Whether a benchmark class has a budget relative to its baseline, which must then run too.</summary>
+    private static bool NeedsBaseline(Type type)
+        => type.GetMethods().Any(static m => m.GetCustomAttribute<AllocationBudgetAttribute>()?.Bytes == AllocationBudgets.SameAsPrimitive);
+
     private static string Name(BenchmarkCase benchmark)
         => benchmark.HasParameters
             ? $"{benchmark.Descriptor.DisplayInfo} {benchmark.Parameters.DisplayInfo}"
             : benchmark.Descriptor.DisplayInfo;
+
+    /// <summary>The allocation of the baseline (the primitive) with the same parameters in the same run, plus the jitter allowance.</summary>
+    private static int? PrimitiveBudget(Summary[] summaries, BenchmarkReport report)
+    {
+        var baseline = summaries.SelectMany(static s => s.Reports).FirstOrDefault(r =>
+            r.BenchmarkCase.Descriptor.Baseline
+            && r.BenchmarkCase.Descriptor.Type == report.BenchmarkCase.Descriptor.Type
+            && r.BenchmarkCase.Parameters.DisplayInfo == report.BenchmarkCase.Parameters.DisplayInfo);
+        return baseline is { Success: true } && baseline.GcStats.GetBytesAllocatedPerOperation(baseline.BenchmarkCase) is { } bytes
+            ? (int)bytes + AllocationBudgets.PrimitiveJitter
+            : null;
+    }
 
     private static int? Budget(BenchmarkCase benchmark)
         => benchmark.Descriptor.WorkloadMethod.GetCustomAttribute<AllocationBudgetAttribute>()?.Bytes;

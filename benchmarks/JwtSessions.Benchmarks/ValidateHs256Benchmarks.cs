@@ -52,6 +52,14 @@ public class ValidateHs256Benchmarks
     [AllocationBudget(AllocationBudgets.ColdValidation)]
     public TokenValidationResult OursCold() => _fixture.ColdValidator.Validate(_fixture.BearerHeader);
 
+    /// <summary>
+    /// Ours, every check, no cache, into a caller's buffer, reading every standard claim as a request handler would: the
+    /// allocation-free overload.
+    /// </summary>
+    [Benchmark]
+    [AllocationBudget(0)]
+    public int OursColdIntoBuffer() => _fixture.ValidateIntoBuffer();
+
     /// <summary>Ours from UTF-8 header bytes, as a server reads them off the wire.</summary>
     [Benchmark]
     [AllocationBudget(AllocationBudgets.ColdValidation)]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using JwtSessions.Internal;
 using Microsoft.IdentityModel.Tokens;
@@ -55,13 +56,14 @@ internal sealed class HmacSigningKey : SigningKey
     public override SigningKey ToPublicKey()
         => throw new InvalidOperationException("An HMAC key is a shared secret and has no public half.");
 
+    [SkipLocalsInit]
     internal override bool VerifySignature(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
     {
         Span<byte> expected = stackalloc byte[64];
         var length = Sign(signingInput, expected);
 
         // RFC 7518 §3.2: the comparison MUST be constant time. The length was already checked against SignatureSize.
-        var equal = signature.Length == length && CryptographicOperations.FixedTimeEquals(expected[..length], signature);
+        var equal = signature.Length == length && ConstantTime.AreEqual(expected[..length], signature);
         CryptographicOperations.ZeroMemory(expected);
         return equal;
     }

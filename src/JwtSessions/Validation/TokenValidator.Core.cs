@@ -17,10 +17,12 @@ public sealed partial class TokenValidator
     };
 
     /// <summary>
-    /// The compact JWS checks on ASCII token bytes. On success the claims are either in <paramref name="claims"/> (a cache hit,
-    /// or <paramref name="keepClaims"/>, or a cache to fill) or only in <paramref name="payload"/>, decoded, with their slots.
-    /// A payload larger than <paramref name="payload"/> is <see cref="TokenValidationError.TooLarge"/>.
+    /// The compact JWS checks on ASCII token bytes. With <paramref name="keepClaims"/> the payload is decoded into a buffer of
+    /// its own and the claims come back in <paramref name="claims"/>; without it, into <paramref name="payload"/> (a payload
+    /// that does not fit is <see cref="TokenValidationError.TooLarge"/>), with its length and slots, and <paramref name="claims"/>
+    /// is set only on a cache hit or when a cache is to be filled.
     /// </summary>
+    [SkipLocalsInit]
     private TokenValidationError ValidateCompact(
         ReadOnlySpan<byte> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
     {
@@ -41,7 +43,8 @@ public sealed partial class TokenValidator
         }
 
         var encodedPayload = token[(firstDot + 1)..secondDot];
-        if (Base64UrlStrict.DecodedLength(encodedPayload.Length) > payload.Length)
+        var decodedLength = Base64UrlStrict.DecodedLength(encodedPayload.Length);
+        if (!keepClaims && decodedLength > payload.Length)
         {
             return TokenValidationError.TooLarge;
         }
@@ -56,28 +59,43 @@ public sealed partial class TokenValidator
             return error;
         }
 
-        payloadLength = Base64UrlStrict.Decode(encodedPayload, payload);
-        var json = payload[..payloadLength];
-        error = ReadClaims(json, out slots);
-        if (error != TokenValidationError.None)
+        // Only now, with the signature verified, is room made for the payload: nothing is rented for garbage.
+        byte[]? rented = null;
+        var buffer = !keepClaims ? payload
+            : decodedLength <= StackThreshold ? stackalloc byte[StackThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(decodedLength));
+        try
         {
-            return error;
-        }
+            payloadLength = Base64UrlStrict.Decode(encodedPayload, buffer);
+            var json = buffer[..payloadLength];
+            error = ReadClaims(json, out slots);
+            if (error != TokenValidationError.None)
+            {
+                return error;
+            }
 
-        if (!headerWasKnown)
+            if (!headerWasKnown)
+            {
+                RememberAcceptedHeader(header, key!);
+            }
+
+            if (keepClaims || _cache is not null)
+            {
+                // The one allocation of a successful validation through the claims-object API: the claims keep the payload
+                // and where each claim starts, and make their strings only when asked (docs/benchmarks.md).
+                claims = new TokenClaims(json.ToArray(), slots);
+                _cache?.Add(token, claims);
+            }
+
+            return TokenValidationError.None;
+        }
+        finally
         {
-            RememberAcceptedHeader(header, key!);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
         }
-
-        if (keepClaims || _cache is not null)
-        {
-            // The one allocation of a successful validation through the claims-object API: the claims keep the payload and
-            // where each claim starts, and make their strings only when asked (docs/benchmarks.md).
-            claims = new TokenClaims(json.ToArray(), slots);
-            _cache?.Add(token, claims);
-        }
-
-        return TokenValidationError.None;
     }
 
     /// <summary>

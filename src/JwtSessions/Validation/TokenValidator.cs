@@ -133,21 +133,8 @@ public sealed partial class TokenValidator
     /// <param name="authorizationOrToken">The header value or the token.</param>
     /// <returns>The result; never throws for bad input.</returns>
     /// <remarks>A valid token allocates its <see cref="TokenClaims"/>; the overload with a buffer allocates nothing.</remarks>
-    [SkipLocalsInit]
     public TokenValidationResult Validate(ReadOnlySpan<char> authorizationOrToken)
-    {
-        byte[]? rented = null;
-        var capacity = PayloadCapacity(authorizationOrToken.Length);
-        var payload = capacity <= StackThreshold ? stackalloc byte[StackThreshold] : (rented = ArrayPool<byte>.Shared.Rent(capacity));
-        try
-        {
-            return Observe(ValidateChars(authorizationOrToken, payload, keepClaims: true, out _, out _, out var claims), claims);
-        }
-        finally
-        {
-            ReturnClean(rented);
-        }
-    }
+        => Observe(ValidateChars(authorizationOrToken, payload: default, keepClaims: true, out _, out _, out var claims), claims);
 
     /// <summary>
     /// Validates an Authorization header value or a bare token, as <see cref="Validate(ReadOnlySpan{char})"/> does, and reads its
@@ -188,21 +175,8 @@ public sealed partial class TokenValidator
     /// </summary>
     /// <param name="authorizationOrTokenUtf8">The header value or the token, UTF-8.</param>
     /// <returns>The result; never throws for bad input.</returns>
-    [SkipLocalsInit]
     public TokenValidationResult Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8)
-    {
-        byte[]? rented = null;
-        var capacity = PayloadCapacity(authorizationOrTokenUtf8.Length);
-        var payload = capacity <= StackThreshold ? stackalloc byte[StackThreshold] : (rented = ArrayPool<byte>.Shared.Rent(capacity));
-        try
-        {
-            return Observe(ValidateBytes(authorizationOrTokenUtf8, payload, keepClaims: true, out _, out _, out var claims), claims);
-        }
-        finally
-        {
-            ReturnClean(rented);
-        }
-    }
+        => Observe(ValidateBytes(authorizationOrTokenUtf8, payload: default, keepClaims: true, out _, out _, out var claims), claims);
 
     /// <summary>
     /// Validates the UTF-8 bytes of an Authorization header value or a bare token and reads its claims in place from
@@ -218,8 +192,6 @@ public sealed partial class TokenValidator
         claims = View(error, buffer[..length], slots, kept);
         return Observe(error);
     }
-
-    private int PayloadCapacity(int inputLength) => Base64UrlStrict.DecodedLength(Math.Min(inputLength, _maxTokenSize));
 
     private static TokenClaimsView View(TokenValidationError error, ReadOnlySpan<byte> payload, scoped in ClaimSlots slots, TokenClaims? kept)
         => error != TokenValidationError.None ? default

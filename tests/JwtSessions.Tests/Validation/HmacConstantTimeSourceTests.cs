@@ -5,19 +5,33 @@ namespace JwtSessions.Tests.Validation;
 /// <summary>
 /// RFC 7518 §3.2: "the comparison of the computed HMAC value to the JWS Signature value MUST be done in a constant-time
 /// manner". Timing cannot be asserted reliably in a unit test, so this pins the source: the HMAC verifier compares
-/// through <c>CryptographicOperations.FixedTimeEquals</c> and through nothing else (SECURITY.md row 17, §3.6).
+/// through <c>ConstantTime.AreEqual</c> and through nothing else, and that comparison reads every byte with no branch on the
+/// data but the last (SECURITY.md row 17, §3.6). <see cref="Signing.ConstantTimeTests"/> checks its results.
 /// </summary>
 public sealed class HmacConstantTimeSourceTests
 {
     [Test]
-    public void HmacVerifySignature_ComparesTagsWithFixedTimeEquals()
+    public void HmacVerifySignature_ComparesTagsInConstantTime()
     {
         var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "JwtSessions", "Signing", "HmacSigningKey.cs"));
         var body = MethodBody(source, "internal override bool VerifySignature(");
 
-        Regex.IsMatch(body, @"CryptographicOperations\.FixedTimeEquals\(\s*expected\b[^;]*,\s*signature\s*\)").Should().BeTrue(body);
+        Regex.IsMatch(body, @"ConstantTime\.AreEqual\(\s*expected\b[^;]*,\s*signature\s*\)").Should().BeTrue(body);
         body.Should().NotContainAny("SequenceEqual", "SequenceCompareTo", ".Equals(", "CompareTo", "Convert.ToBase64", "Base64");
         Regex.Matches(body, @"\breturn\b").Should().HaveCount(1, "a single return keeps the comparison the last step");
+    }
+
+    [Test]
+    public void ConstantTimeAreEqual_BranchesOnTheDataOnlyAtTheEnd()
+    {
+        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "JwtSessions", "Internal", "ConstantTime.cs"));
+        var body = MethodBody(source, "public static bool AreEqual(");
+
+        // One early return, on the lengths (public); the loops only accumulate; the one other return tests the accumulator.
+        Regex.Matches(body, @"\breturn\b").Should().HaveCount(2);
+        Regex.Matches(body, @"\bif\b").Should().HaveCount(1);
+        body.Should().Contain("if (left.Length != right.Length)");
+        body.Should().NotContainAny("break", "?", "&&", "||", "SequenceEqual", "while");
     }
 
     [Test]
