@@ -230,6 +230,10 @@ public sealed partial class SessionManager : IDisposable
     /// <param name="refreshToken">The refresh token, as the client sent it.</param>
     /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>The outcome; never throws for a bad token or a store failure.</returns>
+    /// <remarks>
+    /// An exception from signing the new pair (a broken or unusable signing key) is a server fault, not an outcome, and
+    /// propagates; the rotation it follows stays valid, and the client's retry gets the pair re-issued within the grace window.
+    /// </remarks>
     public async ValueTask<RefreshResult> RefreshAsync(string? refreshToken, CancellationToken cancellationToken = default)
     {
         // Signature, type, audience, issuer and expiry first: forgeries and garbage never reach the store.
@@ -243,25 +247,27 @@ public sealed partial class SessionManager : IDisposable
         var sessionId = claims.SessionId!;
         var generation = claims.Generation!.Value;
         var now = _time.GetUtcNow();
+        RotationOutcome outcome;
         try
         {
-            var outcome = await _store.TryRotateAsync(sessionId, generation, now, _policy.IdleTimeout, cancellationToken).ConfigureAwait(false);
-            var session = outcome.Session;
-            return Count(outcome.Status switch
-            {
-                RotationStatus.Rotated => Issued(RefreshStatus.Rotated, session!, now),
-                RotationStatus.NotFound => RefreshResult.Failure(RefreshStatus.UnknownSession, sessionId, claims.Subject),
-                RotationStatus.Revoked => RefreshResult.Failure(RefreshStatus.SessionRevoked, sessionId, session!.Subject),
-                RotationStatus.Expired => RefreshResult.Failure(RefreshStatus.SessionExpired, sessionId, session!.Subject),
-                _ => await OnGenerationMismatchAsync(session!, generation, now, cancellationToken).ConfigureAwait(false),
-            });
+            outcome = await _store.TryRotateAsync(sessionId, generation, now, _policy.IdleTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
-            // Fail closed: whatever the store did, nothing is issued.
-            Log.StoreFailed(_logger, "refresh", ex);
-            return Count(RefreshResult.Failure(RefreshStatus.StoreUnavailable, sessionId, claims.Subject));
+            return Count(StoreFailed(ex, sessionId, claims.Subject));
         }
+
+        // Only the store calls are guarded: an exception from signing the new pair is a server fault (a broken key), not a
+        // store outage, and propagates. Nothing was issued; the client's retry is then the previous generation (grace).
+        var session = outcome.Session;
+        return Count(outcome.Status switch
+        {
+            RotationStatus.Rotated => Issued(RefreshStatus.Rotated, session!, now),
+            RotationStatus.NotFound => RefreshResult.Failure(RefreshStatus.UnknownSession, sessionId, claims.Subject),
+            RotationStatus.Revoked => RefreshResult.Failure(RefreshStatus.SessionRevoked, sessionId, session!.Subject),
+            RotationStatus.Expired => RefreshResult.Failure(RefreshStatus.SessionExpired, sessionId, session!.Subject),
+            _ => await OnGenerationMismatchAsync(session!, generation, now, cancellationToken).ConfigureAwait(false),
+        });
     }
 
     /// <summary>Logs out one session: its refresh token stops working and its access tokens are rejected from now on.</summary>
@@ -329,7 +335,16 @@ public sealed partial class SessionManager : IDisposable
         }
 
         // Anything else is a replay: some party holds a refresh token that was already used. Revoke the whole session.
-        var revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, cancellationToken).ConfigureAwait(false);
+        SessionRecord? revoked;
+        try
+        {
+            revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        {
+            return StoreFailed(ex, current.SessionId, current.Subject);
+        }
+
         Log.ReuseDetected(_logger, current.SessionId, current.Subject, presented, current.Generation);
         JwtSessionsTelemetry.ReuseDetected.Add(1);
         try
@@ -383,6 +398,13 @@ public sealed partial class SessionManager : IDisposable
         return session.ExpiresAt.ToUnixTimeSeconds() <= now.ToUnixTimeSeconds()
             ? RefreshResult.Failure(RefreshStatus.SessionExpired, session.SessionId, session.Subject)
             : RefreshResult.Success(status, IssuePair(session));
+    }
+
+    /// <summary>Fails closed: whatever the store did, nothing is issued.</summary>
+    private RefreshResult StoreFailed(Exception exception, string sessionId, string subject)
+    {
+        Log.StoreFailed(_logger, "refresh", exception);
+        return RefreshResult.Failure(RefreshStatus.StoreUnavailable, sessionId, subject);
     }
 
     private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken)

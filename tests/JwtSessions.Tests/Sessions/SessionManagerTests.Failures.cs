@@ -1,4 +1,5 @@
 using JwtSessions.Sessions;
+using JwtSessions.Signing;
 using JwtSessions.Tests.Support;
 using JwtSessions.Validation;
 
@@ -31,6 +32,26 @@ public sealed partial class SessionManagerTests
         result.SessionId.Should().Be(tokens.SessionId);
         result.Subject.Should().Be("alice");
         (await StoredAsync(tokens.SessionId))!.Generation.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Refresh_SigningFailsAfterRotation_ThrowsAsAServerFaultAndTheRetryIsReissued()
+    {
+        var key = new SwitchableSigningKey(TestKeys.Es256);
+        using var manager = CreateManager(configure: o => o.AccessTokenKeys = KeyRing.Create(key));
+        var tokens = await manager.StartSessionAsync("alice");
+        key.Broken = true;
+
+        // Not reported as a store outage: the store did its part, the key did not.
+        var refresh = async () => await manager.RefreshAsync(tokens.RefreshToken);
+        await refresh.Should().ThrowAsync<System.Security.Cryptography.CryptographicException>();
+        (await StoredAsync(tokens.SessionId))!.Generation.Should().Be(1);
+
+        key.Broken = false;
+        var retry = await manager.RefreshAsync(tokens.RefreshToken);
+
+        retry.Status.Should().Be(RefreshStatus.GraceReissued, "the rotation landed; the retry gets the generation it created");
+        retry.Tokens!.Generation.Should().Be(1);
     }
 
     [Test]
