@@ -93,11 +93,25 @@ public sealed class KeyRing
     /// <summary>Imports Microsoft.IdentityModel's <see cref="JsonWebKeySet"/> as a verification ring.</summary>
     /// <param name="set">The JWK set.</param>
     /// <returns>A verification-only ring of its keys.</returns>
-    /// <exception cref="InvalidSigningKeyException">The set mixes private, public and symmetric keys, or any key breaks a key rule.</exception>
+    /// <remarks>Keys with <c>"use":"enc"</c> are encryption keys and are skipped; every other key must import.</remarks>
+    /// <exception cref="InvalidSigningKeyException">
+    /// The set has no key once encryption keys are skipped, mixes private, public and symmetric keys, or a key breaks a key rule.
+    /// </exception>
     public static KeyRing FromJsonWebKeySet(JsonWebKeySet set)
     {
         ArgumentNullException.ThrowIfNull(set);
-        var keys = set.Keys.Select(static jwk => SigningKey.FromJsonWebKey(jwk)).ToArray();
+
+        // An identity provider's set often carries encryption keys beside its signing keys. Those are not for verifying
+        // signatures (RFC 7517 §4.2) and are left out; every other key must import, and at least one must remain.
+        var keys = set.Keys
+            .Where(static jwk => !string.Equals(jwk.Use, JsonWebKeyUseNames.Enc, StringComparison.Ordinal))
+            .Select(static jwk => SigningKey.FromJsonWebKey(jwk))
+            .ToArray();
+        if (keys.Length == 0)
+        {
+            throw new InvalidSigningKeyException("The JWK set has no signature key: it is empty, or every key has \"use\":\"enc\".");
+        }
+
         var kinds = keys.Select(static k => k.KeyType == SigningKeyType.Symmetric ? 0 : k.CanSign ? 1 : 2).Distinct().Count();
         if (kinds > 1)
         {

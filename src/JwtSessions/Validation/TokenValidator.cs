@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using JwtSessions.Internal;
 using JwtSessions.Revocation;
@@ -154,8 +155,10 @@ public sealed partial class TokenValidator
     /// if (validator.Validate(header, buffer, out var claims) == TokenValidationError.None &amp;&amp; claims.HasScope("orders:read"u8)) { ... }
     /// </code>
     /// </example>
+    /// <exception cref="ArgumentException"><paramref name="buffer"/> overlaps <paramref name="authorizationOrToken"/>.</exception>
     public TokenValidationError Validate(ReadOnlySpan<char> authorizationOrToken, Span<byte> buffer, out TokenClaimsView claims)
     {
+        ThrowIfOverlapping(MemoryMarshal.AsBytes(authorizationOrToken), buffer);
         var error = ValidateChars(authorizationOrToken, buffer, keepClaims: false, out var length, out var slots, out var kept);
         claims = View(error, buffer[..length], slots, kept);
         return Observe(error);
@@ -186,8 +189,10 @@ public sealed partial class TokenValidator
     /// <param name="buffer">Where the payload is decoded; <see cref="ClaimsBufferSize"/> bytes fit every token.</param>
     /// <param name="claims">The claims when the result is <see cref="TokenValidationError.None"/>; otherwise empty.</param>
     /// <returns><see cref="TokenValidationError.None"/> when the token passed every check, otherwise why not; never throws for bad input.</returns>
+    /// <exception cref="ArgumentException"><paramref name="buffer"/> overlaps <paramref name="authorizationOrTokenUtf8"/>.</exception>
     public TokenValidationError Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8, Span<byte> buffer, out TokenClaimsView claims)
     {
+        ThrowIfOverlapping(authorizationOrTokenUtf8, buffer);
         var error = ValidateBytes(authorizationOrTokenUtf8, buffer, keepClaims: false, out var length, out var slots, out var kept);
         claims = View(error, buffer[..length], slots, kept);
         return Observe(error);
@@ -197,6 +202,18 @@ public sealed partial class TokenValidator
         => error != TokenValidationError.None ? default
             : kept is not null ? new TokenClaimsView(kept.Payload.Span, kept.Slots)
             : new TokenClaimsView(payload, slots);
+
+    /// <summary>
+    /// Decoding in place would overwrite the token while it is still being read and remembered (header memo, cache): a caller
+    /// bug, refused before any work rather than answered with a wrong result.
+    /// </summary>
+    private static void ThrowIfOverlapping(ReadOnlySpan<byte> input, Span<byte> buffer)
+    {
+        if (input.Overlaps(buffer))
+        {
+            throw new ArgumentException("The claims buffer must not overlap the token being validated.", nameof(buffer));
+        }
+    }
 
     private static void ReturnClean(byte[]? rented)
     {

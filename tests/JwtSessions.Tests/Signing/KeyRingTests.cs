@@ -160,6 +160,31 @@ public sealed class KeyRingTests
         FromJwks(TestKeys.Hs256.ToJwk(includePrivateKey: true), weak).Should().Throw<InvalidSigningKeyException>();
     }
 
+    [Test]
+    public void FromJwks_WithAnEncryptionKey_SkipsItAndKeepsTheSignatureKeys()
+    {
+        var encryption = TestKeys.Rs256.ToJwk().Replace("\"use\": \"sig\"", "\"use\": \"enc\"", StringComparison.Ordinal)
+            .Replace(TestKeys.Rs256.KeyId, "enc-1", StringComparison.Ordinal);
+        encryption.Should().Contain("\"use\": \"enc\"");
+
+        var ring = FromJwks(TestKeys.Es256.ToJwk(), encryption)();
+
+        ring.Keys.Select(static k => k.KeyId).Should().Equal(TestKeys.Es256.KeyId);
+        Validators.For(ring).Validate(RawToken.Valid(TestKeys.Es256)).IsValid.Should().BeTrue();
+    }
+
+    [Test]
+    public void FromJwks_OnlyEncryptionKeys_Throws()
+    {
+        var encryption = TestKeys.Rs256.ToJwk().Replace("\"use\": \"sig\"", "\"use\": \"enc\"", StringComparison.Ordinal);
+
+        FromJwks(encryption).Should().Throw<InvalidSigningKeyException>().WithMessage("*no signature key*");
+    }
+
+    [Test]
+    public void FromJwks_Empty_Throws()
+        => FluentActions.Invoking(() => KeyRing.FromJwks("""{"keys":[]}""")).Should().Throw<InvalidSigningKeyException>().WithMessage("*no signature key*");
+
     [TestCase("""{"keys":"x"}""")]
     [TestCase("not json")]
     public void FromJwks_NotAJwkSet_Throws(string json)

@@ -107,6 +107,21 @@ public sealed class TokenClaimsViewTests
     }
 
     [Test]
+    public void Validate_IntoABufferOverlappingTheToken_Throws()
+    {
+        var validator = Validators.For(TestKeys.Hs256);
+        var token = Encoding.ASCII.GetBytes(RawToken.Valid(TestKeys.Hs256));
+        var memory = new byte[token.Length + validator.ClaimsBufferSize];
+        token.CopyTo(memory, 0);
+
+        var inPlace = () => validator.Validate(memory.AsSpan(0, token.Length), memory.AsSpan(10), out _);
+
+        inPlace.Should().Throw<ArgumentException>().WithParameterName("buffer");
+        validator.Validate(memory.AsSpan(0, token.Length), memory.AsSpan(token.Length), out var claims).Should().Be(TokenValidationError.None);
+        Encoding.UTF8.GetString(claims.SubjectUtf8).Should().Be("user-1");
+    }
+
+    [Test]
     public void ClaimsBufferSize_IsThreeQuartersOfTheSizeCap()
     {
         Validators.For(TestKeys.Hs256).ClaimsBufferSize.Should().Be(6 * 1024);
