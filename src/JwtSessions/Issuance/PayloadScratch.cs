@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace JwtSessions.Issuance;
@@ -9,7 +10,10 @@ internal sealed class PayloadScratch : IDisposable
     public PayloadScratch()
     {
         Buffer = new ArrayBufferWriter<byte>(512);
-        Writer = new Utf8JsonWriter(Buffer);
+        // Only what JSON itself requires is escaped (quotes, backslashes, control characters): a JWT payload is base64url
+        // inside the token and never lands raw in HTML, so "+", "<" or "é" stay as they are. Tokens stay shorter, and their
+        // payloads stay in the plain subset the validator's flat reader takes (docs/validation.md §16).
+        Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     public ArrayBufferWriter<byte> Buffer { get; }

@@ -49,6 +49,26 @@ public sealed class TokenIssuerReuseTests
         Validators.For(TestKeys.Hs256).Validate(_issuer.Issue(descriptor).Token).Scopes.Should().Equal(scopes);
     }
 
+    [Test]
+    public void Issue_SubjectWithHtmlAndNonAsciiCharacters_IsWrittenUnescapedAndReadByTheFlatReader()
+    {
+        const string Subject = "ann+o'neil <é> & 名前";
+        var issued = _issuer.Issue(new AccessTokenDescriptor { Subject = Subject, Claims = { ["note"] = "a\"quote\" and \\" } });
+        var payload = Forge.Unb64(Forge.Split(issued.Token).Payload);
+        var json = System.Text.Encoding.UTF8.GetString(payload);
+
+        // JSON's own escapes only: the quote and backslash of "note", nothing in the subject.
+        json.Should().Contain("\"sub\":\"" + Subject + "\"");
+        json.Should().Contain("\"note\":\"a\\\"quote\\\" and \\\\\"");
+        var withoutNote = System.Text.Encoding.UTF8.GetBytes(json.Replace(",\"note\":\"a\\\"quote\\\" and \\\\\"", string.Empty, StringComparison.Ordinal));
+        JwtSessions.Validation.TokenValidator.TryScanFlatClaims(withoutNote, System.Text.Encoding.UTF8.GetBytes(RawToken.Issuer), [System.Text.Encoding.UTF8.GetBytes(RawToken.Audience)], out _)
+            .Should().BeTrue("a payload of plain strings stays in the flat reader's subset");
+        var result = Validators.For(TestKeys.Hs256).Validate(issued.Token);
+        result.Subject.Should().Be(Subject);
+        result.TryGetClaim("note", out var note).Should().BeTrue();
+        note.GetString().Should().Be("a\"quote\" and \\");
+    }
+
     private static TokenIssuer CreateIssuer()
     {
         var options = new TokenIssuerOptions { Issuer = RawToken.Issuer, Keys = KeyRing.Create(TestKeys.Hs256), TimeProvider = TestClock.Create() };
