@@ -151,6 +151,14 @@ public sealed partial class TokenValidator
             return TokenValidationError.MissingClaim;
         }
 
+        // An empty subject, token id or session id names nobody and nothing (TokenIssuer never writes one); an application
+        // that keys users or sessions by them must never see "". An escape always yields at least one character, so the
+        // byte after the opening quote decides.
+        if (IsEmptyString(json, slots.Sub) || IsEmptyString(json, slots.Jti) || IsEmptyString(json, slots.Sid))
+        {
+            return TokenValidationError.InvalidClaim;
+        }
+
         if (!slots.IssuerMatches)
         {
             return TokenValidationError.WrongIssuer;
@@ -169,6 +177,8 @@ public sealed partial class TokenValidator
 
         return slots.Sid >= 0 ? CheckRevocation(StringValue(json, slots.Sid, unescaped)) : TokenValidationError.None;
     }
+
+    private static bool IsEmptyString(ReadOnlySpan<byte> json, int start) => start >= 0 && json[start + 1] == (byte)'"';
 
     /// <summary>exp, nbf, iat and age, all in Unix milliseconds. Every operand is below 2^48, so nothing can overflow.</summary>
     private TokenValidationError CheckLifetime(long exp, long? nbf, long iat, long now)

@@ -435,6 +435,15 @@ internal static class AdversarialCorpus
         yield return C("jti-missing", MissingClaim, ("jti", null));
         yield return C("jti-number", InvalidClaim, ("jti", "1"));
         yield return C("sid-number", InvalidClaim, ("sid", "1"));
+
+        // Empty identifiers name nobody: an application keying users or sessions by them must never see "".
+        yield return C("sub-empty", InvalidClaim, ("sub", "\"\""));
+        yield return C("jti-empty", InvalidClaim, ("jti", "\"\""));
+        yield return C("sid-empty", InvalidClaim, ("sid", "\"\""));
+        // An escape elsewhere sends the payload to the full reader: the same answer.
+        yield return C("sub-empty-full-reader", InvalidClaim, ("sub", "\"\""), ("x", "\"\\u0041\""));
+        yield return Accept("sub-escaped-single-char-ok", static r => r.Subject.Should().Be("A"), ("sub", "\"\\u0041\""));
+        yield return Accept("sub-space-ok", static r => r.Subject.Should().Be(" "), ("sub", "\" \""));
         yield return C("gen-negative", InvalidClaim, ("gen", "-1"));
         yield return C("gen-fraction", InvalidClaim, ("gen", "1.5"));
         yield return Accept("claims-nested-iss-ignored", static r => r.Claims!.Issuer.Should().Be(RawToken.Issuer), ("x", """{"iss":"https://evil.test","exp":0}"""));
