@@ -11,6 +11,7 @@ namespace JwtSessions.Validation;
 /// <remarks>
 /// A successful validation allocates this object and one copy of the decoded payload, nothing else (docs/benchmarks.md). A
 /// caller that never reads <see cref="Subject"/> or <see cref="Scopes"/> never pays for them; each is made once and then reused.
+/// To allocate nothing at all, validate into a buffer and read a <see cref="TokenClaimsView"/> instead.
 /// </remarks>
 /// <threadsafety>Immutable in every observable way; safe to share across threads (values made on first use are idempotent).</threadsafety>
 public sealed class TokenClaims
