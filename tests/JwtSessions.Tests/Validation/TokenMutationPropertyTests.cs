@@ -8,7 +8,8 @@ namespace JwtSessions.Tests.Validation;
 /// <summary>
 /// Property-style tests of SECURITY.md §3.3 with a seeded <see cref="Random"/> (deterministic, test data only): any
 /// single-character mutation, any inserted non-base64url character and any re-encoding of a segment is rejected, and the
-/// signature is always checked before any claim.
+/// signature is always checked before any claim. Re-signed mutations of the payload's JSON reach the claims readers, and
+/// every overload (string, UTF-8, into a buffer) gives the same answer and the same claims.
 /// </summary>
 public sealed class TokenMutationPropertyTests
 {
@@ -30,6 +31,7 @@ public sealed class TokenMutationPropertyTests
         var (token, validator) = ValidToken(algorithm);
         var random = new Random(7515 + (int)algorithm);
         var chars = token.ToCharArray();
+        var buffer = new byte[validator.ClaimsBufferSize];
         var runs = 0;
         for (var position = 0; position < token.Length; position++)
         {
@@ -45,8 +47,10 @@ public sealed class TokenMutationPropertyTests
 
                 chars[position] = replacement;
                 var mutated = new string(chars);
-                AssertRejectedBeforeClaims(validator.Validate(mutated), mutated);
+                var result = validator.Validate(mutated);
+                AssertRejectedBeforeClaims(result, mutated);
                 AssertRejectedBeforeClaims(validator.Validate(Encoding.UTF8.GetBytes(mutated)), mutated);
+                validator.Validate(mutated.AsSpan(), buffer, out _).Should().Be(result.Error, "the buffer overload on {0}", mutated);
                 runs++;
             }
 
@@ -81,6 +85,62 @@ public sealed class TokenMutationPropertyTests
 
             bytes[position] = original;
         }
+    }
+
+    [Test]
+    public void Validate_ResignedPayloadMutations_GiveTheSameAnswerThroughEveryOverload()
+    {
+        // The payload's JSON text is mutated and signed again, so every mutation gets past the signature to the claims
+        // readers (the flat scan and the full reader behind it) and the checks after them.
+        const string JsonAlphabet = "{}[]\":,\\ 0123456789-+.eEtrufalsnxué";
+        var key = TestKeys.Hs256;
+        var validator = AdversarialCorpus.Hs256;
+        var buffer = new byte[validator.ClaimsBufferSize];
+        var seed = RawToken.Payload(extra: "\"scope\":\"a b\",\"client_id\":\"web\",\"n\":[1,true,null,-2.5e3],\"o\":{\"p\":1}");
+        var random = new Random(8725);
+        int valid = 0, rejected = 0;
+        for (var i = 0; i < 3_000; i++)
+        {
+            var text = new StringBuilder(seed);
+            for (var edits = random.Next(1, 3); edits > 0; edits--)
+            {
+                var at = random.Next(text.Length);
+                var c = JsonAlphabet[random.Next(JsonAlphabet.Length)];
+                switch (random.Next(3))
+                {
+                    case 0:
+                        text.Remove(at, 1);
+                        break;
+                    case 1:
+                        text.Insert(at, c);
+                        break;
+                    default:
+                        text[at] = c;
+                        break;
+                }
+            }
+
+            var token = RawToken.Sign(RawToken.Header(key), text.ToString(), key);
+            var result = validator.Validate(token);
+            validator.Validate(Encoding.ASCII.GetBytes(token)).Error.Should().Be(result.Error, text.ToString());
+            validator.Validate(token.AsSpan(), buffer, out var claims).Should().Be(result.Error, text.ToString());
+            if (!result.IsValid)
+            {
+                claims.IsEmpty.Should().BeTrue();
+                rejected++;
+                continue;
+            }
+
+            Encoding.UTF8.GetString(claims.SubjectUtf8).Should().Be(result.Subject, text.ToString());
+            Encoding.UTF8.GetString(claims.TokenIdUtf8).Should().Be(result.TokenId, text.ToString());
+            Encoding.UTF8.GetString(claims.SessionIdUtf8).Should().Be(result.SessionId ?? string.Empty, text.ToString());
+            Encoding.UTF8.GetString(claims.ScopeUtf8).Should().Be(result.Claims.Scope ?? string.Empty, text.ToString());
+            claims.ExpiresAt.Should().Be(result.ExpiresAt!.Value, text.ToString());
+            valid++;
+        }
+
+        valid.Should().BeGreaterThan(300, "enough mutations must survive to compare claims");
+        rejected.Should().BeGreaterThan(1_000, "enough mutations must break the payload");
     }
 
     [TestCase(JwtAlgorithm.HS256)]
