@@ -12,10 +12,11 @@ public sealed partial class TokenValidator
     private const int MaxFlatMembers = 32;
 
     /// <summary>
-    /// Reads a payload that is a flat JSON object in the plain subset: no whitespace before <c>{</c> or after <c>}</c>, member
-    /// names and strings without escapes, numbers, <c>true</c>/<c>false</c>/<c>null</c>, arrays of those, at most
-    /// <see cref="MaxFlatMembers"/> members besides the registered claims, and the registered claims in their simple form (integer NumericDates, string
-    /// <c>iss</c>/<c>sub</c>/<c>jti</c>/<c>sid</c>, a string or array of strings for <c>aud</c>).
+    /// Reads a payload that is a flat JSON object in the plain subset: no whitespace before <c>{</c> or after <c>}</c> and no
+    /// whitespace but spaces inside, member names and strings without escapes, numbers, <c>true</c>/<c>false</c>/<c>null</c>,
+    /// arrays of those, at most <see cref="MaxFlatMembers"/> members besides the registered claims, and the registered claims
+    /// in their simple form (integer NumericDates, string <c>iss</c>/<c>sub</c>/<c>jti</c>/<c>sid</c>, a string or array of
+    /// strings for <c>aud</c>).
     /// </summary>
     /// <remarks>
     /// It never decides a rejection. On anything outside the subset, valid or not, it declines and <see cref="ReadClaimSlots"/>
@@ -27,6 +28,7 @@ public sealed partial class TokenValidator
     internal static bool TryScanFlatClaims(ReadOnlySpan<byte> json, ReadOnlySpan<byte> issuer, byte[][] audiences, out ClaimSlots slots)
     {
         slots = ClaimSlots.Empty;
+
         // No control character anywhere: none may appear raw in a string (RFC 8259 §7), and the only legal ones, whitespace
         // between tokens, are left to the full reader. Strings then end at the first quote or backslash.
         if (json.Length < 2 || json[0] != '{' || json[^1] != '}' || json.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
