@@ -39,6 +39,19 @@ internal static class QuickCompare
             var methods = type.GetMethods().Where(static m => m.GetCustomAttribute<BenchmarkAttribute>() is not null).ToArray();
             var runners = methods.Select(m => CreateRunner(m, instance)).ToArray();
             var best = Enumerable.Repeat(double.MaxValue, methods.Length).ToArray();
+
+            // Tiered compilation optimizes hot methods in the background, after a quiet delay and two rounds of call counting
+            // (tier 0, instrumented tier, tier 1): a few thousand calls are not enough, and batches measured before that
+            // run unoptimized code, several times slower. Unrecorded rounds come first, so every case is measured at tier 1.
+            var warmup = Stopwatch.StartNew();
+            while (warmup.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                foreach (var runner in runners)
+                {
+                    runner();
+                }
+            }
+
             var deadline = Stopwatch.StartNew();
             for (var round = 0; round < 3000 && deadline.Elapsed < TimeSpan.FromSeconds(20); round++)
             {
