@@ -115,8 +115,6 @@ public readonly ref struct TokenClaimsView
             return default;
         }
 
-        var value = _payload[(start + 1)..];
-        var end = value.IndexOfAny((byte)'"', (byte)'\\');
-        return value[end] == '"' ? value[..end] : TokenValidator.StringValue(_payload, start, new byte[_payload.Length]);
+        return TokenValidator.TryRawString(_payload, start, out var raw) ? raw : TokenValidator.Unescape(_payload, start, new byte[_payload.Length]);
     }
 }

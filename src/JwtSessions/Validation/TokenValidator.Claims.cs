@@ -361,17 +361,24 @@ public sealed partial class TokenValidator
     /// escape (always, after the flat reader), else unescaped into <paramref name="unescaped"/>.
     /// </summary>
     internal static ReadOnlySpan<byte> StringValue(ReadOnlySpan<byte> json, int start, Span<byte> unescaped)
+        => TryRawString(json, start, out var raw) ? raw : Unescape(json, start, unescaped);
+
+    /// <summary>The bytes between the quotes of the string value at <paramref name="start"/>, when it has no escape.</summary>
+    internal static bool TryRawString(ReadOnlySpan<byte> json, int start, out ReadOnlySpan<byte> raw)
     {
         var value = json[(start + 1)..];
         var end = value.IndexOfAny((byte)'"', (byte)'\\');
-        if (value[end] == '"')
-        {
-            return value[..end];
-        }
+        var plain = value[end] == '"';
+        raw = plain ? value[..end] : default;
+        return plain;
+    }
 
+    /// <summary>Unescapes the string value at <paramref name="start"/> into <paramref name="destination"/> (a payload long is enough).</summary>
+    internal static ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> json, int start, Span<byte> destination)
+    {
         var reader = new Utf8JsonReader(json[start..]);
         reader.Read();
-        return unescaped[..reader.CopyString(unescaped)];
+        return destination[..reader.CopyString(destination)];
     }
 
     private TokenValidationError CheckCached(TokenClaims claims)

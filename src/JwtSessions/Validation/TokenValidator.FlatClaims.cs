@@ -148,11 +148,12 @@ public sealed partial class TokenValidator
                     slots.ClientId = valueStart;
                     break;
                 case RegisteredClaim.Aud:
-                    i = ScanAudience(body, i, audiences, out slots.AudienceMatches);
+                    i = ScanValue(body, i, audiences, ref slots.AudienceMatches);
                     slots.Aud = valueStart;
                     break;
                 default:
-                    i = ScanValue(body, i);
+                    var ignored = false;
+                    i = ScanValue(body, i, audiences: null, ref ignored);
                     break;
             }
 
@@ -226,12 +227,17 @@ public sealed partial class TokenValidator
         long v = 0;
         while ((uint)i < (uint)json.Length && (uint)(json[i] - '0') <= 9)
         {
+            if (i - start == maxDigits)
+            {
+                return -1;
+            }
+
             v = (v * 10) + (json[i] - '0');
             i++;
         }
 
         var digits = i - start;
-        if (digits == 0 || digits > maxDigits || (digits > 1 && json[start] == '0'))
+        if (digits == 0 || (digits > 1 && json[start] == '0'))
         {
             return -1;
         }
@@ -243,86 +249,27 @@ public sealed partial class TokenValidator
     /// <summary>A NumericDate in whole seconds below year 10000, as milliseconds; anything else is left to the full reader.</summary>
     private static int ScanNumericDate(ReadOnlySpan<byte> json, int i, out long milliseconds)
     {
+        milliseconds = ClaimSlots.Missing;
         i = ScanDigits(json, i, maxDigits: 12, out var seconds);
-        milliseconds = i < 0 || seconds >= MaxNumericDateSeconds ? ClaimSlots.Missing : seconds * 1000;
-        return milliseconds == ClaimSlots.Missing ? -1 : i;
-    }
-
-    /// <summary>A plain string or a flat array of plain strings, matched against the accepted audiences.</summary>
-    private static int ScanAudience(ReadOnlySpan<byte> json, int i, byte[][] audiences, out bool matches)
-    {
-        matches = false;
-        if ((uint)i >= (uint)json.Length)
+        if (i < 0 || seconds >= MaxNumericDateSeconds)
         {
             return -1;
         }
 
-        if (json[i] == '"')
-        {
-            var end = PlainStringEnd(json, i);
-            matches = end > 0 && IsAudience(json[(i + 1)..end], audiences);
-            return end < 0 ? -1 : end + 1;
-        }
-
-        if (json[i] != '[')
-        {
-            return -1;
-        }
-
-        i = SkipWhitespace(json, i + 1);
-        if ((uint)i < (uint)json.Length && json[i] == ']')
-        {
-            return i + 1;
-        }
-
-        while (true)
-        {
-            var end = PlainStringEnd(json, i);
-            if (end < 0)
-            {
-                return -1;
-            }
-
-            matches |= IsAudience(json[(i + 1)..end], audiences);
-            i = SkipWhitespace(json, end + 1);
-            if ((uint)i >= (uint)json.Length)
-            {
-                return -1;
-            }
-
-            if (json[i] == ']')
-            {
-                return i + 1;
-            }
-
-            if (json[i] != ',')
-            {
-                return -1;
-            }
-
-            i = SkipWhitespace(json, i + 1);
-        }
+        milliseconds = seconds * 1000;
+        return i;
     }
 
-    private static bool IsAudience(ReadOnlySpan<byte> value, byte[][] audiences)
-    {
-        foreach (var audience in audiences)
-        {
-            if (value.SequenceEqual(audience))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Any other member's value: a scalar, or an array of scalars. Objects and nested arrays decline.</summary>
-    private static int ScanValue(ReadOnlySpan<byte> json, int i)
+    /// <summary>
+    /// A member's value: a scalar or a flat array of scalars; objects and nested arrays decline. With
+    /// <paramref name="audiences"/> (the <c>aud</c> claim) only strings are taken, and <paramref name="matches"/> is set when
+    /// one of them is an accepted audience.
+    /// </summary>
+    private static int ScanValue(ReadOnlySpan<byte> json, int i, byte[][]? audiences, ref bool matches)
     {
         if ((uint)i >= (uint)json.Length || json[i] != '[')
         {
-            return ScanScalar(json, i);
+            return ScanElement(json, i, audiences, ref matches);
         }
 
         i = SkipWhitespace(json, i + 1);
@@ -333,7 +280,7 @@ public sealed partial class TokenValidator
 
         while (true)
         {
-            i = ScanScalar(json, i);
+            i = ScanElement(json, i, audiences, ref matches);
             if (i < 0)
             {
                 return -1;
@@ -357,6 +304,37 @@ public sealed partial class TokenValidator
 
             i = SkipWhitespace(json, i + 1);
         }
+    }
+
+    /// <summary>One scalar; for <c>aud</c>, one plain string, matched.</summary>
+    private static int ScanElement(ReadOnlySpan<byte> json, int i, byte[][]? audiences, ref bool matches)
+    {
+        if (audiences is null)
+        {
+            return ScanScalar(json, i);
+        }
+
+        var end = PlainStringEnd(json, i);
+        if (end < 0)
+        {
+            return -1;
+        }
+
+        matches |= IsAudience(json[(i + 1)..end], audiences);
+        return end + 1;
+    }
+
+    private static bool IsAudience(ReadOnlySpan<byte> value, byte[][] audiences)
+    {
+        foreach (var audience in audiences)
+        {
+            if (value.SequenceEqual(audience))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int ScanScalar(ReadOnlySpan<byte> json, int i)

@@ -39,6 +39,7 @@ public sealed class FlatClaimsReaderTests
     [TestCase("""{"exp":"1"}""", false)]
     [TestCase("""{"exp":0123}""", false)]
     [TestCase("""{"gen":1234567890123456789}""", false)]
+    [TestCase("""{"exp":123456789012345678901234567890}""", false)]
     [TestCase("""{"sub":1}""", false)]
     [TestCase("""{"aud":["a",1]}""", false)]
     [TestCase("""{"aud":[["a"]]}""", false)]
