@@ -18,16 +18,20 @@ public sealed partial class TokenValidator
     /// <param name="slots">Where each claim is, when the result is <see cref="TokenValidationError.None"/>.</param>
     private TokenValidationError ReadClaims(ReadOnlySpan<byte> json, out ClaimSlots slots)
     {
+        // The flat reader's strings have no escapes, so the checks never need room to unescape one. It checks UTF-8 itself,
+        // and only when a byte is not ASCII.
+        if (TryScanFlatClaims(json, _issuer, _audiences, out slots))
+        {
+            return CheckClaims(json, slots, unescaped: default);
+        }
+
         if (!Utf8.IsValid(json))
         {
             slots = default;
             return TokenValidationError.Malformed;
         }
 
-        // The flat reader's strings have no escapes, so the checks never need room to unescape one.
-        return TryScanFlatClaims(json, _issuer, _audiences, out slots)
-            ? CheckClaims(json, slots, unescaped: default)
-            : ReadAndCheckClaimsFully(json, out slots);
+        return ReadAndCheckClaimsFully(json, out slots);
     }
 
     /// <summary>The full reader's way, with scratch for unescaped names and strings on the stack or rented.</summary>

@@ -1,4 +1,8 @@
+using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Text.Unicode;
 
 namespace JwtSessions.Validation;
 
@@ -11,6 +15,10 @@ public sealed partial class TokenValidator
 {
     private const int MaxFlatMembers = 32;
 
+    // Payloads up to this size get the fast reader: a quote bitmap of 512 bytes on the stack. Access tokens are well below
+    // it; a larger payload is simply read by the full reader.
+    private const int MaxFlatLength = 4096;
+
     /// <summary>
     /// Reads a payload that is a flat JSON object in the plain subset: no whitespace before <c>{</c> or after <c>}</c> and no
     /// whitespace but spaces inside, member names and strings without escapes, numbers, <c>true</c>/<c>false</c>/<c>null</c>,
@@ -21,17 +29,24 @@ public sealed partial class TokenValidator
     /// <remarks>
     /// It never decides a rejection. On anything outside the subset, valid or not, it declines and <see cref="ReadClaimSlots"/>
     /// reads the payload instead; on anything inside, the slots are exactly those <see cref="ReadClaimSlots"/> would give (a test
-    /// compares the two on every payload of the adversarial corpus and on mutations of them). The caller checked UTF-8 validity.
+    /// compares the two on every payload of the adversarial corpus and on mutations of them).
     /// </remarks>
     /// <returns><see langword="true"/> with the slots filled, or <see langword="false"/> to decline.</returns>
     [SkipLocalsInit]
     internal static bool TryScanFlatClaims(ReadOnlySpan<byte> json, ReadOnlySpan<byte> issuer, byte[][] audiences, out ClaimSlots slots)
     {
         slots = ClaimSlots.Empty;
+        if (json.Length < 2 || json.Length > MaxFlatLength || json[0] != '{' || json[^1] != '}')
+        {
+            return false;
+        }
 
-        // No control character anywhere: none may appear raw in a string (RFC 8259 §7), and the only legal ones, whitespace
-        // between tokens, are left to the full reader. Strings then end at the first quote or backslash.
-        if (json.Length < 2 || json[0] != '{' || json[^1] != '}' || json.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
+        // One vectorized pass marks every quote and declines on any backslash or control character. Then no string has an
+        // escape, every quote closes the string it is in, and each string's end is one bit search away (NextQuote). The same
+        // pass tells whether the payload is ASCII; if not, invalid UTF-8 declines too and the full reader rejects it.
+        Span<ulong> quotes = stackalloc ulong[MaxFlatLength / 64];
+        quotes = quotes[..((json.Length + 63) >> 6)];
+        if (!TryMarkQuotes(json, quotes, out var ascii) || (!ascii && !Utf8.IsValid(json)))
         {
             return false;
         }
@@ -54,7 +69,7 @@ public sealed partial class TokenValidator
                 return false;
             }
 
-            var nameEnd = PlainStringEnd(body, i);
+            var nameEnd = PlainStringEnd(body, quotes, i);
             if (nameEnd < 0)
             {
                 return false;
@@ -123,37 +138,37 @@ public sealed partial class TokenValidator
                     i = ScanDigits(body, i, maxDigits: 18, out slots.Gen);
                     break;
                 case RegisteredClaim.Iss:
-                    i = PlainStringEnd(body, i) + 1;
+                    i = PlainStringEnd(body, quotes, i) + 1;
                     slots.Iss = valueStart;
                     slots.IssuerMatches = i > 0 && body[(valueStart + 1)..(i - 1)].SequenceEqual(issuer);
                     break;
                 case RegisteredClaim.Sub:
-                    i = PlainStringEnd(body, i) + 1;
+                    i = PlainStringEnd(body, quotes, i) + 1;
                     slots.Sub = valueStart;
                     break;
                 case RegisteredClaim.Jti:
-                    i = PlainStringEnd(body, i) + 1;
+                    i = PlainStringEnd(body, quotes, i) + 1;
                     slots.Jti = valueStart;
                     break;
                 case RegisteredClaim.Sid:
-                    i = PlainStringEnd(body, i) + 1;
+                    i = PlainStringEnd(body, quotes, i) + 1;
                     slots.Sid = valueStart;
                     break;
                 case RegisteredClaim.Scope:
-                    i = PlainStringEnd(body, i) + 1;
+                    i = PlainStringEnd(body, quotes, i) + 1;
                     slots.Scope = valueStart;
                     break;
                 case RegisteredClaim.ClientId:
-                    i = PlainStringEnd(body, i) + 1;
+                    i = PlainStringEnd(body, quotes, i) + 1;
                     slots.ClientId = valueStart;
                     break;
                 case RegisteredClaim.Aud:
-                    i = ScanValue(body, i, audiences, ref slots.AudienceMatches);
+                    i = ScanValue(body, quotes, i, audiences, ref slots.AudienceMatches);
                     slots.Aud = valueStart;
                     break;
                 default:
                     var ignored = false;
-                    i = ScanValue(body, i, audiences: null, ref ignored);
+                    i = ScanValue(body, quotes, i, audiences: null, ref ignored);
                     break;
             }
 
@@ -190,41 +205,158 @@ public sealed partial class TokenValidator
     }
 
     /// <summary>The index of the closing quote of the plain string opening at <paramref name="i"/>, or -1.</summary>
-    private static int PlainStringEnd(ReadOnlySpan<byte> json, int i)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PlainStringEnd(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, int i)
+        => (uint)i < (uint)json.Length && json[i] == '"' ? NextQuote(json, quotes, i + 1) : -1;
+
+    /// <summary>The index of the first quote at or after <paramref name="from"/> inside <paramref name="json"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int NextQuote(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, int from)
     {
-        if ((uint)i >= (uint)json.Length || json[i] != '"')
+        var word = from >> 6;
+        if ((uint)word >= (uint)quotes.Length)
         {
             return -1;
         }
 
-        // The caller ruled out control characters in the whole payload, so the first quote or backslash decides. Claim strings
-        // are short: a plain loop beats setting up a vectorized search for each.
-        for (i++; (uint)i < (uint)json.Length; i++)
+        var bits = quotes[word] & (ulong.MaxValue << (from & 63));
+        while (bits == 0)
         {
-            var c = json[i];
-            if (c == '"')
-            {
-                return i;
-            }
-
-            if (c == '\\')
+            if (++word == quotes.Length)
             {
                 return -1;
             }
+
+            bits = quotes[word];
         }
 
-        return -1;
+        // The bitmap covers the whole payload; json may be the body without its closing brace, which is never a quote.
+        var end = (word << 6) + BitOperations.TrailingZeroCount(bits);
+        return end < json.Length ? end : -1;
     }
 
     /// <summary>
-    /// An unsigned integer of at most <paramref name="maxDigits"/> digits and no leading zero: the index after it, or -1. A
-    /// fraction or exponent after the digits is left to the caller, whose delimiter check then declines it.
+    /// Sets a bit in <paramref name="quotes"/> for every '"' of <paramref name="json"/>, 64 bytes to a word; <see langword="false"/>
+    /// at a backslash or control character (below 0x20). <paramref name="ascii"/> tells whether every byte is below 0x80.
     /// </summary>
+    [SkipLocalsInit]
+    private static bool TryMarkQuotes(ReadOnlySpan<byte> json, Span<ulong> quotes, out bool ascii)
+    {
+        ascii = true;
+        var blocks = json.Length >> 6;
+        for (var b = 0; b < blocks; b++)
+        {
+            if (!TryMarkBlock(json.Slice(b << 6, 64), out quotes[b], ref ascii))
+            {
+                return false;
+            }
+        }
+
+        var rest = json.Length & 63;
+        if (rest == 0)
+        {
+            return true;
+        }
+
+        if (blocks > 0)
+        {
+            // The last 64 bytes again, overlapping the block before: its quotes are shifted down to the rest.
+            var ok = TryMarkBlock(json[^64..], out var bits, ref ascii);
+            quotes[blocks] = bits >> (64 - rest);
+            return ok;
+        }
+
+        // Shorter than a block: padded with spaces, neither a quote nor a byte that declines.
+        Span<byte> padded = stackalloc byte[64];
+        padded.Fill((byte)' ');
+        json.CopyTo(padded);
+        return TryMarkBlock(padded, out quotes[0], ref ascii);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryMarkBlock(ReadOnlySpan<byte> block, out ulong quoteBits, ref bool ascii)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var low = Vector256.Create(block);
+            var high = Vector256.Create(block[32..]);
+            quoteBits = Vector256.Equals(low, Vector256.Create((byte)'"')).ExtractMostSignificantBits()
+                | ((ulong)Vector256.Equals(high, Vector256.Create((byte)'"')).ExtractMostSignificantBits() << 32);
+            ascii &= ((low | high) & Vector256.Create((byte)0x80)) == Vector256<byte>.Zero;
+            return (Vector256.LessThan(low, Vector256.Create((byte)0x20)) | Vector256.Equals(low, Vector256.Create((byte)'\\'))
+                | Vector256.LessThan(high, Vector256.Create((byte)0x20)) | Vector256.Equals(high, Vector256.Create((byte)'\\'))) == Vector256<byte>.Zero;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            quoteBits = 0;
+            Vector128<byte> bad = Vector128<byte>.Zero, all = Vector128<byte>.Zero;
+            for (var k = 0; k < 4; k++)
+            {
+                var v = Vector128.Create(block[(k << 4)..]);
+                quoteBits |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'"')).ExtractMostSignificantBits() << (k << 4);
+                bad |= Vector128.LessThan(v, Vector128.Create((byte)0x20)) | Vector128.Equals(v, Vector128.Create((byte)'\\'));
+                all |= v;
+            }
+
+            ascii &= (all & Vector128.Create((byte)0x80)) == Vector128<byte>.Zero;
+            return bad == Vector128<byte>.Zero;
+        }
+
+        quoteBits = 0;
+        for (var k = 0; k < 64; k++)
+        {
+            var c = block[k];
+            if (c < 0x20 || c == '\\')
+            {
+                return false;
+            }
+
+            ascii &= c < 0x80;
+            quoteBits |= (c == '"' ? 1UL : 0UL) << k;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// An unsigned integer of at most <paramref name="maxDigits"/> (up to 18) digits and no leading zero: the index after it, or
+    /// -1. A fraction or exponent after the digits is left to the caller, whose delimiter check then declines it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ScanDigits(ReadOnlySpan<byte> json, int i, int maxDigits, out long value)
     {
         value = ClaimSlots.Missing;
         var start = i;
         long v = 0;
+
+        // Eight bytes at a time while eight remain: one load shows how many digits lead them, three multiplies convert those.
+        // A NumericDate (ten digits) takes two steps instead of ten dependent multiply-adds.
+        while (i + 8 <= json.Length)
+        {
+            var chunk = BinaryPrimitives.ReadUInt64LittleEndian(json[i..]) ^ 0x3030303030303030;
+
+            // A byte is a digit exactly when, after the XOR, it is at most 9; adding 0x76 then sets no high bit. Carries only
+            // run upward, past the first non-digit, so the lowest flagged byte is the first non-digit.
+            var nonDigits = ((chunk + 0x7676767676767676) | chunk) & 0x8080808080808080;
+            var digits = nonDigits == 0 ? 8 : BitOperations.TrailingZeroCount(nonDigits) >> 3;
+            if (i - start + digits > maxDigits)
+            {
+                return -1;
+            }
+
+            if (digits > 0)
+            {
+                v = (v * Pow10[digits]) + (long)EightDigitsValue(chunk << ((8 - digits) << 3));
+                i += digits;
+            }
+
+            if (digits < 8)
+            {
+                return Finish(json, start, i, v, out value);
+            }
+        }
+
         while ((uint)i < (uint)json.Length && (uint)(json[i] - '0') <= 9)
         {
             if (i - start == maxDigits)
@@ -236,17 +368,38 @@ public sealed partial class TokenValidator
             i++;
         }
 
-        var digits = i - start;
-        if (digits == 0 || (digits > 1 && json[start] == '0'))
-        {
-            return -1;
-        }
+        return Finish(json, start, i, v, out value);
 
-        value = v;
-        return i;
+        static int Finish(ReadOnlySpan<byte> json, int start, int end, long v, out long value)
+        {
+            var count = end - start;
+            if (count == 0 || (count > 1 && json[start] == '0'))
+            {
+                value = ClaimSlots.Missing;
+                return -1;
+            }
+
+            value = v;
+            return end;
+        }
+    }
+
+    private static ReadOnlySpan<long> Pow10 => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
+    /// <summary>
+    /// The value of eight digit bytes (0-9, the first in the lowest byte and most significant); leading zero bytes stand for
+    /// leading zeros. Pairs, then quads, then the whole, each by one multiply (the SWAR method of simdjson's number parser).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong EightDigitsValue(ulong digits)
+    {
+        digits = (digits * 2561) >> 8;
+        digits = ((digits & 0x00FF00FF00FF00FF) * 6553601) >> 16;
+        return ((digits & 0x0000FFFF0000FFFF) * 42949672960001) >> 32;
     }
 
     /// <summary>A NumericDate in whole seconds below year 10000, as milliseconds; anything else is left to the full reader.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ScanNumericDate(ReadOnlySpan<byte> json, int i, out long milliseconds)
     {
         milliseconds = ClaimSlots.Missing;
@@ -265,11 +418,11 @@ public sealed partial class TokenValidator
     /// <paramref name="audiences"/> (the <c>aud</c> claim) only strings are taken, and <paramref name="matches"/> is set when
     /// one of them is an accepted audience.
     /// </summary>
-    private static int ScanValue(ReadOnlySpan<byte> json, int i, byte[][]? audiences, ref bool matches)
+    private static int ScanValue(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, int i, byte[][]? audiences, ref bool matches)
     {
         if ((uint)i >= (uint)json.Length || json[i] != '[')
         {
-            return ScanElement(json, i, audiences, ref matches);
+            return ScanElement(json, quotes, i, audiences, ref matches);
         }
 
         i = SkipWhitespace(json, i + 1);
@@ -280,7 +433,7 @@ public sealed partial class TokenValidator
 
         while (true)
         {
-            i = ScanElement(json, i, audiences, ref matches);
+            i = ScanElement(json, quotes, i, audiences, ref matches);
             if (i < 0)
             {
                 return -1;
@@ -307,14 +460,14 @@ public sealed partial class TokenValidator
     }
 
     /// <summary>One scalar; for <c>aud</c>, one plain string, matched.</summary>
-    private static int ScanElement(ReadOnlySpan<byte> json, int i, byte[][]? audiences, ref bool matches)
+    private static int ScanElement(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, int i, byte[][]? audiences, ref bool matches)
     {
         if (audiences is null)
         {
-            return ScanScalar(json, i);
+            return ScanScalar(json, quotes, i);
         }
 
-        var end = PlainStringEnd(json, i);
+        var end = PlainStringEnd(json, quotes, i);
         if (end < 0)
         {
             return -1;
@@ -337,7 +490,7 @@ public sealed partial class TokenValidator
         return false;
     }
 
-    private static int ScanScalar(ReadOnlySpan<byte> json, int i)
+    private static int ScanScalar(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, int i)
     {
         if ((uint)i >= (uint)json.Length)
         {
@@ -347,7 +500,7 @@ public sealed partial class TokenValidator
         switch (json[i])
         {
             case (byte)'"':
-                var end = PlainStringEnd(json, i);
+                var end = PlainStringEnd(json, quotes, i);
                 return end < 0 ? -1 : end + 1;
             case (byte)'t':
                 return json[i..].StartsWith("true"u8) ? i + 4 : -1;

@@ -236,13 +236,18 @@ public sealed partial class TokenValidator
             return TokenValidationError.TooLarge;
         }
 
-        if (token.IndexOfAny(' ', '\t') >= 0 && !TryStripBearer(token, out token))
+        var isHeader = HasBearerPrefix(token);
+        if (isHeader)
+        {
+            token = token[BearerPrefixLength..];
+        }
+        else if (token.IndexOfAny(' ', '\t') >= 0)
         {
             return TokenValidationError.InvalidAuthorizationHeader;
         }
-
-        if (token.Length > _maxTokenSize)
+        else if (token.Length > _maxTokenSize)
         {
+            // Only a bare token can be over the cap here: the first check bounds a header's token to the cap.
             return TokenValidationError.TooLarge;
         }
 
@@ -253,9 +258,10 @@ public sealed partial class TokenValidator
         try
         {
             // One vectorized pass both checks that every char is ASCII and narrows it to the bytes the checks and the MAC need.
-            return Ascii.FromUtf16(token, bytes, out var written) == OperationStatus.Done
+            var error = Ascii.FromUtf16(token, bytes, out var written) == OperationStatus.Done
                 ? ValidateCompact(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims)
                 : TokenValidationError.Malformed;
+            return HeaderError(isHeader && error == TokenValidationError.Malformed && token.IndexOfAny(' ', '\t') >= 0, error);
         }
         finally
         {
@@ -275,37 +281,41 @@ public sealed partial class TokenValidator
             return TokenValidationError.TooLarge;
         }
 
-        if (token.IndexOfAny((byte)' ', (byte)'\t') >= 0 && !TryStripBearer(token, out token))
+        var isHeader = HasBearerPrefix(token);
+        if (isHeader)
+        {
+            token = token[BearerPrefixLength..];
+        }
+        else if (token.IndexOfAny((byte)' ', (byte)'\t') >= 0)
         {
             return TokenValidationError.InvalidAuthorizationHeader;
         }
+        else if (token.Length > _maxTokenSize)
+        {
+            return TokenValidationError.TooLarge;
+        }
 
-        return token.Length > _maxTokenSize
-            ? TokenValidationError.TooLarge
-            : ValidateCompact(token, payload, keepClaims, out payloadLength, out slots, out claims);
+        var error = ValidateCompact(token, payload, keepClaims, out payloadLength, out slots, out claims);
+        return HeaderError(isHeader && error == TokenValidationError.Malformed && token.IndexOfAny((byte)' ', (byte)'\t') >= 0, error);
     }
 
     private const int BearerPrefixLength = 7;
 
     // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1); we accept
-    // exactly one space and nothing after the token, which rejects tabs, doubled spaces and multiple credentials.
-    private static bool TryStripBearer(ReadOnlySpan<char> header, out ReadOnlySpan<char> token)
-    {
-        token = header.Length > BearerPrefixLength ? header[BearerPrefixLength..] : default;
-        return header.Length > BearerPrefixLength
-            && Ascii.EqualsIgnoreCase(header[..6], "Bearer")
-            && header[6] == ' '
-            && token.IndexOfAny(' ', '\t') < 0;
-    }
+    // exactly one space and nothing after the token, which rejects tabs, doubled spaces and multiple credentials. Input
+    // that does not start with the scheme and a space is a bare token, and any space or tab in it a malformed header.
+    private static bool HasBearerPrefix(ReadOnlySpan<char> value)
+        => value.Length > BearerPrefixLength && value[6] == ' ' && Ascii.EqualsIgnoreCase(value[..6], "Bearer");
 
-    private static bool TryStripBearer(ReadOnlySpan<byte> header, out ReadOnlySpan<byte> token)
-    {
-        token = header.Length > BearerPrefixLength ? header[BearerPrefixLength..] : default;
-        return header.Length > BearerPrefixLength
-            && Ascii.EqualsIgnoreCase(header[..6], "Bearer"u8)
-            && header[6] == (byte)' '
-            && token.IndexOfAny((byte)' ', (byte)'\t') < 0;
-    }
+    private static bool HasBearerPrefix(ReadOnlySpan<byte> value)
+        => value.Length > BearerPrefixLength && value[6] == (byte)' ' && Ascii.EqualsIgnoreCase(value[..6], "Bearer"u8);
+
+    /// <summary>
+    /// After the scheme, a space or tab can only make the token fail as malformed (it is no base64url character); the header's
+    /// own error is reported for it instead. Looked for only then, so a well-formed header is scanned once, by the checks.
+    /// </summary>
+    private static TokenValidationError HeaderError(bool spaceAfterScheme, TokenValidationError error)
+        => spaceAfterScheme ? TokenValidationError.InvalidAuthorizationHeader : error;
 
     /// <summary>The allowlist as a bit set over <see cref="JwtAlgorithm"/> values; by default the algorithms of the ring's keys.</summary>
     internal static int AlgorithmMask(IEnumerable<JwtAlgorithm> algorithms)

@@ -120,6 +120,10 @@ internal static class AdversarialCorpus
         yield return Case("auth-token-over-cap", "Bearer " + big, Hs256, TooLarge);
         var large = HsToken(Forge.Claims(("pad", $"\"{new string('x', 5500)}\"")));
         yield return Case("auth-large-token-within-cap-control", "Bearer " + large, Hs256, None);
+
+        // After the scheme, a space or tab is the header's error even where the token would fail first on its charset.
+        yield return Case("auth-non-ascii-then-space", "Bearer é" + token + " x", Hs256, InvalidAuthorizationHeader);
+        yield return Case("auth-space-in-large-token", "Bearer " + large[..2000] + "	" + large[2000..], Hs256, InvalidAuthorizationHeader);
     }
 
     // §1.1 item 3, rows 9, 19, 20: compact JWS only, exactly three non-empty (header, payload) segments.

@@ -104,6 +104,89 @@ public sealed class FlatClaimsReaderTests
     }
 
     [Test]
+    public void TryScanFlatClaims_LargerThanItsBitmap_DeclinesAndTheFullReaderReadsIt()
+    {
+        var large = Encoding.UTF8.GetBytes(RawToken.Payload(extra: $"\"pad\":\"{new string('a', 4096)}\""));
+
+        TokenValidator.TryScanFlatClaims(large, s_issuer, s_audiences, out _).Should().BeFalse();
+        TokenValidator.ReadClaimSlots(large, new byte[2 * large.Length], s_issuer, s_audiences, out _).Should().Be(TokenValidationError.None);
+    }
+
+    [Test]
+    public void TryScanFlatClaims_EveryLengthAcrossItsBlocks_FindsEveryStringEnd()
+    {
+        // The quote bitmap is built 64 bytes at a time and the last partial block is read overlapping the one before: every
+        // payload length from 10 to 400 bytes moves each quote across those boundaries once.
+        for (var pad = 0; pad <= 390; pad++)
+        {
+            var json = Encoding.UTF8.GetBytes($"{{\"p\":\"{new string('a', pad)}\",\"sub\":\"x\",\"exp\":1}}");
+            AssertAgrees(json).Should().BeTrue("a plain payload of {0} bytes is in the subset", json.Length);
+        }
+    }
+
+    [Test]
+    public void TryScanFlatClaims_BackslashOrControlCharacterAtAnyPosition_Declines()
+    {
+        var seed = Encoding.UTF8.GetBytes(RawToken.Payload(extra: "\"note\":\"" + new string('n', 150) + "\""));
+        TokenValidator.TryScanFlatClaims(seed, s_issuer, s_audiences, out _).Should().BeTrue();
+        for (var at = 1; at < seed.Length - 1; at++)
+        {
+            foreach (var bad in new byte[] { (byte)'\\', 0x00, 0x09, 0x0A, 0x1F })
+            {
+                var json = (byte[])seed.Clone();
+                json[at] = bad;
+                TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out _).Should().BeFalse("byte 0x{0:X2} at {1} of {2}", bad, at, json.Length);
+            }
+        }
+    }
+
+    [TestCase(new byte[] { 0xC3, 0x28 }, TestName = "Invalid continuation")]
+    [TestCase(new byte[] { 0xC0, 0xAF }, TestName = "Overlong encoding")]
+    [TestCase(new byte[] { 0xED, 0xA0, 0x80 }, TestName = "Encoded surrogate")]
+    [TestCase(new byte[] { 0xF4, 0x90, 0x80, 0x80 }, TestName = "Above U+10FFFF")]
+    [TestCase(new byte[] { 0xE2, 0x82 }, TestName = "Truncated sequence")]
+    [TestCase(new byte[] { 0xFF }, TestName = "Never a UTF-8 byte")]
+    public void TryScanFlatClaims_InvalidUtf8InAString_DeclinesAndTheValidatorRejectsAsMalformed(byte[] invalid)
+    {
+        var prefix = Encoding.UTF8.GetBytes(RawToken.Payload(extra: "\"note\":\"ok"));
+        byte[] json = [.. prefix.AsSpan(0, prefix.Length - 2), .. invalid, .. "\"}"u8];
+
+        TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out _).Should().BeFalse();
+        var key = TestKeys.Hs256;
+        var token = RawToken.SignSegments(RawToken.B64(RawToken.Header(key)), RawToken.B64(json), key);
+        var validator = Validators.For(key);
+        validator.Validate(token).Error.Should().Be(TokenValidationError.Malformed);
+        validator.Validate(token, new byte[validator.ClaimsBufferSize], out _).Should().Be(TokenValidationError.Malformed);
+    }
+
+    [Test]
+    public void TryScanFlatClaims_NumbersOfEveryLength_ReadLikeTheFullReader([Values("exp", "gen")] string claim, [Values] bool last)
+    {
+        // Eight digits are read at a time while eight bytes remain, then one by one: every length, at the end of the object
+        // (fewer than eight bytes left) and before another member, crosses both ways.
+        const string Digits = "98765432101234567890123";
+        var maxDigits = claim == "exp" ? 12 : 18;
+        for (var length = 1; length <= Digits.Length; length++)
+        {
+            foreach (var number in new[] { Digits[..length], "1" + new string('0', length - 1), "0" + Digits[..(length - 1)] })
+            {
+                var members = $"\"{claim}\":{number}";
+                var json = Encoding.UTF8.GetBytes(last ? $"{{\"sub\":\"x\",{members}}}" : $"{{{members},\"sub\":\"x\"}}");
+                var expected = number.Length <= maxDigits && (number.Length == 1 || number[0] != '0')
+                    && (claim == "gen" || long.Parse(number, System.Globalization.CultureInfo.InvariantCulture) < 253_402_300_800);
+
+                TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out var slots).Should().Be(expected, number);
+                if (expected)
+                {
+                    var value = long.Parse(number, System.Globalization.CultureInfo.InvariantCulture);
+                    (claim == "exp" ? slots.Exp : slots.Gen).Should().Be(claim == "exp" ? value * 1000 : value, number);
+                    AssertAgrees(json).Should().BeTrue();
+                }
+            }
+        }
+    }
+
+    [Test]
     public void TryScanFlatClaims_EveryCorpusPayload_AgreesWithTheFullReader()
     {
         var payloads = 0;
@@ -167,10 +250,12 @@ public sealed class FlatClaimsReaderTests
     /// <summary>Asserts the fast reader agrees with the full one on <paramref name="json"/>; returns whether it accepted.</summary>
     private static bool AssertAgrees(byte[] json)
     {
-        if (!Utf8.IsValid(json) || !TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out var fast))
+        if (!TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out var fast))
         {
             return false;
         }
+
+        Utf8.IsValid(json).Should().BeTrue("the flat reader accepted a payload that is not UTF-8");
 
         var text = Encoding.UTF8.GetString(json);
         TokenValidator.ReadClaimSlots(json, new byte[2 * json.Length], s_issuer, s_audiences, out var full)
