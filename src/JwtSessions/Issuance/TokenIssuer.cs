@@ -2,9 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using JwtSessions.Internal;
 using JwtSessions.Signing;
@@ -30,6 +28,8 @@ public sealed class TokenIssuer
     private readonly string[] _audiences;
     private readonly SigningKey _key;
     private readonly byte[] _encodedHeader;
+    private readonly byte[] _payloadStart;
+    private readonly byte[] _audienceAndExpiry;
     private readonly TimeSpan _defaultLifetime;
     private readonly TimeSpan _maxLifetime;
     private readonly TimeProvider _time;
@@ -71,6 +71,7 @@ public sealed class TokenIssuer
         _maxLifetime = options.MaxLifetime;
         _time = options.TimeProvider ?? TimeProvider.System;
         _encodedHeader = EncodeHeader(_key, options.Type);
+        (_payloadStart, _audienceAndExpiry) = EncodeFixedMembers(_issuer, _audiences);
     }
 
     /// <summary>Gets the key tokens are signed with.</summary>
@@ -158,62 +159,56 @@ public sealed class TokenIssuer
         t_scratch = null;
         try
         {
-            var writer = scratch.Writer;
-            writer.WriteStartObject();
-            writer.WriteString("iss"u8, _issuer);
-            writer.WriteString("sub"u8, subject);
-            if (_audiences.Length == 1)
-            {
-                writer.WriteString("aud"u8, _audiences[0]);
-            }
-            else
-            {
-                writer.WriteStartArray("aud"u8);
-                foreach (var audience in _audiences)
-                {
-                    writer.WriteStringValue(audience);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteNumber("exp"u8, expiresAt);
-            writer.WriteNumber("iat"u8, issuedAt);
-            writer.WriteNumber("nbf"u8, issuedAt);
-            writer.WriteString("jti"u8, tokenId);
+            // The order of the members is fixed (the tests compare whole payloads); the issuer's and audiences' JSON is made once.
+            scratch.WriteRaw(_payloadStart);
+            scratch.WriteString(subject);
+            scratch.WriteRaw(_audienceAndExpiry);
+            scratch.WriteNumber(expiresAt);
+            scratch.WriteRaw(",\"iat\":"u8);
+            scratch.WriteNumber(issuedAt);
+            scratch.WriteRaw(",\"nbf\":"u8);
+            scratch.WriteNumber(issuedAt);
+            scratch.WriteRaw(",\"jti\":"u8);
+            scratch.WriteString(tokenId);
             if (sessionId is not null)
             {
-                writer.WriteString("sid"u8, sessionId);
+                scratch.WriteRaw(",\"sid\":"u8);
+                scratch.WriteString(sessionId);
             }
 
             if (generation is { } gen)
             {
-                writer.WriteNumber("gen"u8, gen);
+                scratch.WriteRaw(",\"gen\":"u8);
+                scratch.WriteNumber(gen);
             }
 
             if (scopes is { Count: > 0 })
             {
-                WriteScope(writer, scopes);
+                // RFC 9068 §2.2.3: one string of space-separated names.
+                scratch.WriteRaw(",\"scope\":"u8);
+                scratch.WriteJoinedString(scopes);
             }
 
             if (clientId is not null)
             {
-                writer.WriteString("client_id"u8, clientId);
+                scratch.WriteRaw(",\"client_id\":"u8);
+                scratch.WriteString(clientId);
             }
 
             if (claims is { Count: > 0 })
             {
                 foreach (var (name, value) in claims)
                 {
-                    writer.WritePropertyName(name);
-                    WriteValue(writer, name, value, depth: 0);
+                    scratch.WriteRaw(","u8);
+                    scratch.WriteString(name);
+                    scratch.WriteRaw(":"u8);
+                    scratch.WriteWithWriter((name, value), static (writer, claim) => WriteValue(writer, claim.name, claim.value, depth: 0));
                 }
             }
 
-            writer.WriteEndObject();
-            writer.Flush();
+            scratch.WriteRaw("}"u8);
             var issued = new IssuedToken(
-                Sign(scratch.Buffer.WrittenSpan),
+                Sign(scratch),
                 tokenId,
                 DateTimeOffset.FromUnixTimeSeconds(issuedAt),
                 DateTimeOffset.FromUnixTimeSeconds(expiresAt));
@@ -232,60 +227,57 @@ public sealed class TokenIssuer
         }
     }
 
-    /// <summary>Writes <c>scope</c> as the space-separated names (RFC 9068 §2.2.3) without building the joined string when it is short.</summary>
-    private static void WriteScope(Utf8JsonWriter writer, IList<string> scopes)
-    {
-        var length = scopes.Count - 1;
-        for (var i = 0; i < scopes.Count; i++)
-        {
-            length += scopes[i].Length;
-        }
-
-        if (length > 512)
-        {
-            writer.WriteString("scope"u8, string.Join(' ', scopes));
-            return;
-        }
-
-        Span<char> joined = stackalloc char[512];
-        var at = 0;
-        for (var i = 0; i < scopes.Count; i++)
-        {
-            if (i > 0)
-            {
-                joined[at++] = ' ';
-            }
-
-            scopes[i].CopyTo(joined[at..]);
-            at += scopes[i].Length;
-        }
-
-        writer.WriteString("scope"u8, joined[..at]);
-    }
-
+    /// <summary>Encodes and signs the payload in <paramref name="scratch"/>, in the token buffer it keeps for that thread.</summary>
     [SkipLocalsInit]
-    private string Sign(ReadOnlySpan<byte> payloadJson)
+    private string Sign(PayloadScratch scratch)
     {
+        var payloadJson = scratch.Json;
         var payloadLength = Base64Url.GetEncodedLength(payloadJson.Length);
         var signingInputLength = _encodedHeader.Length + 1 + payloadLength;
-        var signatureLength = Base64Url.GetEncodedLength(_key.SignatureSize);
-        var buffer = ArrayPool<byte>.Shared.Rent(signingInputLength + 1 + signatureLength);
-        try
-        {
-            _encodedHeader.CopyTo(buffer, 0);
-            buffer[_encodedHeader.Length] = (byte)'.';
-            Base64Url.EncodeToUtf8(payloadJson, buffer.AsSpan(_encodedHeader.Length + 1), out _, out _);
+        var token = scratch.TokenBuffer(signingInputLength + 1 + Base64Url.GetEncodedLength(_key.SignatureSize));
+        _encodedHeader.CopyTo(token);
+        token[_encodedHeader.Length] = (byte)'.';
+        Base64Url.EncodeToUtf8(payloadJson, token[(_encodedHeader.Length + 1)..], out _, out _);
 
-            Span<byte> signature = stackalloc byte[1024];
-            var written = _key.Sign(buffer.AsSpan(0, signingInputLength), signature);
-            buffer[signingInputLength] = (byte)'.';
-            Base64Url.EncodeToUtf8(signature[..written], buffer.AsSpan(signingInputLength + 1), out _, out var signatureWritten);
-            return Encoding.ASCII.GetString(buffer, 0, signingInputLength + 1 + signatureWritten);
-        }
-        finally
+        Span<byte> signature = stackalloc byte[1024];
+        var written = _key.Sign(token[..signingInputLength], signature);
+        token[signingInputLength] = (byte)'.';
+        Base64Url.EncodeToUtf8(signature[..written], token[(signingInputLength + 1)..], out _, out var signatureWritten);
+        return Encoding.ASCII.GetString(token[..(signingInputLength + 1 + signatureWritten)]);
+    }
+
+    /// <summary>
+    /// The payload's constant parts around the subject: <c>{"iss":…,"sub":</c> and <c>,"aud":…,"exp":</c>, written once by
+    /// System.Text.Json with the payload's encoder.
+    /// </summary>
+    private static (byte[] Start, byte[] AudienceAndExpiry) EncodeFixedMembers(string issuer, string[] audiences)
+    {
+        using var scratch = new PayloadScratch();
+        scratch.WriteRaw("{\"iss\":"u8);
+        scratch.WriteWithWriter(issuer, static (writer, value) => writer.WriteStringValue(value));
+        scratch.WriteRaw(",\"sub\":"u8);
+        var start = scratch.Json.ToArray();
+        scratch.Reset();
+
+        scratch.WriteRaw(",\"aud\":"u8);
+        scratch.WriteWithWriter(audiences, static (writer, values) =>
         {
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
-        }
+            if (values.Length == 1)
+            {
+                writer.WriteStringValue(values[0]);
+                return;
+            }
+
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        });
+        scratch.WriteRaw(",\"exp\":"u8);
+        return (start, scratch.Json.ToArray());
     }
 
     private static byte[] EncodeHeader(SigningKey key, string type)
@@ -294,7 +286,7 @@ public sealed class TokenIssuer
         // header holds only the algorithm name, the key id and the type, and is never embedded in HTML, so the relaxed
         // encoder (which still escapes quotes, backslashes and control characters) is safe here.
         var json = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(json, PayloadScratch.Options))
         {
             writer.WriteStartObject();
             writer.WriteString("alg"u8, key.Algorithm.GetName());
