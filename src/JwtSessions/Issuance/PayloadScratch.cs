@@ -125,7 +125,9 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
     {
         if (_token.Length < length)
         {
+            _token.AsSpan(0, _tokenLength).Clear();
             _token = new byte[Math.Max(length, 2 * _token.Length)];
+            _tokenLength = 0;
         }
 
         _tokenLength = Math.Max(_tokenLength, length);
@@ -156,7 +158,10 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
         var needed = _length + Math.Max(sizeHint, 1);
         if (needed > _json.Length)
         {
-            Array.Resize(ref _json, Math.Max(needed, 2 * _json.Length));
+            var grown = new byte[Math.Max(needed, 2 * _json.Length)];
+            _json.AsSpan(0, _length).CopyTo(grown);
+            _json.AsSpan(0, _length).Clear();
+            _json = grown;
         }
     }
 
@@ -179,5 +184,12 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
         return true;
     }
 
-    public void Dispose() => Writer.Dispose();
+    /// <summary>Wipes what a token left behind, also after a failed mint, and releases the writer.</summary>
+    public void Dispose()
+    {
+        _json.AsSpan(0, _length).Clear();
+        _token.AsSpan(0, _tokenLength).Clear();
+        _length = _tokenLength = 0;
+        Writer.Dispose();
+    }
 }

@@ -252,13 +252,13 @@ public sealed class TokenIssuer
     /// </summary>
     private static (byte[] Start, byte[] AudienceAndExpiry) EncodeFixedMembers(string issuer, string[] audiences)
     {
+        // One scratch, never reset in between: an issuer long enough to grow it past what a thread keeps would otherwise
+        // dispose its writer halfway.
         using var scratch = new PayloadScratch();
         scratch.WriteRaw("{\"iss\":"u8);
         scratch.WriteWithWriter(issuer, static (writer, value) => writer.WriteStringValue(value));
         scratch.WriteRaw(",\"sub\":"u8);
-        var start = scratch.Json.ToArray();
-        scratch.Reset();
-
+        var startLength = scratch.Json.Length;
         scratch.WriteRaw(",\"aud\":"u8);
         scratch.WriteWithWriter(audiences, static (writer, values) =>
         {
@@ -277,7 +277,7 @@ public sealed class TokenIssuer
             writer.WriteEndArray();
         });
         scratch.WriteRaw(",\"exp\":"u8);
-        return (start, scratch.Json.ToArray());
+        return (scratch.Json[..startLength].ToArray(), scratch.Json[startLength..].ToArray());
     }
 
     private static byte[] EncodeHeader(SigningKey key, string type)

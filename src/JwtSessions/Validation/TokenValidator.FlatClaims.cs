@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -42,7 +43,7 @@ public sealed partial class TokenValidator
         }
 
         // One vectorized pass marks every quote and declines on any backslash or control character. Then no string has an
-        // escape, every quote closes the string it is in, and each string's end is one bit search away (NextQuote). The same
+        // escape, every quote is a string delimiter, and each string's end is one bit search away (NextQuote). The same
         // pass tells whether the payload is ASCII; if not, invalid UTF-8 declines too and the full reader rejects it.
         Span<ulong> quotes = stackalloc ulong[MaxFlatLength / 64];
         quotes = quotes[..((json.Length + 63) >> 6)];
@@ -326,6 +327,7 @@ public sealed partial class TokenValidator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ScanDigits(ReadOnlySpan<byte> json, int i, int maxDigits, out long value)
     {
+        Debug.Assert(maxDigits <= 18, "Nineteen digits could overflow a long.");
         value = ClaimSlots.Missing;
         var start = i;
         long v = 0;

@@ -292,6 +292,7 @@ public sealed partial class TokenValidator
         }
         else if (token.Length > _maxTokenSize)
         {
+            // Only a bare token can be over the cap here: the first check bounds a header's token to the cap.
             return TokenValidationError.TooLarge;
         }
 
@@ -313,6 +314,8 @@ public sealed partial class TokenValidator
     /// <summary>
     /// After the scheme, a space or tab can only make the token fail as malformed (it is no base64url character); the header's
     /// own error is reported for it instead. Looked for only then, so a well-formed header is scanned once, by the checks.
+    /// This relies on <see cref="ValidateCompact"/> splitting and checking the charset of all three segments before anything
+    /// else (cache, header, MAC) can decide: keep that order, or codes for such headers change (the corpus pins them).
     /// </summary>
     private static TokenValidationError HeaderError(bool spaceAfterScheme, TokenValidationError error)
         => spaceAfterScheme ? TokenValidationError.InvalidAuthorizationHeader : error;

@@ -84,6 +84,51 @@ public sealed class PayloadWriterTests
         Payload(issued).Should().Equal(Expected(issued, RawToken.Issuer, [RawToken.Audience, "api://second"], descriptor, generation: long.MaxValue));
     }
 
+    [TestCase(20_000, false, TestName = "Issuer of 20,000 plain characters")]
+    [TestCase(2_000, true, TestName = "Issuer of 2,000 characters that need escaping")]
+    public void Issue_IssuerLongerThanTheKeptBuffer_ConstructsAndWritesWhatSystemTextJsonWrites(int length, bool escaped)
+    {
+        var name = new string(escaped ? '"' : 'i', length);
+        var issuer = CreateIssuer(name, RawToken.Audience);
+        var descriptor = new AccessTokenDescriptor { Subject = "user-1" };
+
+        var issued = issuer.Issue(descriptor);
+
+        Payload(issued).Should().Equal(Expected(issued, name, [RawToken.Audience], descriptor, generation: null));
+    }
+
+    [Test]
+    public void Issue_PayloadLargerThanTheKeptBuffer_NextTokenIsWrittenAfresh()
+    {
+        var issuer = CreateIssuer(RawToken.Issuer, RawToken.Audience);
+        var large = new AccessTokenDescriptor { Subject = "user-1", Claims = { ["pad"] = new string('p', 40_000) } };
+        var small = new AccessTokenDescriptor { Subject = "user-2", Scopes = { "read" } };
+
+        var first = issuer.Issue(large);
+        var second = issuer.Issue(small);
+
+        Payload(first).Should().Equal(Expected(first, RawToken.Issuer, [RawToken.Audience], large, generation: null));
+        Payload(second).Should().Equal(Expected(second, RawToken.Issuer, [RawToken.Audience], small, generation: null));
+    }
+
+    [Test]
+    public void Issue_ClaimValueThatMintsWhileBeingWritten_BothPayloadsAreWhole()
+    {
+        var issuer = CreateIssuer(RawToken.Issuer, RawToken.Audience);
+        var inner = new AccessTokenDescriptor { Subject = "inner", SessionId = "sid-inner" };
+        var reentrant = new MintingList(issuer, inner);
+        var outer = new AccessTokenDescriptor { Subject = "outer", Claims = { ["list"] = reentrant } };
+
+        var issued = issuer.Issue(outer);
+
+        reentrant.Minted.Should().NotBeEmpty();
+        Payload(issued).Should().Equal(Expected(issued, RawToken.Issuer, [RawToken.Audience], outer, generation: null));
+        foreach (var token in reentrant.Minted)
+        {
+            Payload(token).Should().Equal(Expected(token, RawToken.Issuer, [RawToken.Audience], inner, generation: null));
+        }
+    }
+
     private static string RandomString(Random random, int minLength)
     {
         var length = random.Next(minLength, 12);
@@ -167,5 +212,17 @@ public sealed class PayloadWriterTests
         }
 
         return new TokenIssuer(options);
+    }
+
+    /// <summary>A claim value that mints a token on the same thread each time it is enumerated.</summary>
+    private sealed class MintingList(TokenIssuer issuer, AccessTokenDescriptor descriptor) : System.Collections.IEnumerable
+    {
+        public List<IssuedToken> Minted { get; } = [];
+
+        public System.Collections.IEnumerator GetEnumerator()
+        {
+            Minted.Add(issuer.Issue(descriptor));
+            return new object[] { "a", 1 }.GetEnumerator();
+        }
     }
 }

@@ -123,6 +123,9 @@ internal static class AdversarialCorpus
 
         // After the scheme, a space or tab is the header's error even where the token would fail first on its charset.
         yield return Case("auth-non-ascii-then-space", "Bearer é" + token + " x", Hs256, InvalidAuthorizationHeader);
+        var (header, payload, signature) = Forge.Split(token);
+        yield return Case("auth-space-in-header-segment", "Bearer " + header[..5] + " " + header[5..] + "." + payload + "." + signature, Hs256, InvalidAuthorizationHeader);
+        yield return Case("auth-tab-in-payload-segment", "Bearer " + header + "." + payload[..9] + "\t" + payload[9..] + "." + signature, Hs256, InvalidAuthorizationHeader);
         yield return Case("auth-space-in-large-token", "Bearer " + large[..2000] + "	" + large[2000..], Hs256, InvalidAuthorizationHeader);
     }
 

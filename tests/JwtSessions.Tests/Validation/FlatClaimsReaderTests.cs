@@ -113,6 +113,19 @@ public sealed class FlatClaimsReaderTests
     }
 
     [Test]
+    public void TryScanFlatClaims_AtItsBitmapBound_AcceptsAndOneByteMoreDeclines()
+    {
+        var overhead = RawToken.Payload(extra: "\"pad\":\"\"").Length;
+        var largest = Encoding.UTF8.GetBytes(RawToken.Payload(extra: $"\"pad\":\"{new string('a', 4096 - overhead)}\""));
+        var tooLarge = Encoding.UTF8.GetBytes(RawToken.Payload(extra: $"\"pad\":\"{new string('a', 4097 - overhead)}\""));
+        largest.Should().HaveCount(4096);
+        tooLarge.Should().HaveCount(4097);
+
+        AssertAgrees(largest).Should().BeTrue();
+        TokenValidator.TryScanFlatClaims(tooLarge, s_issuer, s_audiences, out _).Should().BeFalse();
+    }
+
+    [Test]
     public void TryScanFlatClaims_EveryLengthAcrossItsBlocks_FindsEveryStringEnd()
     {
         // The quote bitmap is built 64 bytes at a time and the last partial block is read overlapping the one before: every
