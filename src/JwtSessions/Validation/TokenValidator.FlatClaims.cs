@@ -349,7 +349,7 @@ public sealed partial class TokenValidator
 
             if (digits > 0)
             {
-                v = (v * Pow10[digits]) + (long)EightDigitsValue(chunk << ((8 - digits) << 3));
+                v = (v * s_pow10[digits]) + (long)EightDigitsValue(chunk << ((8 - digits) << 3));
                 i += digits;
             }
 
@@ -386,7 +386,8 @@ public sealed partial class TokenValidator
         }
     }
 
-    private static ReadOnlySpan<long> Pow10 => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+    // An array, not a span over constant data: a collection expression there is allocated on every use in a Debug build.
+    private static readonly long[] s_pow10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
     /// <summary>
     /// The value of eight digit bytes (0-9, the first in the lowest byte and most significant); leading zero bytes stand for
