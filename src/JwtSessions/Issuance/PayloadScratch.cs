@@ -166,14 +166,12 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
     }
 
     /// <summary>
-    /// Clears the bytes written, payload and token (claims are not secret, but nothing of one token outlives it) and rearms the writer; false when
-    /// an unusually large token grew the buffer, which is then left to the GC rather than kept per thread.
+    /// Clears the payload and token written (claims are not secret, but nothing of one token outlives it) and rearms the
+    /// writer; false when an unusually large token grew a buffer, which is then left to the GC rather than kept per thread.
     /// </summary>
     public bool Reset()
     {
-        _json.AsSpan(0, _length).Clear();
-        _token.AsSpan(0, _tokenLength).Clear();
-        _length = _tokenLength = 0;
+        Wipe();
         if (_json.Length > MaxKeptCapacity || _token.Length > 2 * MaxKeptCapacity)
         {
             Writer.Dispose();
@@ -187,9 +185,14 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
     /// <summary>Wipes what a token left behind, also after a failed mint, and releases the writer.</summary>
     public void Dispose()
     {
+        Wipe();
+        Writer.Dispose();
+    }
+
+    private void Wipe()
+    {
         _json.AsSpan(0, _length).Clear();
         _token.AsSpan(0, _tokenLength).Clear();
         _length = _tokenLength = 0;
-        Writer.Dispose();
     }
 }

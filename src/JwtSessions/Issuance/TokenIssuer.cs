@@ -247,8 +247,8 @@ public sealed class TokenIssuer
     }
 
     /// <summary>
-    /// The payload's constant parts around the subject: <c>{"iss":…,"sub":</c> and <c>,"aud":…,"exp":</c>, written once by
-    /// System.Text.Json with the payload's encoder.
+    /// The payload's constant parts around the subject: <c>{"iss":…,"sub":</c> and <c>,"aud":…,"exp":</c>, written once per
+    /// issuer, with the payload's own string writer.
     /// </summary>
     private static (byte[] Start, byte[] AudienceAndExpiry) EncodeFixedMembers(string issuer, string[] audiences)
     {
@@ -256,26 +256,30 @@ public sealed class TokenIssuer
         // dispose its writer halfway.
         using var scratch = new PayloadScratch();
         scratch.WriteRaw("{\"iss\":"u8);
-        scratch.WriteWithWriter(issuer, static (writer, value) => writer.WriteStringValue(value));
+        scratch.WriteString(issuer);
         scratch.WriteRaw(",\"sub\":"u8);
         var startLength = scratch.Json.Length;
         scratch.WriteRaw(",\"aud\":"u8);
-        scratch.WriteWithWriter(audiences, static (writer, values) =>
+        if (audiences.Length == 1)
         {
-            if (values.Length == 1)
+            scratch.WriteString(audiences[0]);
+        }
+        else
+        {
+            scratch.WriteRaw("["u8);
+            for (var i = 0; i < audiences.Length; i++)
             {
-                writer.WriteStringValue(values[0]);
-                return;
+                if (i > 0)
+                {
+                    scratch.WriteRaw(","u8);
+                }
+
+                scratch.WriteString(audiences[i]);
             }
 
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
+            scratch.WriteRaw("]"u8);
+        }
 
-            writer.WriteEndArray();
-        });
         scratch.WriteRaw(",\"exp\":"u8);
         return (scratch.Json[..startLength].ToArray(), scratch.Json[startLength..].ToArray());
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace JwtSessions.Validation;
 
 public sealed partial class TokenValidator
@@ -41,4 +43,24 @@ public sealed partial class TokenValidator
         9 when name.SequenceEqual("client_id"u8) => RegisteredClaim.ClientId,
         _ => RegisteredClaim.Other,
     };
+
+    /// <summary>Where either reader keeps the start of a plain string claim: <c>sub</c>, <c>jti</c>, <c>sid</c>, <c>scope</c>, <c>client_id</c>.</summary>
+    private static ref int StringSlot(ref ClaimSlots slots, RegisteredClaim claim)
+    {
+        switch (claim)
+        {
+            case RegisteredClaim.Sub:
+                return ref slots.Sub;
+            case RegisteredClaim.Jti:
+                return ref slots.Jti;
+            case RegisteredClaim.Sid:
+                return ref slots.Sid;
+            case RegisteredClaim.Scope:
+                return ref slots.Scope;
+            case RegisteredClaim.ClientId:
+                return ref slots.ClientId;
+            default:
+                throw new UnreachableException();
+        }
+    }
 }

@@ -89,7 +89,8 @@ public sealed partial class TokenValidator
                     return TokenValidationError.Malformed;
                 }
 
-                switch (MatchRegisteredClaim(name))
+                var claim = MatchRegisteredClaim(name);
+                switch (claim)
                 {
                     case RegisteredClaim.Exp:
                         invalidClaim |= !TryReadNumericDate(ref reader, out slots.Exp);
@@ -107,20 +108,8 @@ public sealed partial class TokenValidator
                     case RegisteredClaim.Aud:
                         invalidClaim |= !TryReadAudience(ref reader, unescaped, audiences, out slots.Aud, out slots.AudienceMatches);
                         break;
-                    case RegisteredClaim.Sub:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Sub);
-                        break;
-                    case RegisteredClaim.Jti:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Jti);
-                        break;
-                    case RegisteredClaim.Sid:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Sid);
-                        break;
-                    case RegisteredClaim.Scope:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Scope);
-                        break;
-                    case RegisteredClaim.ClientId:
-                        invalidClaim |= !TryReadString(ref reader, unescaped, out slots.ClientId);
+                    case RegisteredClaim.Sub or RegisteredClaim.Jti or RegisteredClaim.Sid or RegisteredClaim.Scope or RegisteredClaim.ClientId:
+                        invalidClaim |= !TryReadString(ref reader, unescaped, out StringSlot(ref slots, claim));
                         break;
                     case RegisteredClaim.Gen:
                         invalidClaim |= !TryReadGeneration(ref reader, out slots.Gen);

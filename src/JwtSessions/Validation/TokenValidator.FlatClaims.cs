@@ -143,25 +143,9 @@ public sealed partial class TokenValidator
                     slots.Iss = valueStart;
                     slots.IssuerMatches = i > 0 && body[(valueStart + 1)..(i - 1)].SequenceEqual(issuer);
                     break;
-                case RegisteredClaim.Sub:
+                case RegisteredClaim.Sub or RegisteredClaim.Jti or RegisteredClaim.Sid or RegisteredClaim.Scope or RegisteredClaim.ClientId:
                     i = PlainStringEnd(body, quotes, i) + 1;
-                    slots.Sub = valueStart;
-                    break;
-                case RegisteredClaim.Jti:
-                    i = PlainStringEnd(body, quotes, i) + 1;
-                    slots.Jti = valueStart;
-                    break;
-                case RegisteredClaim.Sid:
-                    i = PlainStringEnd(body, quotes, i) + 1;
-                    slots.Sid = valueStart;
-                    break;
-                case RegisteredClaim.Scope:
-                    i = PlainStringEnd(body, quotes, i) + 1;
-                    slots.Scope = valueStart;
-                    break;
-                case RegisteredClaim.ClientId:
-                    i = PlainStringEnd(body, quotes, i) + 1;
-                    slots.ClientId = valueStart;
+                    StringSlot(ref slots, claim) = valueStart;
                     break;
                 case RegisteredClaim.Aud:
                     i = ScanValue(body, quotes, i, audiences, ref slots.AudienceMatches);

@@ -230,43 +230,40 @@ public sealed partial class TokenValidator
         payloadLength = 0;
         slots = default;
         claims = null;
-        var token = authorizationOrToken;
-        if (token.Length > _maxTokenSize + BearerPrefixLength)
+        if (authorizationOrToken.Length > _maxTokenSize + BearerPrefixLength)
         {
-            return TokenValidationError.TooLarge;
-        }
-
-        var isHeader = HasBearerPrefix(token);
-        if (isHeader)
-        {
-            token = token[BearerPrefixLength..];
-        }
-        else if (token.IndexOfAny(' ', '\t') >= 0)
-        {
-            return TokenValidationError.InvalidAuthorizationHeader;
-        }
-        else if (token.Length > _maxTokenSize)
-        {
-            // Only a bare token can be over the cap here: the first check bounds a header's token to the cap.
             return TokenValidationError.TooLarge;
         }
 
         byte[]? rented = null;
-        var bytes = token.Length <= StackThreshold
+        var bytes = authorizationOrToken.Length <= StackThreshold
             ? stackalloc byte[StackThreshold]
-            : (rented = ArrayPool<byte>.Shared.Rent(token.Length));
+            : (rented = ArrayPool<byte>.Shared.Rent(authorizationOrToken.Length));
         try
         {
-            // One vectorized pass both checks that every char is ASCII and narrows it to the bytes the checks and the MAC need.
-            var error = Ascii.FromUtf16(token, bytes, out var written) == OperationStatus.Done
-                ? ValidateCompact(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims)
-                : TokenValidationError.Malformed;
-            return HeaderError(isHeader && error == TokenValidationError.Malformed && token.IndexOfAny(' ', '\t') >= 0, error);
+            // One vectorized pass checks that every char is ASCII and narrows it: the header and the token are then read
+            // exactly as UTF-8 input is, and the MAC gets the bytes it needs.
+            return Ascii.FromUtf16(authorizationOrToken, bytes, out var written) == OperationStatus.Done
+                ? ValidateBytes(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims)
+                : NonAsciiError(authorizationOrToken);
         }
         finally
         {
             ReturnClean(rented);
         }
+    }
+
+    /// <summary>
+    /// Input with a character outside ASCII is malformed, unless the header rules of <see cref="ValidateBytes"/> reject it first:
+    /// a space or tab where none may be, or a bare token over the cap.
+    /// </summary>
+    private TokenValidationError NonAsciiError(ReadOnlySpan<char> input)
+    {
+        var isHeader = HasBearerPrefix(input);
+        var token = isHeader ? input[BearerPrefixLength..] : input;
+        return token.IndexOfAny(' ', '\t') >= 0 ? TokenValidationError.InvalidAuthorizationHeader
+            : !isHeader && token.Length > _maxTokenSize ? TokenValidationError.TooLarge
+            : TokenValidationError.Malformed;
     }
 
     private TokenValidationError ValidateBytes(

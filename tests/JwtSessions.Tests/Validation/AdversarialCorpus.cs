@@ -121,6 +121,10 @@ internal static class AdversarialCorpus
         var large = HsToken(Forge.Claims(("pad", $"\"{new string('x', 5500)}\"")));
         yield return Case("auth-large-token-within-cap-control", "Bearer " + large, Hs256, None);
 
+        // A bare token just over the cap (within the first check's allowance for "Bearer ") is too large, ASCII or not.
+        yield return Case("auth-bare-token-just-over-cap", new string('A', 8195), Hs256, TooLarge);
+        yield return Case("auth-bare-non-ascii-token-just-over-cap", new string('A', 8190) + "\u00e9AAAA", Hs256, TooLarge);
+
         // After the scheme, a space or tab is the header's error even where the token would fail first on its charset.
         yield return Case("auth-non-ascii-then-space", "Bearer é" + token + " x", Hs256, InvalidAuthorizationHeader);
         var (header, payload, signature) = Forge.Split(token);
