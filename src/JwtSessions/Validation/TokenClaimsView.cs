@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -92,6 +93,7 @@ public readonly ref struct TokenClaimsView
     /// <summary>Gets whether <c>scope</c> contains <paramref name="scope"/> (exact, case-sensitive).</summary>
     /// <param name="scope">The scope name; names longer than 256 UTF-8 bytes never match.</param>
     /// <returns><see langword="true"/> when the token carries the scope.</returns>
+    [SkipLocalsInit]
     public bool HasScope(ReadOnlySpan<char> scope)
     {
         Span<byte> utf8 = stackalloc byte[256];
