@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace JwtSessions.Validation;
 
@@ -24,6 +25,7 @@ public sealed partial class TokenValidator
     /// Matches an unescaped member name against the claims the validator reads, in one switch instead of a chain of string
     /// comparisons: three-byte names as one integer, the two longer ones by length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static RegisteredClaim MatchRegisteredClaim(ReadOnlySpan<byte> name) => name.Length switch
     {
         3 => (name[0] | (name[1] << 8) | (name[2] << 16)) switch
@@ -45,6 +47,7 @@ public sealed partial class TokenValidator
     };
 
     /// <summary>Where either reader keeps the start of a plain string claim: <c>sub</c>, <c>jti</c>, <c>sid</c>, <c>scope</c>, <c>client_id</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref int StringSlot(ref ClaimSlots slots, RegisteredClaim claim)
     {
         switch (claim)
