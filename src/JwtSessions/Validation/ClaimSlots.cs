@@ -2,7 +2,7 @@ namespace JwtSessions.Validation;
 
 /// <summary>
 /// What one pass over a verified payload found: the numeric claims as Unix milliseconds and, for the others, where their JSON
-/// value starts in the payload (the opening quote or bracket). Both payload readers fill it, so every check after them is shared.
+/// value is in the payload. Both payload readers fill it, so every check after them is shared.
 /// </summary>
 internal record struct ClaimSlots
 {
@@ -13,12 +13,14 @@ internal record struct ClaimSlots
     public long Nbf;
     public long Iat;
     public long Gen;
-    public int Iss;
-    public int Sub;
-    public int Jti;
-    public int Sid;
-    public int Scope;
-    public int ClientId;
+    public StringClaim Iss;
+    public StringClaim Sub;
+    public StringClaim Jti;
+    public StringClaim Sid;
+    public StringClaim Scope;
+    public StringClaim ClientId;
+
+    /// <summary>Where the <c>aud</c> value starts (its opening quote or bracket), or -1.</summary>
     public int Aud;
     public bool IssuerMatches;
     public bool AudienceMatches;
@@ -30,12 +32,33 @@ internal record struct ClaimSlots
         Nbf = Missing,
         Iat = Missing,
         Gen = Missing,
-        Iss = -1,
-        Sub = -1,
-        Jti = -1,
-        Sid = -1,
-        Scope = -1,
-        ClientId = -1,
+        Iss = StringClaim.Absent,
+        Sub = StringClaim.Absent,
+        Jti = StringClaim.Absent,
+        Sid = StringClaim.Absent,
+        Scope = StringClaim.Absent,
+        ClientId = StringClaim.Absent,
         Aud = -1,
     };
+}
+
+/// <summary>
+/// A string claim's place in the payload: its opening quote, and its closing quote when the string has no escape (then the
+/// bytes between are its value, with no search), else -1.
+/// </summary>
+internal readonly record struct StringClaim(int Start, int RawEnd)
+{
+    public static StringClaim Absent => new(-1, -1);
+
+    public bool IsPresent => Start >= 0;
+
+    /// <summary>Gets whether the string is empty; an escape always yields at least one character.</summary>
+    public bool IsEmptyString => RawEnd == Start + 1;
+
+    /// <summary>The value's bytes when the string has no escape.</summary>
+    public bool TryRaw(ReadOnlySpan<byte> json, out ReadOnlySpan<byte> raw)
+    {
+        raw = RawEnd >= 0 ? json[(Start + 1)..RawEnd] : default;
+        return RawEnd >= 0;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 
 namespace JwtSessions.Validation;
@@ -45,7 +46,7 @@ public sealed class TokenClaims
     public string TokenId => _tokenId ??= StringAt(_slots.Jti)!;
 
     /// <summary>Gets <c>sid</c>, the session id, or <see langword="null"/> for a token outside any session.</summary>
-    public string? SessionId => _slots.Sid < 0 ? null : _sessionId ??= StringAt(_slots.Sid);
+    public string? SessionId => !_slots.Sid.IsPresent ? null : _sessionId ??= StringAt(_slots.Sid);
 
     /// <summary>Gets <c>aud</c> as a list (a single string becomes one entry).</summary>
     public IReadOnlyList<string> Audiences => _audiences ??= ReadAudiences();
@@ -60,13 +61,13 @@ public sealed class TokenClaims
     public DateTimeOffset? NotBefore => NotBeforeUnixMilliseconds is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 
     /// <summary>Gets <c>scope</c> as sent: space-separated scope names (RFC 8693 §4.2), or <see langword="null"/>.</summary>
-    public string? Scope => _slots.Scope < 0 ? null : _scope ??= StringAt(_slots.Scope);
+    public string? Scope => !_slots.Scope.IsPresent ? null : _scope ??= StringAt(_slots.Scope);
 
     /// <summary>Gets the scope names of <c>scope</c>.</summary>
     public IReadOnlyList<string> Scopes => _scopes ??= Scope is { Length: > 0 } scope ? scope.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
 
     /// <summary>Gets <c>client_id</c> (RFC 9068 §2.2), or <see langword="null"/>.</summary>
-    public string? ClientId => _slots.ClientId < 0 ? null : _clientId ??= StringAt(_slots.ClientId);
+    public string? ClientId => !_slots.ClientId.IsPresent ? null : _clientId ??= StringAt(_slots.ClientId);
 
     /// <summary>Gets the raw payload JSON (UTF-8).</summary>
     public ReadOnlyMemory<byte> Payload => _payload;
@@ -117,14 +118,19 @@ public sealed class TokenClaims
         return new StrongBox<JsonElement>(document.RootElement.Clone());
     }
 
-    private string? StringAt(int start)
+    private string? StringAt(StringClaim slot)
     {
-        if (start < 0)
+        if (!slot.IsPresent)
         {
             return null;
         }
 
-        var reader = new Utf8JsonReader(_payload.AsSpan(start));
+        if (slot.TryRaw(_payload, out var raw))
+        {
+            return Encoding.UTF8.GetString(raw);
+        }
+
+        var reader = new Utf8JsonReader(_payload.AsSpan(slot.Start));
         reader.Read();
         return reader.GetString();
     }

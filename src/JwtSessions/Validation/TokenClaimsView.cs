@@ -54,7 +54,7 @@ public readonly ref struct TokenClaimsView
     public ReadOnlySpan<byte> ScopeUtf8 => Utf8At(_slots.Scope);
 
     /// <summary>Gets whether the token has a <c>sid</c>.</summary>
-    public bool HasSessionId => !IsEmpty && _slots.Sid >= 0;
+    public bool HasSessionId => !IsEmpty && _slots.Sid.IsPresent;
 
     /// <summary>Gets <c>exp</c>; <see cref="DateTimeOffset.MinValue"/> when <see cref="IsEmpty"/>.</summary>
     public DateTimeOffset ExpiresAt => IsEmpty ? DateTimeOffset.MinValue : DateTimeOffset.FromUnixTimeMilliseconds(_slots.Exp);
@@ -110,13 +110,13 @@ public readonly ref struct TokenClaimsView
     /// <inheritdoc />
     public override string ToString() => IsEmpty ? "(no claims)" : $"sub {Encoding.UTF8.GetString(SubjectUtf8)}";
 
-    private ReadOnlySpan<byte> Utf8At(int start)
+    private ReadOnlySpan<byte> Utf8At(StringClaim slot)
     {
-        if (start < 0 || IsEmpty)
+        if (!slot.IsPresent || IsEmpty)
         {
             return default;
         }
 
-        return TokenValidator.TryRawString(_payload, start, out var raw) ? raw : TokenValidator.Unescape(_payload, start, new byte[_payload.Length]);
+        return slot.TryRaw(_payload, out var raw) ? raw : TokenValidator.Unescape(_payload, slot.Start, new byte[_payload.Length]);
     }
 }

@@ -48,7 +48,7 @@ public sealed partial class TokenValidator
 
     /// <summary>Where either reader keeps the start of a plain string claim: <c>sub</c>, <c>jti</c>, <c>sid</c>, <c>scope</c>, <c>client_id</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref int StringSlot(ref ClaimSlots slots, RegisteredClaim claim)
+    private static ref StringClaim StringSlot(ref ClaimSlots slots, RegisteredClaim claim)
     {
         switch (claim)
         {

@@ -103,7 +103,7 @@ public sealed partial class TokenValidator
                         break;
                     case RegisteredClaim.Iss:
                         invalidClaim |= !TryReadString(ref reader, unescaped, out slots.Iss);
-                        slots.IssuerMatches = slots.Iss >= 0 && reader.ValueTextEquals(issuer);
+                        slots.IssuerMatches = slots.Iss.IsPresent && reader.ValueTextEquals(issuer);
                         break;
                     case RegisteredClaim.Aud:
                         invalidClaim |= !TryReadAudience(ref reader, unescaped, audiences, out slots.Aud, out slots.AudienceMatches);
@@ -138,16 +138,15 @@ public sealed partial class TokenValidator
     /// <summary>The checks on what either reader found: required claims, issuer, audience, lifetime, revocation.</summary>
     private TokenValidationError CheckClaims(ReadOnlySpan<byte> json, in ClaimSlots slots, Span<byte> unescaped)
     {
-        if (slots.Exp == Missing || slots.Iat == Missing || slots.Iss < 0 || slots.Aud < 0 || slots.Sub < 0 || slots.Jti < 0
-            || (_requireSessionId && slots.Sid < 0) || (_requireGeneration && slots.Gen == Missing))
+        if (slots.Exp == Missing || slots.Iat == Missing || !slots.Iss.IsPresent || slots.Aud < 0 || !slots.Sub.IsPresent
+            || !slots.Jti.IsPresent || (_requireSessionId && !slots.Sid.IsPresent) || (_requireGeneration && slots.Gen == Missing))
         {
             return TokenValidationError.MissingClaim;
         }
 
         // An empty subject, token id or session id names nobody and nothing (TokenIssuer never writes one); an application
-        // that keys users or sessions by them must never see "". An escape always yields at least one character, so the
-        // byte after the opening quote decides.
-        if (IsEmptyString(json, slots.Sub) || IsEmptyString(json, slots.Jti) || IsEmptyString(json, slots.Sid))
+        // that keys users or sessions by them must never see "".
+        if (slots.Sub.IsEmptyString || slots.Jti.IsEmptyString || slots.Sid.IsEmptyString)
         {
             return TokenValidationError.InvalidClaim;
         }
@@ -168,10 +167,8 @@ public sealed partial class TokenValidator
             return error;
         }
 
-        return slots.Sid >= 0 ? CheckRevocation(StringValue(json, slots.Sid, unescaped)) : TokenValidationError.None;
+        return slots.Sid.IsPresent ? CheckRevocation(StringValue(json, slots.Sid, unescaped)) : TokenValidationError.None;
     }
-
-    private static bool IsEmptyString(ReadOnlySpan<byte> json, int start) => start >= 0 && json[start + 1] == (byte)'"';
 
     /// <summary>exp, nbf, iat and age, all in Unix milliseconds. Every operand is below 2^48, so nothing can overflow.</summary>
     private TokenValidationError CheckLifetime(long exp, long? nbf, long iat, long now)
@@ -272,21 +269,26 @@ public sealed partial class TokenValidator
         return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out generation) && generation >= 0;
     }
 
-    /// <summary>Reads a string value and remembers where it starts; escapes are validated (lone surrogates fail).</summary>
-    private static bool TryReadString(scoped ref Utf8JsonReader reader, Span<byte> unescaped, out int start)
+    /// <summary>Reads a string value and remembers where it is; escapes are validated (lone surrogates fail).</summary>
+    private static bool TryReadString(scoped ref Utf8JsonReader reader, Span<byte> unescaped, out StringClaim slot)
     {
-        start = -1;
+        slot = StringClaim.Absent;
         if (!reader.Read() || reader.TokenType != JsonTokenType.String)
         {
             return false;
         }
 
+        var start = (int)reader.TokenStartIndex;
         if (reader.ValueIsEscaped)
         {
             reader.CopyString(unescaped);
+            slot = new StringClaim(start, RawEnd: -1);
+        }
+        else
+        {
+            slot = new StringClaim(start, start + 1 + reader.ValueSpan.Length);
         }
 
-        start = (int)reader.TokenStartIndex;
         return true;
     }
 
@@ -350,21 +352,11 @@ public sealed partial class TokenValidator
     }
 
     /// <summary>
-    /// The unescaped UTF-8 of the string value whose opening quote is at <paramref name="start"/>: the raw bytes when it has no
-    /// escape (always, after the flat reader), else unescaped into <paramref name="unescaped"/>.
+    /// The unescaped UTF-8 of a string claim: its raw bytes when it has no escape (always, after the flat reader), else
+    /// unescaped into <paramref name="unescaped"/>.
     /// </summary>
-    internal static ReadOnlySpan<byte> StringValue(ReadOnlySpan<byte> json, int start, Span<byte> unescaped)
-        => TryRawString(json, start, out var raw) ? raw : Unescape(json, start, unescaped);
-
-    /// <summary>The bytes between the quotes of the string value at <paramref name="start"/>, when it has no escape.</summary>
-    internal static bool TryRawString(ReadOnlySpan<byte> json, int start, out ReadOnlySpan<byte> raw)
-    {
-        var value = json[(start + 1)..];
-        var end = value.IndexOfAny((byte)'"', (byte)'\\');
-        var plain = value[end] == '"';
-        raw = plain ? value[..end] : default;
-        return plain;
-    }
+    internal static ReadOnlySpan<byte> StringValue(ReadOnlySpan<byte> json, StringClaim slot, Span<byte> unescaped)
+        => slot.TryRaw(json, out var raw) ? raw : Unescape(json, slot.Start, unescaped);
 
     /// <summary>Unescapes the string value at <paramref name="start"/> into <paramref name="destination"/> (a payload long is enough).</summary>
     internal static ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> json, int start, Span<byte> destination)

@@ -140,12 +140,12 @@ public sealed partial class TokenValidator
                     break;
                 case RegisteredClaim.Iss:
                     i = PlainStringEnd(body, quotes, i) + 1;
-                    slots.Iss = valueStart;
+                    slots.Iss = new StringClaim(valueStart, i - 1);
                     slots.IssuerMatches = i > 0 && body[(valueStart + 1)..(i - 1)].SequenceEqual(issuer);
                     break;
                 case RegisteredClaim.Sub or RegisteredClaim.Jti or RegisteredClaim.Sid or RegisteredClaim.Scope or RegisteredClaim.ClientId:
                     i = PlainStringEnd(body, quotes, i) + 1;
-                    StringSlot(ref slots, claim) = valueStart;
+                    StringSlot(ref slots, claim) = new StringClaim(valueStart, i - 1);
                     break;
                 case RegisteredClaim.Aud:
                     i = ScanValue(body, quotes, i, audiences, ref slots.AudienceMatches);
