@@ -52,19 +52,41 @@ public sealed partial class TokenValidator
             return false;
         }
 
-        // Everything between the braces; every index below stays inside it.
+        // Everything but the closing brace; every index below stays inside it.
         var body = json[..^1];
-        Span<int> nameStarts = stackalloc int[MaxFlatMembers];
-        Span<int> fingerprints = stackalloc int[MaxFlatMembers];
-        int others = 0, seen = 0;
-        var i = SkipWhitespace(body, 1);
-        if (i == body.Length)
+
+        // Tokens of this library's issuer are read member by member in the order it writes them first; whatever follows, or
+        // a payload laid out otherwise, is read by the general loop below, which knows which claims were already seen.
+        var seen = 0;
+        var i = ScanIssuerLayout(body, quotes, issuer, audiences, ref slots, ref seen);
+        if (i < 0)
         {
-            return true;
+            return false;
         }
 
-        while (true)
+        Span<int> nameStarts = stackalloc int[MaxFlatMembers];
+        Span<int> fingerprints = stackalloc int[MaxFlatMembers];
+        var others = 0;
+        for (var first = seen == 0; ; first = false)
         {
+            // Between members: nothing, whitespace, or a comma with whitespace around it; the body may end after a member
+            // or, in an empty object, at once.
+            i = SkipWhitespace(body, i);
+            if (i == body.Length)
+            {
+                return true;
+            }
+
+            if (!first)
+            {
+                if (body[i] != ',')
+                {
+                    return false;
+                }
+
+                i = SkipWhitespace(body, i + 1);
+            }
+
             if (i >= body.Length || body[i] != '"')
             {
                 return false;
@@ -162,19 +184,123 @@ public sealed partial class TokenValidator
             {
                 return false;
             }
+        }
+    }
 
-            i = SkipWhitespace(body, i);
-            if (i == body.Length)
-            {
-                return true;
-            }
+    /// <summary>
+    /// Reads the members <see cref="Issuance.TokenIssuer"/> writes, in its order and spelling (<c>{"iss":…,"sub":…,"aud":…,"exp":…,
+    /// "iat":…,"nbf":…,"jti":…</c>, then <c>sid</c>, <c>gen</c>, <c>scope</c> and <c>client_id</c> when present), for as long as
+    /// the payload follows that layout. Each name is one comparison with a constant and each value is read by the general loop's
+    /// own helpers, with no name match, duplicate check or jump per member: a library-issued token's claims in a straight line.
+    /// </summary>
+    /// <remarks>
+    /// A member is read whole or not at all: at the first one that differs in any way (another name or order, whitespace, a
+    /// value of another form) the general loop takes over at that member and decides it, exactly as it would have.
+    /// </remarks>
+    /// <returns>Where the general loop goes on: 1 when no member was read, else the index just after the last value read.</returns>
+    private static int ScanIssuerLayout(
+        ReadOnlySpan<byte> body, ReadOnlySpan<ulong> quotes, ReadOnlySpan<byte> issuer, byte[][] audiences, ref ClaimSlots slots, ref int seen)
+    {
+        var i = 1;
+        if (!ReadPlainString(body, quotes, ref i, "\"iss\":"u8, ref slots.Iss, ref seen, RegisteredClaim.Iss))
+        {
+            return i;
+        }
 
-            if (body[i] != ',')
-            {
-                return false;
-            }
+        slots.IssuerMatches = slots.Iss.TryRaw(body, out var iss) && iss.SequenceEqual(issuer);
+        if (!ReadPlainString(body, quotes, ref i, ",\"sub\":"u8, ref slots.Sub, ref seen, RegisteredClaim.Sub)
+            || !ReadAudience(body, quotes, ref i, audiences, ref slots, ref seen)
+            || !ReadNumericDate(body, ref i, ",\"exp\":"u8, ref slots.Exp, ref seen, RegisteredClaim.Exp)
+            || !ReadNumericDate(body, ref i, ",\"iat\":"u8, ref slots.Iat, ref seen, RegisteredClaim.Iat)
+            || !ReadNumericDate(body, ref i, ",\"nbf\":"u8, ref slots.Nbf, ref seen, RegisteredClaim.Nbf)
+            || !ReadPlainString(body, quotes, ref i, ",\"jti\":"u8, ref slots.Jti, ref seen, RegisteredClaim.Jti))
+        {
+            return i;
+        }
 
-            i = SkipWhitespace(body, i + 1);
+        // The optional members, each in its place or absent.
+        ReadPlainString(body, quotes, ref i, ",\"sid\":"u8, ref slots.Sid, ref seen, RegisteredClaim.Sid);
+        ReadGeneration(body, ref i, ref slots, ref seen);
+        ReadPlainString(body, quotes, ref i, ",\"scope\":"u8, ref slots.Scope, ref seen, RegisteredClaim.Scope);
+        ReadPlainString(body, quotes, ref i, ",\"client_id\":"u8, ref slots.ClientId, ref seen, RegisteredClaim.ClientId);
+        return i;
+    }
+
+    /// <summary>For tests: where the issuer-layout lane stops in <paramref name="json"/> (a plain payload of at most 4 KiB).</summary>
+    [SkipLocalsInit]
+    internal static int ScanIssuerLayout(ReadOnlySpan<byte> json, ReadOnlySpan<byte> issuer, byte[][] audiences)
+    {
+        Span<ulong> quotes = stackalloc ulong[MaxFlatLength / 64];
+        quotes = quotes[..((json.Length + 63) >> 6)];
+        var slots = ClaimSlots.Empty;
+        var seen = 0;
+        return TryMarkQuotes(json, quotes, out _) ? ScanIssuerLayout(json[..^1], quotes, issuer, audiences, ref slots, ref seen) : -1;
+    }
+
+    /// <summary>Whether <paramref name="name"/> (separator, quoted name and colon) is at <paramref name="i"/>; the value's index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ValueAfter(ReadOnlySpan<byte> body, int i, ReadOnlySpan<byte> name)
+        => body[i..].StartsWith(name) ? i + name.Length : -1;
+
+    /// <summary>The member <paramref name="name"/> at <paramref name="i"/> with a plain string value; on success, <paramref name="i"/> moves past it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadPlainString(
+        ReadOnlySpan<byte> body, ReadOnlySpan<ulong> quotes, ref int i, ReadOnlySpan<byte> name, ref StringClaim slot, ref int seen, RegisteredClaim claim)
+    {
+        var start = ValueAfter(body, i, name);
+        var end = start < 0 ? -1 : PlainStringEnd(body, quotes, start);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        slot = new StringClaim(start, end);
+        seen |= 1 << (int)claim;
+        i = end + 1;
+        return true;
+    }
+
+    /// <summary>The member <paramref name="name"/> at <paramref name="i"/> with a NumericDate value, in milliseconds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadNumericDate(ReadOnlySpan<byte> body, ref int i, ReadOnlySpan<byte> name, ref long milliseconds, ref int seen, RegisteredClaim claim)
+    {
+        var start = ValueAfter(body, i, name);
+        var end = start < 0 ? -1 : ScanNumericDate(body, start, out milliseconds);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        seen |= 1 << (int)claim;
+        i = end;
+        return true;
+    }
+
+    private static bool ReadAudience(ReadOnlySpan<byte> body, ReadOnlySpan<ulong> quotes, ref int i, byte[][] audiences, ref ClaimSlots slots, ref int seen)
+    {
+        var start = ValueAfter(body, i, ",\"aud\":"u8);
+        var matches = false;
+        var end = start < 0 ? -1 : ScanValue(body, quotes, start, audiences, ref matches);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        slots.Aud = start;
+        slots.AudienceMatches = matches;
+        seen |= 1 << (int)RegisteredClaim.Aud;
+        i = end;
+        return true;
+    }
+
+    private static void ReadGeneration(ReadOnlySpan<byte> body, ref int i, ref ClaimSlots slots, ref int seen)
+    {
+        var start = ValueAfter(body, i, ",\"gen\":"u8);
+        if (start >= 0 && ScanDigits(body, start, maxDigits: 18, out var generation) is var end and >= 0)
+        {
+            slots.Gen = generation;
+            seen |= 1 << (int)RegisteredClaim.Gen;
+            i = end;
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Unicode;
+using JwtSessions.Issuance;
+using JwtSessions.Signing;
 using JwtSessions.Tests.Support;
 using JwtSessions.Validation;
 
@@ -25,7 +27,12 @@ public sealed class FlatClaimsReaderTests
         RawToken.Payload().Replace("\"aud\":\"" + RawToken.Audience + "\"", "\"aud\":[\"x\",\"" + RawToken.Audience + "\"]", StringComparison.Ordinal),
         """{ "iss" : "https://issuer.example" , "sub":"u", "aud" : [ ] , "exp" : 0 , "iat":1, "jti":"j" }""",
         """{"exp":253402300799,"iat":0,"gen":123456789012345678,"empty":"","e":[],"z":0,"f":0.5,"g":1E-2}""",
+        IssuerLayout,
+        IssuerLayout[..^1] + ""","roles":["a","b"],"n":1}""",
     ];
+
+    // Exactly as TokenIssuer lays a payload out, every optional member present: the issuer-layout lane reads it.
+    private const string IssuerLayout = """{"iss":"https://issuer.test","sub":"user-1","aud":"api://test","exp":1700000600,"iat":1700000000,"nbf":1700000000,"jti":"pV-eQm8FGGRYEKTLObmdYA","sid":"s-4c49","gen":3,"scope":"orders:read orders:write","client_id":"web"}""";
 
     [TestCase("""{}""", true)]
     [TestCase("""{"exp":123}""", true)]
@@ -74,6 +81,28 @@ public sealed class FlatClaimsReaderTests
     [TestCase("""{"a":1}{"b":2}""", false)]
     [TestCase("""[1]""", false)]
     [TestCase("""{""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j"}""", true)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":["x","api://test"],"exp":1,"iat":0,"nbf":0,"jti":"j","n":2}""", true)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j","sid":"s","gen":1}""", true)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j","client_id":"c"}""", true)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u", "aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j"}""", true)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp": 1,"iat":0,"nbf":0,"jti":"j"}""", true)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","exp":1,"aud":"api://test","iat":0,"jti":"j"}""", true)]
+    [TestCase("""{"iss":"https://other.example","sub":"u","aud":"api://other","exp":1,"iat":0,"nbf":0,"jti":"j"}""", true)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j","sub":"v"}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j","client_id":"c","exp":2}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j","sid":"s","sid":"t"}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1.5,"iat":0,"nbf":0,"jti":"j"}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":1,"aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j"}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j","gen":-1}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j","gen":01}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j",}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j""}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":"api://test","exp":1,"iat":0,"nbf":0,"jti":"j"1}""", false)]
+    [TestCase("""{"iss":"https://issuer.test","sub":"u","aud":{"a":1},"exp":1,"iat":0,"nbf":0,"jti":"j"}""", false)]
+    [TestCase("""{"iss":"https://issuer.test"}""", true)]
+    [TestCase("""{"iss":"https://issuer.test","iss":"https://issuer.test"}""", false)]
+    [TestCase("""{"iss":1}""", false)]
     public void TryScanFlatClaims_EdgeCase_AcceptsOnlyThePlainSubsetAndAgreesWithTheFullReader(string json, bool accepted)
     {
         var utf8 = Encoding.UTF8.GetBytes(json);
@@ -91,6 +120,37 @@ public sealed class FlatClaimsReaderTests
             TokenValidator.TryScanFlatClaims(utf8, s_issuer, s_audiences, out _).Should().BeTrue(seed);
             AssertAgrees(utf8).Should().BeTrue(seed);
         }
+    }
+
+    [Test]
+    public void ScanIssuerLayout_EveryPayloadShapeTheIssuerWrites_IsReadToTheEndInOneStraightPass()
+    {
+        // Every combination of the optional members and one or two audiences: if TokenIssuer ever changes its order or
+        // spelling, this fails, and the validator's lane must follow (it would still be correct, only slower).
+        var shapes = 0;
+        foreach (var audiences in new[] { new[] { RawToken.Audience }, [RawToken.Audience, "api://other"] })
+        {
+            for (var optional = 0; optional < 16; optional++)
+            {
+                var options = new TokenIssuerOptions { Issuer = RawToken.Issuer, Keys = KeyRing.Create(TestKeys.Hs256), TimeProvider = TestClock.Create() };
+                foreach (var audience in audiences)
+                {
+                    options.Audiences.Add(audience);
+                }
+
+                var sessionId = (optional & 4) != 0 ? "s-1" : null;
+                long? generation = (optional & 8) != 0 ? 12 : null;
+                var token = new TokenIssuer(options).Mint(
+                    "user-1", sessionId, TimeSpan.FromMinutes(5), notAfter: null, generation, (optional & 2) != 0 ? "orders:read" : null, (optional & 1) != 0 ? "web" : null).Token;
+                var json = Forge.Unb64(Forge.Split(token).Payload);
+
+                TokenValidator.ScanIssuerLayout(json, s_issuer, s_audiences).Should().Be(json.Length - 1, Encoding.UTF8.GetString(json));
+                AssertAgrees(json).Should().BeTrue();
+                shapes++;
+            }
+        }
+
+        shapes.Should().Be(32);
     }
 
     [Test]
