@@ -7,9 +7,9 @@ namespace JwtSessions.Benchmarks;
 
 /// <summary>
 /// <c>--quick</c>: a rough ratio check for a shared or busy machine, where BenchmarkDotNet's means swing with the neighbours'
-/// load. Each benchmark method runs in many short interleaved batches and the fastest batch is kept (the least disturbed one);
-/// ratios are to the class's baseline. Parameters take their first value unless given as <c>Name=Value</c>. No allocation
-/// figures and no statistics: use BenchmarkDotNet for the published numbers.
+/// load. Each benchmark method runs in many short interleaved batches; it reports the fastest batch (the least disturbed one)
+/// and its ratio to the class's baseline, and the median over rounds of the ratio to the baseline timed in the same round.
+/// Parameters take their first value unless given as <c>Name=Value</c>. No allocation figures: BenchmarkDotNet gives those.
 /// </summary>
 internal static class QuickCompare
 {
@@ -38,7 +38,6 @@ internal static class QuickCompare
             type.GetMethods().FirstOrDefault(static m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null)?.Invoke(instance, null);
             var methods = type.GetMethods().Where(static m => m.GetCustomAttribute<BenchmarkAttribute>() is not null).ToArray();
             var runners = methods.Select(m => CreateRunner(m, instance)).ToArray();
-            var best = Enumerable.Repeat(double.MaxValue, methods.Length).ToArray();
 
             // Tiered compilation optimizes hot methods in the background, after a quiet delay and two rounds of call counting
             // (tier 0, instrumented tier, tier 1): a few thousand calls are not enough, and batches measured before that
@@ -52,20 +51,25 @@ internal static class QuickCompare
                 }
             }
 
+            // Every round times each case once, so a case and its baseline in one round ran under the same neighbours.
+            var times = methods.Select(static _ => new List<double>()).ToArray();
             var deadline = Stopwatch.StartNew();
             for (var round = 0; round < 3000 && deadline.Elapsed < TimeSpan.FromSeconds(20); round++)
             {
                 for (var i = 0; i < runners.Length; i++)
                 {
-                    best[i] = Math.Min(best[i], runners[i]());
+                    times[i].Add(runners[i]());
                 }
             }
 
             var baseline = Array.FindIndex(methods, static m => m.GetCustomAttribute<BenchmarkAttribute>()!.Baseline);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"Method",-34} {"Fastest",15}  {"Ratio",7}  {"Median of round ratios",22}  ({times[0].Count} rounds)"));
             for (var i = 0; i < methods.Length; i++)
             {
-                var ratio = baseline >= 0 ? (best[i] / best[baseline]).ToString("0.00", CultureInfo.InvariantCulture) : "-";
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {methods[i].Name,-34} {best[i],12:N1} ns  {ratio,7}x"));
+                var best = times[i].Min();
+                var ratio = baseline >= 0 ? (best / times[baseline].Min()).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
+                var roundRatio = baseline >= 0 ? MedianRatio(times[i], times[baseline]).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {methods[i].Name,-34} {best,12:N1} ns  {ratio,7}  {roundRatio,22}"));
             }
 
             type.GetMethods().FirstOrDefault(static m => m.GetCustomAttribute<GlobalCleanupAttribute>() is not null)?.Invoke(instance, null);
@@ -84,39 +88,38 @@ internal static class QuickCompare
 
     private static Func<double> CreateTypedRunner<T>(Func<T> call)
     {
-        // Warm up past tiering, then size a batch to at least 50 us so that clock granularity does not matter.
+        // Sized after a first warm-up to batches of at least 50 us; timed from raw timestamps (a TimeSpan would round
+        // each batch to 100 ns).
         for (var i = 0; i < 2000; i++)
         {
             Consume(call());
         }
 
         var batch = 1;
-        while (true)
+        while (TimeBatch(call, batch) < 50_000)
         {
-            var start = Stopwatch.GetTimestamp();
-            for (var i = 0; i < batch; i++)
-            {
-                Consume(call());
-            }
-
-            if (Stopwatch.GetElapsedTime(start) >= TimeSpan.FromMicroseconds(15))
-            {
-                break;
-            }
-
             batch *= 2;
         }
 
-        return () =>
-        {
-            var start = Stopwatch.GetTimestamp();
-            for (var i = 0; i < batch; i++)
-            {
-                Consume(call());
-            }
+        return () => TimeBatch(call, batch) / batch;
+    }
 
-            return Stopwatch.GetElapsedTime(start).TotalNanoseconds / batch;
-        };
+    private static double TimeBatch<T>(Func<T> call, int batch)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < batch; i++)
+        {
+            Consume(call());
+        }
+
+        return (Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency;
+    }
+
+    /// <summary>The median over rounds of a case's time divided by its baseline's time in the same round.</summary>
+    private static double MedianRatio(List<double> times, List<double> baseline)
+    {
+        var ratios = times.Select((t, round) => t / baseline[round]).Order().ToArray();
+        return ratios[ratios.Length / 2];
     }
 
     private static void Consume<T>(T value)

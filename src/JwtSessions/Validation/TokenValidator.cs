@@ -19,7 +19,7 @@ namespace JwtSessions.Validation;
 /// JOSE header (duplicates, no <c>crit</c>/<c>b64</c>/<c>zip</c>/<c>jku</c>/<c>jwk</c>/<c>x5u</c>/<c>x5c</c>), the exact <c>alg</c>
 /// allowlist, <c>typ</c>, key selection by <c>kid</c>, algorithm-to-key binding, signature, then the claims (<c>exp</c>, <c>nbf</c>,
 /// <c>iat</c>, <c>iss</c>, <c>aud</c>) and revocation. docs/validation.md explains each check and why.
-/// /// </para>
+/// </para>
 /// <para>The validator is built once from <see cref="TokenValidatorOptions"/> and is immutable afterwards.</para>
 /// </remarks>
 /// <threadsafety>Immutable and thread-safe: share one instance as a singleton.</threadsafety>
