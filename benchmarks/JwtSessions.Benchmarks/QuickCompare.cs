@@ -27,14 +27,17 @@ internal static class QuickCompare
         foreach (var type in types)
         {
             var instance = Activator.CreateInstance(type)!;
+            var parameters = new List<string>();
             foreach (var property in type.GetProperties().Where(static p => p.GetCustomAttribute<ParamsAttribute>() is not null))
             {
                 var value = settings.TryGetValue(property.Name, out var text)
                     ? Enum.Parse(property.PropertyType, text)
                     : property.GetCustomAttribute<ParamsAttribute>()!.Values[0];
                 property.SetValue(instance, value);
-                Console.WriteLine($"{type.Name} {property.Name}={value}");
+                parameters.Add($"{property.Name}={value}");
             }
+
+            Console.WriteLine($"{type.Name} {string.Join(' ', parameters)}");
 
             type.GetMethods().FirstOrDefault(static m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null)?.Invoke(instance, null);
             // The cases BenchmarkDotNet itself would run for these parameter values, so a class's config filters apply here too
