@@ -59,10 +59,6 @@ public sealed partial class TokenValidator
         // a payload laid out otherwise, is read by the general loop below, which knows which claims were already seen.
         var seen = 0;
         var i = ScanIssuerLayout(body, quotes, issuer, audiences, ref slots, ref seen);
-        if (i < 0)
-        {
-            return false;
-        }
 
         Span<int> nameStarts = stackalloc int[MaxFlatMembers];
         Span<int> fingerprints = stackalloc int[MaxFlatMembers];
@@ -194,8 +190,10 @@ public sealed partial class TokenValidator
     /// own helpers, with no name match, duplicate check or jump per member: a library-issued token's claims in a straight line.
     /// </summary>
     /// <remarks>
-    /// A member is read whole or not at all: at the first one that differs in any way (another name or order, whitespace, a
-    /// value of another form) the general loop takes over at that member and decides it, exactly as it would have.
+    /// A member whose value cannot be read is left entirely to the general loop, which takes over at that member (another
+    /// name or order, whitespace, a string with no end, a value of another form) and decides it as it would have. What follows
+    /// a value the lane did read is checked by the next member's <c>,"name":</c> or, failing that, by the general loop, which
+    /// declines anything after a value but whitespace, a comma or the end (so <c>"exp":1.5</c> declines there).
     /// </remarks>
     /// <returns>Where the general loop goes on: 1 when no member was read, else the index just after the last value read.</returns>
     private static int ScanIssuerLayout(
@@ -226,10 +224,15 @@ public sealed partial class TokenValidator
         return i;
     }
 
-    /// <summary>For tests: where the issuer-layout lane stops in <paramref name="json"/> (a plain payload of at most 4 KiB).</summary>
+    /// <summary>For tests: where the issuer-layout lane stops in <paramref name="json"/>, or -1 outside the scan's preconditions.</summary>
     [SkipLocalsInit]
     internal static int ScanIssuerLayout(ReadOnlySpan<byte> json, ReadOnlySpan<byte> issuer, byte[][] audiences)
     {
+        if (json.Length is < 2 or > MaxFlatLength)
+        {
+            return -1;
+        }
+
         Span<ulong> quotes = stackalloc ulong[MaxFlatLength / 64];
         quotes = quotes[..((json.Length + 63) >> 6)];
         var slots = ClaimSlots.Empty;
@@ -265,17 +268,18 @@ public sealed partial class TokenValidator
     private static bool ReadNumericDate(ReadOnlySpan<byte> body, ref int i, ReadOnlySpan<byte> name, ref long milliseconds, ref int seen, RegisteredClaim claim)
     {
         var start = ValueAfter(body, i, name);
-        var end = start < 0 ? -1 : ScanNumericDate(body, start, out milliseconds);
-        if (end < 0)
+        if (start < 0 || ScanNumericDate(body, start, out var value) is not (>= 0 and var end))
         {
             return false;
         }
 
+        milliseconds = value;
         seen |= 1 << (int)claim;
         i = end;
         return true;
     }
 
+    /// <summary>The <c>aud</c> member at <paramref name="i"/>: a string or an array of strings, matched against <paramref name="audiences"/>.</summary>
     private static bool ReadAudience(ReadOnlySpan<byte> body, ReadOnlySpan<ulong> quotes, ref int i, byte[][] audiences, ref ClaimSlots slots, ref int seen)
     {
         var start = ValueAfter(body, i, ",\"aud\":"u8);
@@ -293,6 +297,7 @@ public sealed partial class TokenValidator
         return true;
     }
 
+    /// <summary>The <c>gen</c> member at <paramref name="i"/>, when it is there with an integer value.</summary>
     private static void ReadGeneration(ReadOnlySpan<byte> body, ref int i, ref ClaimSlots slots, ref int seen)
     {
         var start = ValueAfter(body, i, ",\"gen\":"u8);
