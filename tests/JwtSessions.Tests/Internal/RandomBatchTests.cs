@@ -8,10 +8,10 @@ public sealed class RandomBatchTests
     [Test]
     public void Fill_ManyTokenIds_AcrossSeveralBatches_NeverRepeats()
     {
-        // 2,000 × 16 bytes spans about eight 4 KiB batches; a repeat would mean a byte range was handed out twice.
+        // 5,000 × 16 bytes spans about five 16 KiB batches; a repeat would mean a byte range was handed out twice.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         Span<byte> id = stackalloc byte[16];
-        for (var i = 0; i < 2_000; i++)
+        for (var i = 0; i < 5_000; i++)
         {
             RandomBatch.Fill(id);
             seen.Add(Convert.ToHexString(id)).Should().BeTrue("draw {0} repeated an earlier one", i);
