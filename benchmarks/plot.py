@@ -6,7 +6,9 @@ Usage: python3 benchmarks/plot.py [RESULTS_DIR] [OUTPUT_SVG]
   OUTPUT_SVG   chart to write (default: docs/benchmarks-ratios.svg)
 
 Each row is one benchmark case. Two ratios to the class's baseline (the primitive floor) are computed: BenchmarkDotNet's own
-Ratio (from means) and the ratio of medians, which a busy shared machine disturbs far less. The chart draws the median ratio on a
+Ratio (from means) and the ratio of medians, which a busy shared machine disturbs far less. CSVs written by the benchmarks'
+--quick mode (results=DIR) carry their own ratios: the fastest batch's, and the median over rounds of the ratio to the floor
+timed in the same round, which is the one charted. The chart draws the median ratio on a
 log scale with the floor at 1x, labelled with the bytes allocated per operation; ours are blue, floors grey, other libraries
 orange. The markdown table (stdout) carries both ratios, the median time and the allocation.
 """
@@ -27,7 +29,8 @@ MIN_RATIO, MAX_RATIO = 0.01, 100.0
 def read_reports(folder):
     rows = []
     for path in sorted(glob.glob(os.path.join(folder, "*-report.csv"))):
-        scenario = os.path.basename(path).split("-report")[0].split(".")[-1]
+        # "JwtSessions.Benchmarks.ValidateHs256Benchmarks-report.csv"; --quick adds the parameter ("...-ES256-report.csv").
+        scenario = os.path.basename(path).split("-report")[0].split(".")[-1].split("-")[0]
         with open(path, newline="", encoding="utf-8") as handle:
             text = handle.read()
         delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
@@ -61,7 +64,12 @@ def parse_time(text):
 
 
 def add_median_ratios(rows):
-    """Adds 'MedianRatio' to each record: its median over the median of the baseline (the Floor) of its group."""
+    """Adds 'MedianRatio' to each record: its median over the median of the baseline (the Floor) of its group, or, for the
+    CSVs of the benchmarks' --quick mode, its median over rounds of the ratio to the floor timed in the same round."""
+    if is_quick(rows):
+        for _, record in rows:
+            record["MedianRatio"] = parse_ratio(record.get("RoundRatio"))
+        return
     baselines = {}
     for scenario, record in rows:
         if "Floor" in record.get("Method", "") and (parse_ratio(record.get("Ratio")) or 0) > 0.5:
@@ -73,9 +81,14 @@ def add_median_ratios(rows):
         record["MedianRatio"] = median / base if base and median else None
 
 
+def is_quick(rows):
+    return bool(rows) and all("RoundRatio" in record for _, record in rows)
+
+
 def markdown(rows):
-    lines = ["| Scenario | Method | Median | Ratio (BDN, means) | Ratio (medians) | Allocated |",
-             "|---|---|---:|---:|---:|---:|"]
+    header = ("| Scenario | Method | Fastest | Ratio (fastest) | Ratio (per round, median) | Allocated |" if is_quick(rows)
+              else "| Scenario | Method | Median | Ratio (BDN, means) | Ratio (medians) | Allocated |")
+    lines = [header, "|---|---|---:|---:|---:|---:|"]
     for scenario, record in rows:
         group = scenario + (f" [{record['Algorithm']}]" if record.get("Algorithm") else "")
         ratio = parse_ratio(record.get("Ratio"))
@@ -100,7 +113,7 @@ def x_of(ratio):
     return LABEL_WIDTH + (math.log10(ratio) - math.log10(MIN_RATIO)) / span * CHART_WIDTH
 
 
-def draw(rows):
+def draw(rows, title):
     colors = {"ours": "#2f6fdf", "floor": "#9a9a9a", "other": "#e08a2c"}
     lines = []
     y = 40
@@ -136,7 +149,6 @@ def draw(rows):
         axis.append(f'<text x="{x:.1f}" y="{y + 18}" text-anchor="middle">{decade:g}x</text>')
         decade *= 10
     width = LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH
-    title = "Median time / median time of the primitive floor (log scale; 1x = the floor, lower is faster)"
     return "\n".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
@@ -154,7 +166,10 @@ def main():
         sys.exit(f"no *-report.csv in {folder}")
     add_median_ratios(rows)
     with open(output, "w", encoding="utf-8") as handle:
-        handle.write(draw(rows))
+        title = ("Time / time of the primitive floor in the same round, median of the rounds (log scale; 1x = the floor)"
+                 if is_quick(rows) else
+                 "Median time / median time of the primitive floor (log scale; 1x = the floor, lower is faster)")
+        handle.write(draw(rows, title))
     print(markdown(rows))
     print(f"\nwrote {output} ({len(rows)} rows)", file=sys.stderr)
 

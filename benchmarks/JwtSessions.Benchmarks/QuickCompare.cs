@@ -10,7 +10,9 @@ namespace JwtSessions.Benchmarks;
 /// <c>--quick</c>: a rough ratio check for a shared or busy machine, where BenchmarkDotNet's means swing with the neighbours'
 /// load. Each benchmark method runs in many short interleaved batches; it reports the fastest batch (the least disturbed one)
 /// and its ratio to the class's baseline, and the median over rounds of the ratio to the baseline timed in the same round.
-/// Parameters take their first value unless given as <c>Name=Value</c>. No allocation figures: BenchmarkDotNet gives those.
+/// Parameters take their first value unless given as <c>Name=Value</c>. Allocations per call are counted exactly over one
+/// batch after warm-up (<see cref="GC.GetAllocatedBytesForCurrentThread"/>). With <c>results=DIR</c> each class's figures are
+/// also written to <c>DIR</c> as a CSV that <c>benchmarks/plot.py</c> charts.
 /// </summary>
 internal static class QuickCompare
 {
@@ -47,7 +49,8 @@ internal static class QuickCompare
                 .Select(static c => c.Descriptor.WorkloadMethod)
                 .Distinct()
                 .ToArray();
-            var runners = methods.Select(m => CreateRunner(m, instance)).ToArray();
+            var cases = methods.Select(m => CreateRunner(m, instance)).ToArray();
+            var runners = cases.Select(static c => c.Run).ToArray();
 
             // Tiered compilation optimizes hot methods in the background, after a quiet delay and two rounds of call counting
             // (tier 0, instrumented tier, tier 1): a few thousand calls are not enough, and batches measured before that
@@ -73,13 +76,27 @@ internal static class QuickCompare
             }
 
             var baseline = Array.FindIndex(methods, static m => m.GetCustomAttribute<BenchmarkAttribute>()!.Baseline);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"Method",-34} {"Fastest",15}  {"Ratio",7}  {"Median of round ratios",22}  ({times[0].Count} rounds)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"Method",-34} {"Fastest",15}  {"Ratio",7}  {"Median of round ratios",22}  {"Allocated",10}  ({times[0].Count} rounds)"));
+            var csv = new List<string> { "Method,Algorithm,Median,Ratio,RoundRatio,Allocated" };
             for (var i = 0; i < methods.Length; i++)
             {
                 var best = times[i].Min();
-                var ratio = baseline >= 0 ? (best / times[baseline].Min()).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
-                var roundRatio = baseline >= 0 ? MedianRatio(times[i], times[baseline]).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {methods[i].Name,-34} {best,12:N1} ns  {ratio,7}  {roundRatio,22}"));
+                double? ratio = baseline >= 0 ? best / times[baseline].Min() : null;
+                double? roundRatio = baseline >= 0 ? MedianRatio(times[i], times[baseline]) : null;
+                var allocated = $"{cases[i].AllocatedBytes:0} B";
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  {methods[i].Name,-34} {best,12:N1} ns  {Format(ratio),7}  {Format(roundRatio),22}  {allocated,10}"));
+                csv.Add(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{methods[i].Name},{string.Join(' ', parameters.Select(static p => p.Split('=')[1]))},{best:0.0} ns,{ratio:0.00},{roundRatio:0.00},{allocated}"));
+            }
+
+            if (settings.TryGetValue("results", out var folder))
+            {
+                Directory.CreateDirectory(folder);
+                var suffix = parameters.Count == 0 ? string.Empty : "-" + string.Join('-', parameters.Select(static p => p.Split('=')[1]));
+                File.WriteAllLines(Path.Combine(folder, $"{type.FullName}{suffix}-report.csv"), csv);
             }
 
             type.GetMethods().FirstOrDefault(static m => m.GetCustomAttribute<GlobalCleanupAttribute>() is not null)?.Invoke(instance, null);
@@ -88,15 +105,15 @@ internal static class QuickCompare
         return 0;
     }
 
-    private static Func<double> CreateRunner(MethodInfo method, object instance)
+    private static (Func<double> Run, double AllocatedBytes) CreateRunner(MethodInfo method, object instance)
     {
         var make = typeof(QuickCompare).GetMethod(nameof(CreateTypedRunner), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(method.ReturnType);
         var call = method.CreateDelegate(typeof(Func<>).MakeGenericType(method.ReturnType), instance);
-        return (Func<double>)make.Invoke(null, [call])!;
+        return ((Func<double>, double))make.Invoke(null, [call])!;
     }
 
-    private static Func<double> CreateTypedRunner<T>(Func<T> call)
+    private static (Func<double> Run, double AllocatedBytes) CreateTypedRunner<T>(Func<T> call)
     {
         // Sized after a first warm-up to batches of at least 50 us; timed from raw timestamps (a TimeSpan would round
         // each batch to 100 ns).
@@ -111,7 +128,10 @@ internal static class QuickCompare
             batch *= 2;
         }
 
-        return () => TimeBatch(call, batch) / batch;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        TimeBatch(call, batch);
+        var allocated = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / batch;
+        return (() => TimeBatch(call, batch) / batch, allocated);
     }
 
     private static double TimeBatch<T>(Func<T> call, int batch)
@@ -124,6 +144,8 @@ internal static class QuickCompare
 
         return (Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency;
     }
+
+    private static string Format(double? ratio) => ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-";
 
     /// <summary>The median over rounds of a case's time divided by its baseline's time in the same round.</summary>
     private static double MedianRatio(List<double> times, List<double> baseline)
