@@ -29,17 +29,18 @@ internal static class QuickCompare
         foreach (var type in types)
         {
             var instance = Activator.CreateInstance(type)!;
-            var parameters = new List<string>();
+            var parameters = new List<(string Name, object Value)>();
             foreach (var property in type.GetProperties().Where(static p => p.GetCustomAttribute<ParamsAttribute>() is not null))
             {
                 var value = settings.TryGetValue(property.Name, out var text)
                     ? Enum.Parse(property.PropertyType, text)
                     : property.GetCustomAttribute<ParamsAttribute>()!.Values[0];
                 property.SetValue(instance, value);
-                parameters.Add($"{property.Name}={value}");
+                parameters.Add((property.Name, value!));
             }
 
-            Console.WriteLine($"{type.Name} {string.Join(' ', parameters)}");
+            var values = parameters.Select(static p => p.Value.ToString()).ToArray();
+            Console.WriteLine($"{type.Name} {string.Join(' ', parameters.Select(static p => $"{p.Name}={p.Value}"))}");
 
             type.GetMethods().FirstOrDefault(static m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null)?.Invoke(instance, null);
             // The cases BenchmarkDotNet itself would run for these parameter values, so a class's config filters apply here too
@@ -83,19 +84,19 @@ internal static class QuickCompare
                 var best = times[i].Min();
                 double? ratio = baseline >= 0 ? best / times[baseline].Min() : null;
                 double? roundRatio = baseline >= 0 ? MedianRatio(times[i], times[baseline]) : null;
-                var allocated = $"{cases[i].AllocatedBytes:0} B";
+                var allocated = string.Create(CultureInfo.InvariantCulture, $"{cases[i].AllocatedBytes:0} B");
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"  {methods[i].Name,-34} {best,12:N1} ns  {Format(ratio),7}  {Format(roundRatio),22}  {allocated,10}"));
                 csv.Add(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{methods[i].Name},{string.Join(' ', parameters.Select(static p => p.Split('=')[1]))},{best:0.0} ns,{ratio:0.00},{roundRatio:0.00},{allocated}"));
+                    $"{methods[i].Name},{string.Join(' ', values)},{best:0.0} ns,{ratio:0.00},{roundRatio:0.00},{allocated}"));
             }
 
             if (settings.TryGetValue("results", out var folder))
             {
                 Directory.CreateDirectory(folder);
-                var suffix = parameters.Count == 0 ? string.Empty : "-" + string.Join('-', parameters.Select(static p => p.Split('=')[1]));
+                var suffix = values.Length == 0 ? string.Empty : "-" + string.Join('-', values);
                 File.WriteAllLines(Path.Combine(folder, $"{type.FullName}{suffix}-report.csv"), csv);
             }
 

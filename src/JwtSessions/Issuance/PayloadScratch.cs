@@ -82,7 +82,7 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
 
         if (!plain)
         {
-            WriteString(string.Join(' ', parts));
+            WriteWithWriter(string.Join(' ', parts), static (writer, joined) => writer.WriteStringValue(joined));
             return;
         }
 
