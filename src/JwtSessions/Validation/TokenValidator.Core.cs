@@ -210,16 +210,16 @@ public sealed partial class TokenValidator
 
                 if (reader.ValueTextEquals("alg"u8))
                 {
-                    algLength = ReadShortString(ref reader, alg);
+                    algLength = ReadShortString(ref reader, ref names, unescaped, alg);
                 }
                 else if (reader.ValueTextEquals("typ"u8))
                 {
-                    typLength = ReadShortString(ref reader, typ);
+                    typLength = ReadShortString(ref reader, ref names, unescaped, typ);
                 }
                 else if (reader.ValueTextEquals("kid"u8))
                 {
                     hasKid = true;
-                    kidLength = ReadShortString(ref reader, kid);
+                    kidLength = ReadShortString(ref reader, ref names, unescaped, kid);
                     if (kidLength == NotAString)
                     {
                         return TokenValidationError.Malformed;
@@ -273,32 +273,39 @@ public sealed partial class TokenValidator
     private const int NotAString = -1;
     private const int TooLong = -2;
 
-    /// <summary>Reads the value after a property name into <paramref name="destination"/>: its length, or a negative code.</summary>
-    private static int ReadShortString(scoped ref Utf8JsonReader reader, Span<byte> destination)
+    /// <summary>
+    /// Reads the value after a property name into <paramref name="destination"/>: its length, or a negative code. A value that
+    /// is not a string is left to <paramref name="names"/>, which walks it as it walks any other member (duplicate names, lone
+    /// surrogates); an escaped string is unescaped in full into <paramref name="unescaped"/> (as long as the header) before its
+    /// length is judged, so a lone surrogate is malformed however long the value, and <c>"\u0048S256"</c> is as long as it reads.
+    /// </summary>
+    private static int ReadShortString(scoped ref Utf8JsonReader reader, scoped ref JsonNameSet names, Span<byte> unescaped, Span<byte> destination)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.String)
         {
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            // The reader has already passed the opening brace, so the frame NextMember would have pushed is pushed here.
+            if (reader.TokenType == JsonTokenType.StartObject && !names.PushObject())
             {
-                reader.Skip();
+                throw new JsonException("The header is nested too deeply.");
             }
 
             return NotAString;
         }
 
+        var value = reader.ValueSpan;
         if (reader.ValueIsEscaped)
         {
-            return reader.HasValueSequence || reader.ValueSpan.Length > destination.Length ? TooLong : reader.CopyString(destination);
+            // Throws InvalidOperationException for a lone surrogate: the caller's Malformed.
+            value = unescaped[..reader.CopyString(unescaped)];
         }
 
-        var raw = reader.ValueSpan;
-        if (raw.Length > destination.Length)
+        if (value.Length > destination.Length)
         {
             return TooLong;
         }
 
-        raw.CopyTo(destination);
-        return raw.Length;
+        value.CopyTo(destination);
+        return value.Length;
     }
 
     // RFC 8725 §3.10 and SECURITY.md §1.2: no key from the token itself, no fetching, no unencoded payloads, no

@@ -195,6 +195,11 @@ internal static class AdversarialCorpus
         yield return Case("json-lone-surrogate-custom-claim", HsToken(Forge.Claims(("x", "\"\\ud83d\""))), Hs256, Malformed);
         yield return Case("json-lone-surrogate-claim-name", HsToken(WithMember(claims, "\"\\ud800\":1")), Hs256, Malformed);
         yield return Case("json-lone-surrogate-header", HsHeaderExtra("\"x\":\"\\ud800\""), Hs256, Malformed);
+        yield return Case("json-lone-surrogate-in-typ-array", HsTokenWithHeader("""{"alg":"HS256","kid":"test-HS256","typ":["\ud800"]}"""), Hs256, Malformed);
+
+        // Longer escaped than the alg and typ buffers, so a check on the escaped length alone would never unescape them.
+        yield return Case("json-lone-surrogate-long-alg", HsTokenWithHeader(Forge.Header("\\ud800\\ud800\\ud800", Hs.KeyId)), Hs256, Malformed);
+        yield return Case("json-lone-surrogate-long-typ", HsTokenWithHeader($$"""{"alg":"HS256","kid":"test-HS256","typ":"{{string.Concat(Enumerable.Repeat("\\ud800", 22))}}"}"""), Hs256, Malformed);
         yield return Case("json-surrogate-pair-claim-control", HsToken(Forge.Claims(("x", "\"\\ud83d\\ude00\""))), Hs256, None);
 
         var deep = new string('[', 1500) + new string(']', 1500);
@@ -230,6 +235,11 @@ internal static class AdversarialCorpus
         yield return Case("dup-aud-claim", HsToken(WithMember(Forge.Claims(), "\"aud\":\"api://other\"")), Hs256, Malformed);
         yield return Case("dup-nested-claim", HsToken(Forge.Claims(("x", """{"a":1,"a":2}"""))), Hs256, Malformed);
         yield return Case("dup-nested-in-array-claim", HsToken(Forge.Claims(("x", """[{"a":1,"\u0061":2}]"""))), Hs256, Malformed);
+        // A non-string alg or typ is still walked under the header's rules: its duplicates and lone surrogates are malformed,
+        // not an unknown algorithm or the wrong type.
+        yield return Case("dup-inside-alg-object", HsTokenWithHeader("""{"alg":{"a":1,"a":2},"kid":"test-HS256","typ":"at+jwt"}"""), Hs256, Malformed);
+        yield return Case("dup-inside-typ-object", HsTokenWithHeader("""{"alg":"HS256","kid":"test-HS256","typ":{"a":1,"a":2}}"""), Hs256, Malformed);
+        yield return Case("dup-inside-typ-array-object", HsTokenWithHeader("""{"alg":"HS256","kid":"test-HS256","typ":[{"a":1,"\u0061":2}]}"""), Hs256, Malformed);
         yield return Case("dup-same-name-sibling-objects-control", HsToken(Forge.Claims(("x", """{"a":1}"""), ("y", """[{"a":1},{"a":2}]"""))), Hs256, None);
     }
 
@@ -256,6 +266,10 @@ internal static class AdversarialCorpus
         yield return Case("alg-object", HsTokenWithHeader("""{"alg":{"name":"HS256"},"kid":"test-HS256","typ":"at+jwt"}"""), Hs256, UnsupportedAlgorithm);
         yield return Case("alg-long-string", HsTokenWithHeader(Forge.Header(new string('H', 600), Hs.KeyId)), Hs256, UnsupportedAlgorithm);
         yield return Case("alg-escaped-hs256-control", HsTokenWithHeader(Forge.Header("HS\\u003256", Hs.KeyId)), Hs256, None);
+
+        // Every character escaped: 30 bytes as written, five as read. Compared as read, like any other spelling of HS256.
+        yield return Case("alg-fully-escaped-hs256-control", HsTokenWithHeader(Forge.Header("\\u0048\\u0053\\u0032\\u0035\\u0036", Hs.KeyId)), Hs256, None);
+        yield return Case("typ-fully-escaped-control", HsTokenWithHeader($$"""{"alg":"HS256","kid":"test-HS256","typ":"{{string.Concat("at+jwt".Select(c => $"\\u{(int)c:x4}"))}}"}"""), Hs256, None);
         var hs512 = TestKeys.For(JwtAlgorithm.HS512);
         yield return Case("alg-hs512-not-allowed", RawToken.Valid(hs512), Hs256, UnsupportedAlgorithm);
         yield return Case("alg-hs512-not-allowed-hs256-kid", RawToken.Sign(Forge.Header("HS512", Hs.KeyId), claims, hs512), Hs256, UnsupportedAlgorithm);
