@@ -102,12 +102,14 @@ public sealed class TokenIssuer
             }
         }
 
-        return Mint(descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims);
+        return Mint(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims);
     }
 
     /// <summary>
     /// Mints a token of this issuer's kind; sessions use it with <paramref name="notAfter"/> (a session deadline the token's
-    /// <c>exp</c> never passes) and, for refresh tokens, a generation counter.
+    /// <c>exp</c> never passes) and, for refresh tokens, a generation counter. <paramref name="now"/>, when given, is the
+    /// instant the caller already judged the deadline against (it becomes <c>iat</c>), so a second clock read cannot cross a
+    /// second boundary between that judgement and the token; by default the issuer's clock is read.
     /// </summary>
     internal IssuedToken Mint(
         string subject,
@@ -117,10 +119,12 @@ public sealed class TokenIssuer
         long? generation,
         string? scope = null,
         string? clientId = null,
-        IDictionary<string, object>? claims = null)
-        => Mint(subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims);
+        IDictionary<string, object>? claims = null,
+        DateTimeOffset? now = null)
+        => Mint(now ?? _time.GetUtcNow(), subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims);
 
     private IssuedToken Mint(
+        DateTimeOffset now,
         string subject,
         string? sessionId,
         TimeSpan lifetime,
@@ -136,7 +140,6 @@ public sealed class TokenIssuer
             throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, $"A token lifetime must be between 1 second and {_maxLifetime}.");
         }
 
-        var now = _time.GetUtcNow();
         var issuedAt = now.ToUnixTimeSeconds();
         var expiresAt = issuedAt + (long)lifetime.TotalSeconds;
         if (notAfter is { } deadline)

@@ -187,7 +187,7 @@ public sealed partial class SessionManager : IDisposable
         };
         await _store.CreateAsync(session, cancellationToken).ConfigureAwait(false);
         JwtSessionsTelemetry.SessionsStarted.Add(1);
-        return IssuePair(session);
+        return IssuePair(session, now);
     }
 
     /// <summary>
@@ -228,7 +228,9 @@ public sealed partial class SessionManager : IDisposable
 
     /// <summary>Trades a refresh token for a new pair; see <see cref="RefreshStatus"/> for every outcome.</summary>
     /// <param name="refreshToken">The refresh token, as the client sent it.</param>
-    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <param name="cancellationToken">
+    /// Cancels the store calls, except the revocation that answers a detected replay: that one runs to its end.
+    /// </param>
     /// <returns>The outcome; never throws for a bad token or a store failure.</returns>
     /// <remarks>
     /// An exception from signing the new pair (a broken or unusable signing key) is a server fault, not an outcome, and
@@ -266,7 +268,7 @@ public sealed partial class SessionManager : IDisposable
             RotationStatus.NotFound => RefreshResult.Failure(RefreshStatus.UnknownSession, sessionId, claims.Subject),
             RotationStatus.Revoked => RefreshResult.Failure(RefreshStatus.SessionRevoked, sessionId, session!.Subject),
             RotationStatus.Expired => RefreshResult.Failure(RefreshStatus.SessionExpired, sessionId, session!.Subject),
-            _ => await OnGenerationMismatchAsync(session!, generation, now, cancellationToken).ConfigureAwait(false),
+            _ => await OnGenerationMismatchAsync(session!, generation, now).ConfigureAwait(false),
         });
     }
 
@@ -323,8 +325,7 @@ public sealed partial class SessionManager : IDisposable
     private async ValueTask<RefreshResult> OnGenerationMismatchAsync(
         SessionRecord current,
         long presented,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
+        DateTimeOffset now)
     {
         // The immediately previous generation, shortly after it was rotated: a concurrent refresh or a lost response.
         // Re-issue the current generation; never advance again, so every client ends on the same branch.
@@ -335,12 +336,13 @@ public sealed partial class SessionManager : IDisposable
         }
 
         // Anything else is a replay: some party holds a refresh token that was already used. Revoke the whole session.
+        // Not cancellable by the caller: once a replay is seen, an aborted request must not leave the thief's lineage alive.
         SessionRecord? revoked;
         try
         {
-            revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, cancellationToken).ConfigureAwait(false);
+            revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
+        catch (Exception ex) when (IsStoreFailure(ex, CancellationToken.None))
         {
             return StoreFailed(ex, current.SessionId, current.Subject);
         }
@@ -397,7 +399,7 @@ public sealed partial class SessionManager : IDisposable
         // A session with under a second left cannot carry a token whose exp (whole seconds) stays inside its deadline.
         return session.ExpiresAt.ToUnixTimeSeconds() <= now.ToUnixTimeSeconds()
             ? RefreshResult.Failure(RefreshStatus.SessionExpired, session.SessionId, session.Subject)
-            : RefreshResult.Success(status, IssuePair(session));
+            : RefreshResult.Success(status, IssuePair(session, now));
     }
 
     /// <summary>Fails closed: whatever the store did, nothing is issued.</summary>
@@ -410,13 +412,20 @@ public sealed partial class SessionManager : IDisposable
     private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken)
         => exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 
-    private SessionTokens IssuePair(SessionRecord session)
+    /// <summary>
+    /// Mints the pair at <paramref name="now"/>, the instant <see cref="Issued"/> checked the deadline against: a second read of
+    /// the clock could cross into the deadline's second and leave no time for a token, an exception instead of
+    /// <see cref="RefreshStatus.SessionExpired"/>.
+    /// </summary>
+    private SessionTokens IssuePair(SessionRecord session, DateTimeOffset now)
     {
-        // Access tokens never outlive the absolute deadline; refresh tokens never outlive either deadline.
+        // Neither token outlives the session's deadline (the earlier of idle and absolute). For an access token that matters
+        // after a grace re-issue: the idle deadline is not extended, so grace plus the access lifetime could pass it, and a
+        // token of a session that has ended is one "log out everywhere" no longer finds.
         var access = _accessIssuer.Mint(
-            session.Subject, session.SessionId, _policy.AccessTokenLifetime, session.AbsoluteExpiresAt, generation: null, session.Scope, session.ClientId);
+            session.Subject, session.SessionId, _policy.AccessTokenLifetime, session.ExpiresAt, generation: null, session.Scope, session.ClientId, now: now);
         var refresh = _refreshIssuer.Mint(
-            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation);
+            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation, now: now);
         return new SessionTokens(
             session.SessionId, session.Subject, access.Token, access.ExpiresAt, refresh.Token, refresh.ExpiresAt, session.Generation);
     }

@@ -7,8 +7,8 @@ namespace JwtSessions.Sessions;
 /// <para>
 /// A session ends at the first of: its idle deadline (no refresh within <see cref="IdleTimeout"/>), its absolute deadline
 /// (<see cref="AbsoluteLifetime"/> after sign-in, which no refresh extends), logout, or revocation. Access tokens live
-/// <see cref="AccessTokenLifetime"/> and never past the absolute deadline; a refresh token's own <c>exp</c> is never past
-/// either deadline. docs/sessions.md explains the defaults.
+/// <see cref="AccessTokenLifetime"/>; neither an access token's nor a refresh token's <c>exp</c> is ever past either
+/// deadline. docs/sessions.md explains the defaults.
 /// </para>
 /// </remarks>
 /// <threadsafety>Immutable; safe to share.</threadsafety>

@@ -115,6 +115,58 @@ public sealed partial class SessionManagerTests
         manager.ValidateAccessToken(near.AccessToken).Error.Should().Be(TokenValidationError.Expired);
     }
 
+    [TestCase(1)]
+    [TestCase(999)]
+    public async Task Refresh_TheClockCrossesIntoTheDeadlineSecondDuringTheStoreCall_RotatesWithTokensEndingAtTheDeadline(int millisecondsBefore)
+    {
+        // The deadline is checked at the instant the refresh began; the store's round trip then carries the clock into the
+        // deadline's own second. The pair is minted at that same instant, so it cannot find "no time left" and throw.
+        var policy = SessionPolicy.Default with { IdleTimeout = TimeSpan.FromMinutes(45), AbsoluteLifetime = TimeSpan.FromHours(1) };
+        using var manager = CreateManager(policy);
+        var tokens = await manager.StartSessionAsync("alice");
+        _time.Advance(TimeSpan.FromMinutes(20));
+        tokens = (await manager.RefreshAsync(tokens.RefreshToken)).Tokens!;
+        var deadline = TestClock.Start + TimeSpan.FromHours(1);
+        _time.SetUtcNow(deadline - TimeSpan.FromMilliseconds(millisecondsBefore));
+        _store.AfterRotate = () => _time.Advance(TimeSpan.FromMilliseconds(millisecondsBefore + 5));
+
+        var result = await manager.RefreshAsync(tokens.RefreshToken);
+
+        _store.AfterRotate = null;
+        result.Status.Should().Be(RefreshStatus.Rotated);
+        result.Tokens!.AccessTokenExpiresAt.Should().Be(deadline);
+        result.Tokens.RefreshTokenExpiresAt.Should().Be(deadline);
+        TokenParts.Payload(result.Tokens.AccessToken).GetProperty("iat").GetInt64().Should().Be(deadline.ToUnixTimeSeconds() - 1);
+    }
+
+    [Test]
+    public async Task Refresh_GraceReissueLateInTheWindow_AccessTokenEndsAtTheIdleDeadline()
+    {
+        // A grace re-issue does not move the idle deadline, and grace plus the access lifetime may pass it: the access token
+        // is cut at the session's end, so no token of an ended session (which "log out everywhere" skips) stays valid.
+        var policy = SessionPolicy.Default with
+        {
+            AccessTokenLifetime = TimeSpan.FromMinutes(5),
+            IdleTimeout = TimeSpan.FromMinutes(6),
+            AbsoluteLifetime = TimeSpan.FromHours(1),
+            RefreshGracePeriod = TimeSpan.FromMinutes(4),
+        };
+        using var manager = CreateManager(policy);
+        var first = await manager.StartSessionAsync("alice");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        (await manager.RefreshAsync(first.RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);
+        _time.Advance(TimeSpan.FromMinutes(4));
+
+        var grace = await manager.RefreshAsync(first.RefreshToken);
+
+        grace.Status.Should().Be(RefreshStatus.GraceReissued);
+        var idleDeadline = TestClock.Start + TimeSpan.FromMinutes(7);
+        (await StoredAsync(first.SessionId))!.ExpiresAt.Should().Be(idleDeadline);
+        grace.Tokens!.AccessTokenExpiresAt.Should().Be(idleDeadline, "5 minutes from now would end 3 minutes after the session");
+        TokenParts.Expiry(grace.Tokens.AccessToken).Should().Be(idleDeadline);
+        grace.Tokens.RefreshTokenExpiresAt.Should().Be(idleDeadline);
+    }
+
     [Test]
     public async Task Refresh_TokenOutlivingSessionDeadline_StoreSaysExpiredAndNothingIsWritten()
     {

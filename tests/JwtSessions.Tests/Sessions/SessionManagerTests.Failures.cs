@@ -128,6 +128,29 @@ public sealed partial class SessionManagerTests
     }
 
     [Test]
+    public async Task Refresh_ReplayDetectedThenTheCallerCancels_SessionIsStillRevoked()
+    {
+        // The request is aborted (RequestAborted, say) after the store has reported the replay, before the revocation: theft
+        // detection must not depend on the thief's connection staying open.
+        using var manager = CreateManager(SessionPolicy.Default with { RefreshGracePeriod = TimeSpan.Zero });
+        var first = await manager.StartSessionAsync("alice");
+        var second = (await manager.RefreshAsync(first.RefreshToken)).Tokens!;
+        using var cancellation = new CancellationTokenSource();
+        _store.AfterRotate = cancellation.Cancel;
+
+        var result = await manager.RefreshAsync(first.RefreshToken, cancellation.Token);
+
+        _store.AfterRotate = null;
+        cancellation.IsCancellationRequested.Should().BeTrue();
+        result.Status.Should().Be(RefreshStatus.ReuseDetected);
+        var stored = await StoredAsync(first.SessionId);
+        stored!.RevokedAt.Should().NotBeNull();
+        stored.RevocationReason.Should().Be(SessionEndReason.RefreshTokenReuse);
+        (await manager.RefreshAsync(second.RefreshToken)).Status.Should().Be(RefreshStatus.SessionRevoked);
+        manager.ValidateAccessToken(second.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
+    }
+
+    [Test]
     public async Task StartSession_StoreThrows_ThrowsAndIssuesNothing()
     {
         using var manager = CreateManager();

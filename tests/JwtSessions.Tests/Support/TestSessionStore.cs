@@ -28,6 +28,9 @@ internal sealed class TestSessionStore : ISessionStore, IDisposable
 
     public Func<Exception> Fault { get; set; } = static () => new SessionStoreUnavailableException("Injected store failure.");
 
+    /// <summary>Runs after a rotation is applied, before its outcome is returned: time passing in the round trip, a request aborted.</summary>
+    public Action? AfterRotate { get; set; }
+
     public int Creates => Volatile.Read(ref _creates);
 
     public int Gets => Volatile.Read(ref _gets);
@@ -61,6 +64,7 @@ internal sealed class TestSessionStore : ISessionStore, IDisposable
         Interlocked.Increment(ref _rotations);
         ThrowIf(StoreFaults.Rotate);
         var outcome = await Inner.TryRotateAsync(sessionId, expectedGeneration, now, idleTimeout, cancellationToken);
+        AfterRotate?.Invoke();
         ThrowIf(StoreFaults.RotateThenLoseResponse);
         return outcome;
     }
