@@ -224,7 +224,9 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// <inheritdoc />
     /// <remarks>
     /// Reads the subject's index (one sorted set, oldest first) and the listed hashes in one pipeline; index entries whose session
-    /// is gone, revoked or past a deadline at <paramref name="now"/> are removed. Never scans the keyspace.
+    /// is gone or revoked are removed. A session past a deadline at <paramref name="now"/> is left out but stays indexed until its
+    /// hash expires: another server's rotation, with a "now" read just before the deadline, may still land and make it live,
+    /// and a live session must stay listed. Never scans the keyspace.
     /// </remarks>
     /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error.</exception>
     public async ValueTask<IReadOnlyList<SessionRecord>> ListAsync(string subject, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -250,19 +252,20 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         for (var i = 0; i < ids.Length; i++)
         {
             var session = SessionHash.Decode((string)ids[i]!, reads[i].Result);
-            if (session is not null && session.IsActiveAt(now))
-            {
-                active.Add(session);
-            }
-            else
+            if (session is null || session.RevokedAt is not null)
             {
                 stale.Add(ids[i]);
+            }
+            else if (session.IsActiveAt(now))
+            {
+                active.Add(session);
             }
         }
 
         if (stale.Count > 0)
         {
-            // Revoked and expired sessions never become active again, and a missing hash has expired: safe to drop.
+            // A missing hash never comes back (ids are never reused) and a revoked session never rotates again: safe to drop
+            // without reading them again atomically.
             await Guard(_database.SortedSetRemoveAsync(index, [.. stale])).ConfigureAwait(false);
         }
 

@@ -242,6 +242,12 @@ public sealed class RedisSessionStoreTests
         var listed = await store.ListAsync("alice", _time.GetUtcNow());
 
         listed.Select(static s => s.SessionId).Should().Equal(oldestActive.SessionId, newest.SessionId);
+
+        // The revoked entry is gone; the expired one stays indexed while its hash lives (a rotation read just before its
+        // deadline could still land), and goes once the hash has expired, which its TTL does on the real clock.
+        (await database.SortedSetLengthAsync(_prefix + "u:alice")).Should().Be(3);
+        await database.KeyDeleteAsync(_prefix + "s:" + shortLived.SessionId);
+        (await store.ListAsync("alice", _time.GetUtcNow())).Select(static s => s.SessionId).Should().Equal(oldestActive.SessionId, newest.SessionId);
         (await database.SortedSetLengthAsync(_prefix + "u:alice")).Should().Be(2);
         (await store.ListAsync("nobody", _time.GetUtcNow())).Should().BeEmpty();
     }

@@ -40,7 +40,10 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Stores a new session and indexes it under its subject, pruning the subject's oldest dead entries.
+    /// Stores a new session and indexes it under its subject, pruning the subject's oldest entries whose session is gone or
+    /// revoked. An entry merely past its deadline stays until its hash expires (its TTL ends at the deadline, floored at a
+    /// second): a rotation whose "now" was read just before the deadline may still land and make it live again, and a live
+    /// session must never leave its subject's index ("log out everywhere" lists it).
     /// KEYS: session hash, subject index. ARGV: id, created (Unix ms), session TTL, index TTL, session key prefix, now,
     /// then the hash's field/value pairs. Returns 1, or 0 when the id exists.
     /// </summary>
@@ -50,8 +53,8 @@ internal static class RedisScripts
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
         local oldest = redis.call('ZRANGE', KEYS[2], 0, {{CreatePruneCount - 1}})
         for _, id in ipairs(oldest) do
-          local f = redis.call('HMGET', ARGV[5] .. id, 'idle', 'abs', 'rev')
-          if (not f[1]) or f[3] or not before(ARGV[6], earlier(f[1], f[2])) then
+          local f = redis.call('HMGET', ARGV[5] .. id, 'idle', 'rev')
+          if (not f[1]) or f[2] then
             redis.call('ZREM', KEYS[2], id)
           end
         end
