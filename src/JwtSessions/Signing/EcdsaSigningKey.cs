@@ -44,7 +44,7 @@ internal sealed class EcdsaSigningKey : SigningKey
     public static EcdsaSigningKey Create(ECParameters parameters, JwtAlgorithm algorithm, string? keyId)
     {
         var expected = CurveOf(algorithm);
-        if (!parameters.Curve.IsNamed || parameters.Curve.Oid.Value != expected.Oid.Value)
+        if (!parameters.Curve.IsNamed || parameters.Curve.Oid?.Value is not { } oid || oid != expected.Oid.Value)
         {
             throw new InvalidSigningKeyException(
                 $"{algorithm.GetName()} requires a key on {expected.Oid.FriendlyName} (RFC 7518 §3.4); the key is on another curve.");

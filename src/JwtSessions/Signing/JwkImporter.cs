@@ -10,6 +10,17 @@ internal static class JwkImporter
 {
     public static SigningKey Import(JsonWebKey jwk, JwtAlgorithm? algorithm)
     {
+        var key = ImportMaterial(jwk, algorithm);
+
+        // RFC 7517 §4.3: key_ops says what the key is for. A private key declared for verifying only is kept as its public
+        // half, so it can never sign. (An HMAC secret has no such half: "verify" alone changes nothing for it.)
+        return key.CanSign && key.KeyType != SigningKeyType.Symmetric && jwk.KeyOps.Count > 0 && !jwk.KeyOps.Contains("sign")
+            ? key.ToPublicKey()
+            : key;
+    }
+
+    private static SigningKey ImportMaterial(JsonWebKey jwk, JwtAlgorithm? algorithm)
+    {
         ArgumentNullException.ThrowIfNull(jwk);
         if (!string.IsNullOrEmpty(jwk.Use) && jwk.Use != JsonWebKeyUseNames.Sig)
         {
@@ -66,6 +77,12 @@ internal static class JwkImporter
     public static SigningKey Import(SecurityKey key, JwtAlgorithm algorithm, string? keyId)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (keyId is { Length: 0 })
+        {
+            // Checked here because a JWK without a kid takes its thumbprint: an empty id given for one must not become that.
+            throw new InvalidSigningKeyException("A key id must have 1 to 256 characters.");
+        }
+
         keyId ??= string.IsNullOrEmpty(key.KeyId) ? null : key.KeyId;
         switch (key)
         {

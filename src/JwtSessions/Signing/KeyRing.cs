@@ -39,6 +39,7 @@ public sealed class KeyRing
         }
 
         _keys = keys;
+        Keys = Array.AsReadOnly(keys);
         ActiveKey = activeKey;
     }
 
@@ -46,7 +47,8 @@ public sealed class KeyRing
     public SigningKey? ActiveKey { get; }
 
     /// <summary>Gets every key of the ring, the active one included.</summary>
-    public IReadOnlyList<SigningKey> Keys => _keys;
+    /// <value>A read-only view: the ring's own array never leaves it, so no cast can change a ring after its checks.</value>
+    public IReadOnlyList<SigningKey> Keys { get; }
 
     /// <summary>Creates a ring that signs with <paramref name="activeKey"/> and also verifies with <paramref name="verificationKeys"/>.</summary>
     /// <param name="activeKey">The signing key.</param>
@@ -77,6 +79,7 @@ public sealed class KeyRing
     public static KeyRing FromJwks(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
+        JwkJson.CheckSet(json);
         JsonWebKeySet set;
         try
         {

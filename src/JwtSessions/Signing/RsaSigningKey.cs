@@ -60,6 +60,18 @@ internal sealed class RsaSigningKey : SigningKey
             throw new InvalidSigningKeyException("An RSA public exponent must be odd and greater than 1.");
         }
 
+        // RFC 8017 §3.1: n is a product of odd primes and 3 <= e < n. Public keys are not checked by the platform import.
+        var n = modulus.AsSpan().TrimStart((byte)0);
+        if ((n[^1] & 1) == 0)
+        {
+            throw new InvalidSigningKeyException("An RSA modulus must be odd: it is the product of two odd primes (RFC 8017 §3.1).");
+        }
+
+        if (e.Length > n.Length || (e.Length == n.Length && e.SequenceCompareTo(n) >= 0))
+        {
+            throw new InvalidSigningKeyException("An RSA public exponent must be smaller than the modulus (RFC 8017 §3.1).");
+        }
+
         if (RocaFingerprint.Matches(modulus))
         {
             throw new InvalidSigningKeyException(

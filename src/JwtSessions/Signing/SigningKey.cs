@@ -16,15 +16,18 @@ namespace JwtSessions.Signing;
 /// </para>
 /// <para>
 /// Strength is checked when a key is created or imported and a broken rule throws <see cref="InvalidSigningKeyException"/>
-/// naming it: HMAC secrets at least as long as the hash (RFC 7518 §3.2), RSA moduli of 2048 to 8192 bits with an odd public
-/// exponent above 1 and without the ROCA fingerprint (CVE-2017-15361), EC points on the curve the algorithm names, valid
-/// Ed25519 points, and JWK <c>use</c>/<c>key_ops</c> that allow signing.
+/// naming it: HMAC secrets at least as long as the hash (RFC 7518 §3.2), odd RSA moduli of 2048 to 8192 bits with an odd
+/// public exponent above 1 and below the modulus and without the ROCA fingerprint (CVE-2017-15361), EC points on the curve
+/// the algorithm names, valid Ed25519 points, JWK <c>use</c>/<c>key_ops</c> that allow signing or verifying, and key ids
+/// that are valid Unicode text.
 /// </para>
 /// </remarks>
 /// <threadsafety>Instances are immutable; signing and verifying are safe from any number of threads at once.</threadsafety>
 public abstract class SigningKey
 {
     private const int MaxKeyIdLength = 256;
+
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private protected SigningKey(JwtAlgorithm algorithm, string keyId)
     {
@@ -35,7 +38,16 @@ public abstract class SigningKey
 
         Algorithm = algorithm;
         KeyId = keyId;
-        KeyIdUtf8 = Encoding.UTF8.GetBytes(keyId);
+        try
+        {
+            KeyIdUtf8 = s_strictUtf8.GetBytes(keyId);
+        }
+        catch (EncoderFallbackException)
+        {
+            // Tokens name a key by the UTF-8 of its id, and a lone surrogate has none: a lenient encoder writes U+FFFD, so
+            // "k\uD800", "k\uDC00" and "k\uFFFD" would be three ids in a ring yet one kid on the wire.
+            throw new InvalidSigningKeyException("A key id must be valid Unicode text; this one has an unpaired surrogate.");
+        }
     }
 
     /// <summary>Gets the one algorithm this key signs and verifies with.</summary>
@@ -111,6 +123,7 @@ public abstract class SigningKey
     public static SigningKey FromJwk(string json, JwtAlgorithm? algorithm = null)
     {
         ArgumentNullException.ThrowIfNull(json);
+        JwkJson.CheckKey(json);
         JsonWebKey jwk;
         try
         {

@@ -110,4 +110,16 @@ public sealed class EcdsaSigningKeyTests
 
         act.Should().Throw<InvalidSigningKeyException>();
     }
+
+    [Test]
+    public void CreateEcdsa_NamedCurveWithoutAnOid_IsRefusedAsAnotherCurve()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var parameters = ecdsa.ExportParameters(includePrivateParameters: false);
+        parameters.Curve = new ECCurve { CurveType = ECCurve.ECCurveType.Named };
+
+        var act = () => SigningKey.CreateEcdsa(parameters, JwtAlgorithm.ES256);
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage("*another curve*");
+    }
 }

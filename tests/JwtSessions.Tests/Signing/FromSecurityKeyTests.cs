@@ -178,4 +178,14 @@ public sealed class FromSecurityKeyTests
 
         act.Should().Throw<InvalidSigningKeyException>();
     }
+
+    [Test]
+    public void FromSecurityKey_EmptyKeyIdForAJsonWebKey_IsRefusedNotReplacedByTheThumbprint()
+    {
+        var jwk = SigningKey.Generate(JwtAlgorithm.ES256, "kid-1").ToJsonWebKey();
+
+        var act = () => SigningKey.FromSecurityKey(jwk, JwtAlgorithm.ES256, string.Empty);
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage("*1 to 256 characters*");
+    }
 }

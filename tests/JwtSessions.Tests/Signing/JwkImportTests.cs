@@ -226,6 +226,74 @@ public sealed class JwkImportTests
         act.Should().Throw<InvalidSigningKeyException>();
     }
 
+    [TestCase("D", "d")]
+    [TestCase("ALG", "alg")]
+    [TestCase("Use", "use")]
+    [TestCase("KID", "kid")]
+    [TestCase("Key_Ops", "key_ops")]
+    public void FromJwk_AMemberNamedLikeARegisteredOneInAnotherCase_IsRefused(string member, string registered)
+    {
+        // The JWK parser reads names ignoring case: a public key with a "D" member would come back able to sign.
+        var node = Node(JwtAlgorithm.ES256);
+        JsonNode value = registered switch
+        {
+            "d" => Node(JwtAlgorithm.ES256, includePrivateKey: true)["d"]!.GetValue<string>(),
+            "key_ops" => new JsonArray("verify"),
+            _ => "x",
+        };
+        node.Remove(registered);
+        node[member] = value;
+
+        var act = () => SigningKey.FromJwk(node.ToJsonString());
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage($"*\"{member}\"*read as \"{registered}\"*");
+    }
+
+    [Test]
+    public void FromJwk_TheSameMemberTwice_IsRefused()
+    {
+        var json = Node(JwtAlgorithm.ES256).ToJsonString().TrimEnd('}') + ",\"kid\":\"other\"}";
+
+        var act = () => SigningKey.FromJwk(json);
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage("*\"kid\" twice*");
+    }
+
+    [Test]
+    public void FromJwk_AnUnregisteredMemberInAnyCase_IsIgnored()
+    {
+        var node = Node(JwtAlgorithm.ES256);
+        node["Comment"] = "rotated 2026-11";
+        node["ext"] = true;
+
+        SigningKey.FromJwk(node.ToJsonString()).CanSign.Should().BeFalse();
+    }
+
+    [TestCase(JwtAlgorithm.ES256)]
+    [TestCase(JwtAlgorithm.RS256)]
+    [TestCase(JwtAlgorithm.EdDSA)]
+    public void FromJwk_PrivateKeyWhoseKeyOpsAllowOnlyVerify_ImportsItsPublicHalf(JwtAlgorithm algorithm)
+    {
+        var key = TestKeys.For(algorithm);
+        var node = Node(algorithm, includePrivateKey: true);
+        node["key_ops"] = new JsonArray("verify");
+
+        var imported = SigningKey.FromJwk(node.ToJsonString());
+
+        imported.CanSign.Should().BeFalse("RFC 7517 §4.3: the key is declared for verifying only");
+        imported.KeyId.Should().Be(key.KeyId);
+        Validators.For(imported).Validate(RawToken.Valid(key)).Error.Should().Be(JwtSessions.Validation.TokenValidationError.None);
+    }
+
+    [Test]
+    public void FromJwk_PrivateKeyWhoseKeyOpsAllowSign_CanSign()
+    {
+        var node = Node(JwtAlgorithm.ES256, includePrivateKey: true);
+        node["key_ops"] = new JsonArray("sign", "verify");
+
+        SigningKey.FromJwk(node.ToJsonString()).CanSign.Should().BeTrue();
+    }
+
     private static JsonObject Node(JwtAlgorithm algorithm, bool includePrivateKey = false)
     {
         var key = TestKeys.For(algorithm);

@@ -207,4 +207,66 @@ public sealed class KeyRingTests
         options.Audiences.Add(RawToken.Audience);
         return new TokenIssuer(options).Issue(new AccessTokenDescriptor { Subject = "alice" }).Token;
     }
+
+    // Built in code, and named without them: an attribute stores its strings as UTF-8, which would turn a lone surrogate
+    // into U+FFFD, and a test name holding one does not reach the runner.
+    private static IEnumerable<TestCaseData> KeyIdsWithAnUnpairedSurrogate()
+    {
+        yield return new TestCaseData("k\uD800").SetName("Create_KeyIdEndingInALoneHighSurrogate_IsRefused");
+        yield return new TestCaseData("k\uDC00").SetName("Create_KeyIdEndingInALoneLowSurrogate_IsRefused");
+        yield return new TestCaseData("\uDC00\uD800k").SetName("Create_KeyIdWithSurrogatesInTheWrongOrder_IsRefused");
+    }
+
+    [TestCaseSource(nameof(KeyIdsWithAnUnpairedSurrogate))]
+    public void Create_KeyIdWithAnUnpairedSurrogate_IsRefused(string keyId)
+    {
+        // Its UTF-8 would be U+FFFD's, so it would share a kid on the wire with "k\uFFFD" while the ring held them apart.
+        keyId.Any(char.IsSurrogate).Should().BeTrue("the case must reach the key as written");
+        var act = () => SigningKey.Generate(JwtAlgorithm.ES256, keyId);
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage("*unpaired surrogate*");
+    }
+
+    [Test]
+    public void Create_KeyIdWithASurrogatePair_IsAcceptedAndFoundByItsKid()
+    {
+        var key = SigningKey.Generate(JwtAlgorithm.ES256, "k\uD83D\uDE00");
+        var ring = KeyRing.ForVerification(key.ToPublicKey(), SigningKey.Generate(JwtAlgorithm.ES256, "k\uFFFD").ToPublicKey());
+
+        Validators.For(ring).Validate(RawToken.Valid(key)).Error.Should().Be(TokenValidationError.None);
+    }
+
+    [Test]
+    public void Keys_CastToAnArray_CannotChangeTheRing()
+    {
+        var active = SigningKey.Generate(JwtAlgorithm.ES256, "a");
+        var ring = KeyRing.Create(active, SigningKey.Generate(JwtAlgorithm.ES256, "b").ToPublicKey());
+
+        ring.Keys.Should().NotBeAssignableTo<SigningKey[]>();
+        var asList = (IList<SigningKey>)ring.Keys;
+        var act = () => asList[0] = SigningKey.Generate(JwtAlgorithm.ES256, "a");
+
+        act.Should().Throw<NotSupportedException>();
+        ring.Keys[0].Should().BeSameAs(active);
+    }
+
+    [TestCase("""{"keys":[1,@]}""", "*not a JSON object*")]
+    [TestCase("""{"keys":[null,@]}""", "*not a JSON object*")]
+    [TestCase("""{"keys":["x",@]}""", "*not a JSON object*")]
+    [TestCase("""{"keys":[@],"keys":[@]}""", "*two \"keys\"*")]
+    [TestCase("""{"KEYS":[@]}""", "*\"KEYS\"*")]
+    [TestCase("""{"keys":[@],"Keys":[]}""", "*\"Keys\"*")]
+    [TestCase("""{"keys":{"kty":"EC"}}""", "*no \"keys\" array*")]
+    [TestCase("""[@]""", "*not a JSON object*")]
+    [TestCase("""{"keys":[@]""", "*not valid JSON*")]
+    public void FromJwks_ASetTheJwkParserWouldReadDifferently_IsRefusedWhole(string template, string message)
+    {
+        // Microsoft.IdentityModel's parser drops entries that are not objects, merges repeated or differently cased "keys"
+        // members and reads member names ignoring case: each of these would import as some other set.
+        var json = template.Replace("@", TestKeys.Es256.ToJwk(), StringComparison.Ordinal);
+
+        var act = () => KeyRing.FromJwks(json);
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage(message);
+    }
 }

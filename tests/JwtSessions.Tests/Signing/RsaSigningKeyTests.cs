@@ -193,4 +193,30 @@ public sealed class RsaSigningKeyTests
         bytes[^1] |= 1;
         return bytes;
     }
+
+    [Test]
+    public void CreateRsa_PublicExponentNotBelowTheModulus_IsRefused()
+    {
+        using var rsa = RSA.Create(2048);
+        var modulus = rsa.ExportParameters(includePrivateParameters: false).Modulus!;
+        var atModulus = new RSAParameters { Modulus = modulus, Exponent = modulus };
+        var above = new RSAParameters { Modulus = modulus, Exponent = Enumerable.Repeat((byte)0xFF, 257).ToArray() };
+
+        FluentActions.Invoking(() => SigningKey.CreateRsa(atModulus, JwtAlgorithm.RS256))
+            .Should().Throw<InvalidSigningKeyException>().WithMessage("*smaller than the modulus*");
+        FluentActions.Invoking(() => SigningKey.CreateRsa(above, JwtAlgorithm.RS256))
+            .Should().Throw<InvalidSigningKeyException>().WithMessage("*smaller than the modulus*");
+    }
+
+    [Test]
+    public void CreateRsa_EvenModulus_IsRefused()
+    {
+        using var rsa = RSA.Create(2048);
+        var parameters = rsa.ExportParameters(includePrivateParameters: false);
+        parameters.Modulus![^1] &= 0xFE;
+
+        var act = () => SigningKey.CreateRsa(parameters, JwtAlgorithm.RS256);
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage("*modulus must be odd*");
+    }
 }
