@@ -108,8 +108,10 @@ public sealed partial class RedisSessionStore
 
     private void MarkUnavailable()
     {
-        Interlocked.Increment(ref _failureEpoch);
+        // The flag before the epoch: a reconcile reads the epoch and then the flag, so one that sees the new epoch (and may
+        // report the feed available) also sees that it must read the whole retained log, not only from the cursor.
         _needsFullReconcile = true;
+        Interlocked.Increment(ref _failureEpoch);
         SetAvailable(false);
     }
 
