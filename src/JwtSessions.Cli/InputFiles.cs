@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace JwtSessions.Cli;
 
 /// <summary>Reads the small text files the commands take (JWKs and JWK sets), turning every I/O failure into a clear message.</summary>
@@ -23,16 +25,35 @@ internal static class InputFiles
                     : $"cannot read {what} '{path}': the file does not exist.");
             }
 
+            // The length is checked again while reading: a pipe or a device (--jwks <(...), /dev/stdin) reports 0.
             if (info.Length > MaxFileBytes)
             {
-                throw new CliException($"cannot read {what} '{path}': it is larger than {MaxFileBytes / 1024} KiB, which no JWK is.");
+                throw TooLarge(path, what);
             }
 
-            return File.ReadAllText(path);
+            using var stream = File.OpenRead(path);
+            var bytes = new byte[MaxFileBytes + 1];
+            var length = 0;
+            int read;
+            while (length < bytes.Length && (read = stream.Read(bytes, length, bytes.Length - length)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > MaxFileBytes)
+            {
+                throw TooLarge(path, what);
+            }
+
+            using var reader = new StreamReader(new MemoryStream(bytes, 0, length), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new CliException($"cannot read {what} '{path}': {ex.Message}", ex);
         }
     }
+
+    private static CliException TooLarge(string path, string what)
+        => new($"cannot read {what} '{path}': it is larger than {MaxFileBytes / 1024} KiB, which no JWK is.");
 }

@@ -46,6 +46,14 @@ internal static class JsonOutput
         return EscapeNonAscii(text);
     }
 
+    /// <summary>
+    /// The JSON text as sent, with every character outside printable ASCII escaped as <see cref="Pretty(JsonElement)"/> does,
+    /// for a value the writer cannot re-encode (a string escape with an unpaired surrogate is valid JSON text but no string).
+    /// </summary>
+    /// <param name="utf8Json">One JSON value, UTF-8, already parsed once (so valid UTF-8, with control characters escaped).</param>
+    /// <returns>The JSON as sent, ASCII only.</returns>
+    public static string AsSent(ReadOnlySpan<byte> utf8Json) => EscapeNonAscii(Encoding.UTF8.GetString(utf8Json));
+
     // Outside strings the writer emits only ASCII, so any other character sits inside a string, where \uXXXX is valid JSON.
     // A surrogate pair becomes two escapes, as RFC 8259 §7 specifies.
     private static string EscapeNonAscii(string json)

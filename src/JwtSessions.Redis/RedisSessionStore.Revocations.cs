@@ -7,9 +7,6 @@ namespace JwtSessions.Redis;
 /// <summary>The revocation feed: pub/sub push, periodic reconcile against the revocation log, and availability tracking.</summary>
 public sealed partial class RedisSessionStore
 {
-    /// <summary>How far before the newest revocation seen a periodic reconcile reads again, for revokers whose clocks lag.</summary>
-    private static readonly TimeSpan s_clockTolerance = TimeSpan.FromMinutes(1);
-
     private readonly Lock _feedLock = new();
     private readonly Dictionary<string, SessionRevocation> _known = new(StringComparer.Ordinal);
     private readonly Action<RedisChannel, RedisValue> _onMessage;
@@ -178,7 +175,7 @@ public sealed partial class RedisSessionStore
 
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var retentionMs = (long)_retention.TotalMilliseconds;
-            var lookbackMs = (long)(2 * _reconcileInterval + s_clockTolerance).TotalMilliseconds;
+            var lookbackMs = (long)RedisSessionStoreOptions.ReconcileLookback(_reconcileInterval).TotalMilliseconds;
             var seen = Interlocked.Read(ref _cursorMs);
             var fromMs = full || seen == long.MinValue ? nowMs - retentionMs : Math.Min(seen, nowMs) - lookbackMs;
             var entries = await _database.SortedSetRangeByScoreWithScoresAsync(_keys.Revocations, fromMs, double.PositiveInfinity).ConfigureAwait(false);

@@ -39,9 +39,9 @@ public sealed class RedisSessionStoreOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets how long revocations stay in the revocation log that reconciliation reads.</summary>
-    /// <value>1 hour by default; must be positive.</value>
+    /// <value>1 hour by default; at least two reconcile intervals plus a minute (checked).</value>
     /// <remarks>
-    /// Must be at least the access-token lifetime plus the clock skew of every <c>SessionManager</c> sharing the store
+    /// Must also be at least the access-token lifetime plus the clock skew of every <c>SessionManager</c> sharing the store
     /// (5 minutes 30 seconds with the defaults): past that, no access token of a revoked session can be valid, so an older
     /// revocation no longer matters. A server disconnected for longer than this still catches up every revocation that does.
     /// </remarks>
@@ -53,6 +53,9 @@ public sealed class RedisSessionStoreOptions
     /// otherwise <see cref="TimeProvider.System"/>.
     /// </value>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>How far back before its cursor a periodic reconcile reads: two intervals plus a minute for revokers' clocks.</summary>
+    internal static TimeSpan ReconcileLookback(TimeSpan reconcileInterval) => (2 * reconcileInterval) + TimeSpan.FromMinutes(1);
 
     /// <summary>Checks the values that do not depend on how the store connects.</summary>
     /// <returns>The problems found, empty when the options are valid.</returns>
@@ -72,6 +75,11 @@ public sealed class RedisSessionStoreOptions
         if (RevocationRetention <= TimeSpan.Zero)
         {
             errors.Add("The revocation retention must be positive.");
+        }
+        else if (ReconcileInterval > TimeSpan.Zero && RevocationRetention < ReconcileLookback(ReconcileInterval))
+        {
+            // A reconcile reads this far back; a shorter log would be trimmed of revocations it still has to deliver.
+            errors.Add($"The revocation retention must be at least two reconcile intervals plus a minute ({ReconcileLookback(ReconcileInterval)} here).");
         }
 
         if (Database < -1)

@@ -36,6 +36,11 @@ public static class RedisSessionStoreServiceCollectionExtensions
         Action<RedisSessionStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (IsRegistered(services))
+        {
+            return services;
+        }
+
         services.AddOptions<RedisSessionStoreOptions>()
             .Configure(options =>
             {
@@ -65,6 +70,11 @@ public static class RedisSessionStoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(connection);
+        if (IsRegistered(services))
+        {
+            return services;
+        }
+
         var builder = services.AddOptions<RedisSessionStoreOptions>();
         if (configure is not null)
         {
@@ -74,6 +84,12 @@ public static class RedisSessionStoreServiceCollectionExtensions
         builder.ValidateOnStart();
         return AddCore(services, (sp, options) => new RedisSessionStore(connection, options, sp.GetService<TimeProvider>(), ownsConnection: false));
     }
+
+    /// <summary>
+    /// A second call keeps the first store, and so also its configuration: its options delegates would otherwise run on the
+    /// first store's options too (a mix of both connection strings and prefixes).
+    /// </summary>
+    private static bool IsRegistered(IServiceCollection services) => services.Any(static d => d.ServiceType == typeof(RedisSessionStore));
 
     private static IServiceCollection AddCore(IServiceCollection services, Func<IServiceProvider, RedisSessionStoreOptions, RedisSessionStore> create)
     {

@@ -104,6 +104,12 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.KeyPrefix = string.Empty)).SetName("EmptyPrefix");
         yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.ReconcileInterval = TimeSpan.Zero)).SetName("ZeroReconcileInterval");
         yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.RevocationRetention = TimeSpan.FromSeconds(-1))).SetName("NegativeRetention");
+        yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.RevocationRetention = TimeSpan.FromMilliseconds(1))).SetName("RetentionShorterThanAReconcileReadsBack");
+        yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o =>
+        {
+            o.ReconcileInterval = TimeSpan.FromMinutes(1);
+            o.RevocationRetention = TimeSpan.FromMinutes(3) - TimeSpan.FromTicks(1);
+        })).SetName("RetentionJustUnderTwoIntervalsAndAMinute");
         yield return new TestCaseData(string.Empty, (Action<RedisSessionStoreOptions>)(static _ => { })).SetName("MissingConnectionString");
         yield return new TestCaseData("127.0.0.1:1", (Action<RedisSessionStoreOptions>)(static o => o.Configuration = " ")).SetName("BlankConnectionString");
     }
@@ -127,6 +133,36 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
 
         validate.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain("prefix");
+    }
+
+    [Test]
+    public async Task AddRedisSessionStore_RetentionOfExactlyTwoIntervalsAndAMinute_PassesStartup()
+    {
+        await using var provider = new ServiceCollection()
+            .AddRedisSessionStore("127.0.0.1:1", static o =>
+            {
+                o.ReconcileInterval = TimeSpan.FromMinutes(1);
+                o.RevocationRetention = TimeSpan.FromMinutes(3);
+            })
+            .BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Test]
+    public async Task AddRedisSessionStore_CalledTwice_KeepsTheFirstStoreWithOnlyItsOwnConfiguration()
+    {
+        // Nothing here connects: the options are read, the store is not resolved.
+        await using var provider = new ServiceCollection()
+            .AddRedisSessionStore("127.0.0.1:1,connectTimeout=200", static o => o.KeyPrefix = "first:")
+            .AddRedisSessionStore("127.0.0.1:2,connectTimeout=200", static o => o.KeyPrefix = "second:")
+            .BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        var options = provider.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value;
+
+        options.Configuration.Should().Be("127.0.0.1:1,connectTimeout=200");
+        options.KeyPrefix.Should().Be("first:");
     }
 
     [Test]

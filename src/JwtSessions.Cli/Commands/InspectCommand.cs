@@ -74,7 +74,17 @@ internal static class InspectCommand
                 throw new CliException($"The token's {part} decodes to JSON but not to a JSON object.");
             }
 
-            return JsonOutput.Pretty(document.RootElement);
+            try
+            {
+                return JsonOutput.Pretty(document.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // A string escape with an unpaired surrogate ("\ud800") parses but cannot be written again. Hostile tokens are
+                // what this command is for, so it shows such a part as sent rather than giving up.
+                return "(shown as sent, not indented: it has a string that is no valid Unicode text, such as an unpaired surrogate escape)"
+                    + Environment.NewLine + JsonOutput.AsSent(json);
+            }
         }
         catch (JsonException ex)
         {

@@ -13,7 +13,8 @@ public static class JwtSessionsServiceCollectionExtensions
     /// <summary>
     /// Registers a singleton <see cref="SessionManager"/> and its access-token <see cref="TokenValidator"/>. The store is the
     /// registered <see cref="ISessionStore"/> (for example from <c>AddRedisSessionStore</c>), else an <see cref="InMemorySessionStore"/>.
-    /// Options are validated when the host starts (<c>ValidateOnStart</c>), so a bad configuration fails at start-up.
+    /// Options are validated when the host starts (<c>ValidateOnStart</c>) against every rule the manager's constructor
+    /// enforces, so a bad configuration fails at start-up with an <see cref="OptionsValidationException"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the session manager.</param>
@@ -29,6 +30,7 @@ public static class JwtSessionsServiceCollectionExtensions
             .Validate(static o => o.AccessTokenKeys is not null, "JwtSessions: access-token keys are required.")
             .Validate(static o => IsValidPolicy(o.Policy), "JwtSessions: the session policy is not valid (see SessionPolicy.Validate).")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionManagerOptions>, SessionManagerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISessionStore>(static sp => new InMemorySessionStore(
             new InMemorySessionStoreOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() }));
@@ -45,6 +47,35 @@ public static class JwtSessionsServiceCollectionExtensions
         });
         services.TryAddSingleton(static sp => sp.GetRequiredService<SessionManager>().AccessTokenValidator);
         return services;
+    }
+
+    /// <summary>
+    /// Every other rule the <see cref="SessionManager"/> and the issuers and validator it builds enforce (refresh audience,
+    /// clock skew, a ring that can sign, cache bounds, ...), checked at start-up by building a manager on a throw-away store:
+    /// what passes here is exactly what the constructor accepts, with no second copy of the rules to drift.
+    /// </summary>
+    private sealed class SessionManagerOptionsValidator : IValidateOptions<SessionManagerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SessionManagerOptions options)
+        {
+            // The basic checks above report these with their own messages.
+            if (string.IsNullOrEmpty(options.Issuer) || string.IsNullOrEmpty(options.Audience) || options.AccessTokenKeys is null
+                || !IsValidPolicy(options.Policy))
+            {
+                return ValidateOptionsResult.Skip;
+            }
+
+            try
+            {
+                using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = options.TimeProvider ?? TimeProvider.System });
+                using var probe = new SessionManager(options, store);
+                return ValidateOptionsResult.Success;
+            }
+            catch (ArgumentException ex)
+            {
+                return ValidateOptionsResult.Fail($"JwtSessions: {ex.Message}");
+            }
+        }
     }
 
     private static bool IsValidPolicy(SessionPolicy? policy)

@@ -95,4 +95,17 @@ public sealed class InspectCommandTests : IDisposable
     private static string B64(string json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json));
 
     public void Dispose() => _files.Dispose();
+
+    [Test]
+    public void Inspect_PayloadWithAnUnpairedSurrogateEscape_IsShownAsSent()
+    {
+        // Valid JSON text (RFC 8259 §8.2) but no valid string: the writer cannot re-encode it, and hostile tokens are what
+        // inspect is for, so it prints the part as it came instead of failing.
+        var token = $"{B64("""{"alg":"HS256","typ":"at+jwt"}""")}.{B64("""{"sub":"\ud800","name":"é"}""")}.AAAA";
+
+        var result = CliRunner.Run(_time, "inspect", token);
+
+        result.ExitCode.Should().Be(ExitCodes.Success, result.ToString());
+        result.Stdout.Should().Contain("shown as sent").And.Contain("""{"sub":"\ud800","name":"\u00E9"}""");
+    }
 }

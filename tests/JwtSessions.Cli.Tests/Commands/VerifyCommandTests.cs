@@ -255,4 +255,36 @@ public sealed class VerifyCommandTests : IDisposable
     }
 
     public void Dispose() => _files.Dispose();
+
+    [Test]
+    [Platform(Exclude = "Win", Reason = "a named pipe made with mkfifo")]
+    public void Verify_JwksOverOneMiBThroughAPipe_IsRefusedAsTooLarge()
+    {
+        // A pipe (--jwks <(...)) reports a length of 0: the cap must hold while reading, not only on the file's length.
+        var padded = KeyRing.Create(TestKeys.Es256).ToJwks()[..^1] + new string(' ', 2 * 1024 * 1024) + "}";
+        var fifo = Path.Combine(_files.Path, "jwks.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)!)
+        {
+            mkfifo.WaitForExit();
+            mkfifo.ExitCode.Should().Be(0);
+        }
+
+        // The writer blocks until the reader opens the pipe, and fails (EPIPE) once the reader stops at the cap.
+        var writer = Task.Run(() =>
+        {
+            try
+            {
+                File.WriteAllText(fifo, padded);
+            }
+            catch (IOException)
+            {
+            }
+        });
+
+        var result = CliRunner.Run(_time, "verify", "--jwks", fifo, "--iss", Issuer, "--aud", Audience, "x.y.z");
+
+        writer.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue("the reader closed the pipe");
+        result.ExitCode.Should().Be(ExitCodes.UsageError, result.ToString());
+        result.Stderr.Should().Contain("larger than 1024 KiB");
+    }
 }

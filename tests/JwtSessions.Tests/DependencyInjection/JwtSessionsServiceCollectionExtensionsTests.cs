@@ -64,4 +64,36 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
 
         act.Should().Throw<OptionsValidationException>().WithMessage("*session policy is not valid*");
     }
+
+    private static IEnumerable<TestCaseData> ConfigurationsTheManagerRefuses()
+    {
+        yield return Refused("RefreshAudienceEqualsAudience", o => o.RefreshAudience = RawToken.Audience, "*audience of their own*");
+        yield return Refused("ClockSkewTenMinutes", o => o.ClockSkew = TimeSpan.FromMinutes(10), "*clock skew*");
+        yield return Refused("NegativeClockSkew", o => o.ClockSkew = TimeSpan.FromSeconds(-1), "*clock skew*");
+        yield return Refused("VerificationOnlyAccessKeys", o => o.AccessTokenKeys = KeyRing.ForVerification(TestKeys.Es256.ToPublicKey()), "*active signing key*");
+        yield return Refused("CacheWithoutEntries", o => o.AccessTokenCache = new VerifiedTokenCacheOptions { MaxEntries = 0 }, "*");
+
+        static TestCaseData Refused(string name, Action<SessionManagerOptions> change, string message)
+            => new TestCaseData(change, message).SetName("AddJwtSessions_" + name + "_FailsAtStartupNotAtFirstResolve");
+    }
+
+    [TestCaseSource(nameof(ConfigurationsTheManagerRefuses))]
+    public void AddJwtSessions_AConfigurationTheManagerRefuses_FailsAtStartup(Action<SessionManagerOptions> change, string message)
+    {
+        // Every rule of the manager's constructor (and of the issuers and validator it builds) is a start-up failure, with
+        // the options exception and the constructor's own message, not an ArgumentException on the first request.
+        var services = new ServiceCollection();
+        services.AddJwtSessions(o =>
+        {
+            o.Issuer = RawToken.Issuer;
+            o.Audience = RawToken.Audience;
+            o.AccessTokenKeys = KeyRing.Create(TestKeys.Es256);
+            change(o);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Match("JwtSessions: " + message);
+    }
 }
