@@ -22,10 +22,11 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     private readonly ITimer _sweeper;
     private Subscription[] _subscribers = [];
 
-    // Fix: the capacity check read _sessions.Count, which takes every one of the dictionary's locks (1,024 once it has
-    // grown): at 100,000 sessions each sign-in cost tens of microseconds and stalled concurrent rotations meanwhile. Kept
-    // here instead; it may briefly exceed the exact count by the number of sign-ins in flight.
-    private int _approximateCount;
+    // The capacity check does not read _sessions.Count, which takes every one of the dictionary's locks (1,024 once it has
+    // grown): at 100,000 sessions each sign-in would cost tens of microseconds and stall concurrent rotations. A sign-in
+    // reserves its slot here before it adds (and gives it back if it fails), so concurrent sign-ins never pass the cap
+    // together; the count may briefly run ahead of the dictionary by the sign-ins in flight.
+    private int _reservedCount;
 
     /// <summary>Initializes a new instance of the <see cref="InMemorySessionStore"/> class.</summary>
     /// <param name="options">The bounds; defaults when null.</param>
@@ -51,17 +52,16 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         cancellationToken.ThrowIfCancellationRequested();
-        if (Volatile.Read(ref _approximateCount) >= _maxSessions && Sweep() == 0 && Volatile.Read(ref _approximateCount) >= _maxSessions)
+        if (!TryReserveSlot() && (Sweep() == 0 || !TryReserveSlot()))
         {
             throw new SessionStoreUnavailableException($"The in-memory session store is full ({_maxSessions} sessions).");
         }
 
         if (!_sessions.TryAdd(session.SessionId, session))
         {
+            Interlocked.Decrement(ref _reservedCount);
             throw new InvalidOperationException("A session with this id already exists.");
         }
-
-        Interlocked.Increment(ref _approximateCount);
 
         // Fix: Sweep may unindex a subject's set the moment it empties. Adding to a set that was just unindexed lost the
         // session from ListAsync, hence from "log out everywhere" and the per-subject cap. Add only under the set's lock
@@ -183,6 +183,17 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         return subscription;
     }
 
+    private bool TryReserveSlot()
+    {
+        if (Interlocked.Increment(ref _reservedCount) <= _maxSessions)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _reservedCount);
+        return false;
+    }
+
     /// <summary>Removes sessions past their deadlines (revoked ones included) and empty subject entries.</summary>
     /// <returns>The number of sessions removed.</returns>
     public int Sweep()
@@ -194,7 +205,7 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             if (now >= session.ExpiresAt && _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(id, session)))
             {
                 removed++;
-                Interlocked.Decrement(ref _approximateCount);
+                Interlocked.Decrement(ref _reservedCount);
                 if (_bySubject.TryGetValue(session.Subject, out var ids))
                 {
                     // Under the set's lock, so no CreateAsync adds to it between the emptiness check and the unindexing.

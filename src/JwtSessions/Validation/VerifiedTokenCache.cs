@@ -44,19 +44,19 @@ internal sealed class VerifiedTokenCache
 
     public void Add(ReadOnlySpan<byte> token, TokenClaims claims)
     {
-        if (Count >= _maxEntries || Interlocked.Read(ref _bytes) + token.Length > _maxBytes)
+        if (!TryReserve(token.Length))
         {
             Sweep();
-            if (Count >= _maxEntries || Interlocked.Read(ref _bytes) + token.Length > _maxBytes)
+            if (!TryReserve(token.Length))
             {
                 return;
             }
         }
 
-        if (_entries.TryAdd(token.ToArray(), claims))
+        if (!_entries.TryAdd(token.ToArray(), claims))
         {
-            Interlocked.Add(ref _bytes, token.Length);
-            Interlocked.Increment(ref _count);
+            // Another thread cached the same token first.
+            Release(token.Length);
         }
     }
 
@@ -67,6 +67,33 @@ internal sealed class VerifiedTokenCache
         Interlocked.Exchange(ref _count, 0);
     }
 
+    /// <summary>
+    /// Takes room for one entry of <paramref name="length"/> bytes before the entry is added: a check followed by an add let
+    /// concurrent adds pass the check together and take the cache past its bounds. A refused reservation is given back.
+    /// </summary>
+    private bool TryReserve(int length)
+    {
+        if (Interlocked.Increment(ref _count) > _maxEntries)
+        {
+            Interlocked.Decrement(ref _count);
+            return false;
+        }
+
+        if (Interlocked.Add(ref _bytes, length) > _maxBytes)
+        {
+            Release(length);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Release(int length)
+    {
+        Interlocked.Add(ref _bytes, -length);
+        Interlocked.Decrement(ref _count);
+    }
+
     private void Sweep()
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -74,8 +101,7 @@ internal sealed class VerifiedTokenCache
         {
             if (entry.Value.ExpiresAtUnixMilliseconds <= now && _entries.TryRemove(entry))
             {
-                Interlocked.Add(ref _bytes, -entry.Key.Length);
-                Interlocked.Decrement(ref _count);
+                Release(entry.Key.Length);
             }
         }
     }
