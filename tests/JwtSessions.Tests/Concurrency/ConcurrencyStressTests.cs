@@ -70,8 +70,8 @@ public sealed class ConcurrencyStressTests
                 store?.Dispose();
                 store = new InMemorySessionStore(new InMemorySessionStoreOptions { MaxSessions = 1, TimeProvider = time });
                 round++;
-                records[0] = Record(time, $"a-{round}", "alice");
-                records[1] = Record(time, $"b-{round}", "bob");
+                records[0] = SessionRecords.Create($"a-{round}", "alice", time.GetUtcNow());
+                records[1] = SessionRecords.Create($"b-{round}", "bob", time.GetUtcNow());
                 full[0] = full[1] = false;
             },
             act: t =>
@@ -190,19 +190,5 @@ public sealed class ConcurrencyStressTests
         var slots = ClaimSlots.Empty;
         slots.Exp = time.GetUtcNow().AddHours(1).ToUnixTimeMilliseconds();
         return new TokenClaims("{}"u8.ToArray(), slots);
-    }
-
-    private static SessionRecord Record(FakeTimeProvider time, string id, string subject)
-    {
-        var now = time.GetUtcNow();
-        return new SessionRecord
-        {
-            SessionId = id,
-            Subject = subject,
-            CreatedAt = now,
-            AbsoluteExpiresAt = now + TimeSpan.FromDays(30),
-            IdleExpiresAt = now + TimeSpan.FromDays(14),
-            RotatedAt = now,
-        };
     }
 }

@@ -66,13 +66,6 @@ public sealed partial class IssueTests
         lost.Should().BeEmpty("every session created must stay listed under its subject");
     }
 
-    private static SessionRecord Record(string id, string subject, DateTimeOffset now) => new()
-    {
-        SessionId = id,
-        Subject = subject,
-        CreatedAt = now,
-        AbsoluteExpiresAt = now + TimeSpan.FromSeconds(1),
-        IdleExpiresAt = now + TimeSpan.FromSeconds(1),
-        RotatedAt = now,
-    };
+    private static SessionRecord Record(string id, string subject, DateTimeOffset now)
+        => SessionRecords.Create(id, subject, now, idle: TimeSpan.FromSeconds(1), absolute: TimeSpan.FromSeconds(1));
 }

@@ -110,17 +110,5 @@ public sealed partial class InMemorySessionStoreTests
         => new(new InMemorySessionStoreOptions { TimeProvider = _time, MaxSessions = maxSessions, SweepInterval = sweepInterval ?? s_sweepInterval });
 
     private SessionRecord Record(string id, string subject, TimeSpan? idle = null, SessionMetadata? metadata = null)
-    {
-        var now = _time.GetUtcNow();
-        return new SessionRecord
-        {
-            SessionId = id,
-            Subject = subject,
-            CreatedAt = now,
-            AbsoluteExpiresAt = now + TimeSpan.FromDays(30),
-            IdleExpiresAt = now + (idle ?? TimeSpan.FromDays(14)),
-            RotatedAt = now,
-            Metadata = metadata ?? SessionMetadata.Empty,
-        };
-    }
+        => SessionRecords.Create(id, subject, _time.GetUtcNow(), idle, TimeSpan.FromDays(30)) with { Metadata = metadata ?? SessionMetadata.Empty };
 }
