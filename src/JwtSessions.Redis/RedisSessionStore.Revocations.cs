@@ -12,6 +12,7 @@ public sealed partial class RedisSessionStore
     private readonly Action<RedisChannel, RedisValue> _onMessage;
     private Subscription[] _subscribers = [];
     private ITimer? _reconcileTimer;
+    private ITimer? _followUpTimer;
     private bool _feedStarted;
     private bool _available;
     private volatile bool _channelSubscribed;
@@ -72,6 +73,7 @@ public sealed partial class RedisSessionStore
             {
                 _feedStarted = true;
                 _reconcileTimer = _time.CreateTimer(static state => ((RedisSessionStore)state!).RequestReconcile(), this, _reconcileInterval, _reconcileInterval);
+                _followUpTimer = _time.CreateTimer(static state => ((RedisSessionStore)state!).RequestReconcile(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
         }
 
@@ -91,17 +93,33 @@ public sealed partial class RedisSessionStore
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        bool started;
+        ITimer? followUp;
         lock (_feedLock)
         {
-            started = _feedStarted;
+            followUp = _feedStarted && !_disposed ? _followUpTimer : null;
         }
 
-        if (started)
+        if (followUp is not null)
         {
+            // The catch-up below can read the log before the subscription is re-established, and a revocation published in
+            // between is then lost (docs/redis.md). A second read shortly after finds it in the log, instead of the next
+            // periodic reconcile, up to ReconcileInterval later. Armed first, so it is set once the feed reports itself live.
+            try
+            {
+                followUp.Change(FollowUpDelay, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed meanwhile: the store is shutting down.
+                return;
+            }
+
             RequestReconcile();
         }
     }
+
+    /// <summary>How long after a reconnection the store reads the revocation log a second time: a second, or the interval if shorter.</summary>
+    internal TimeSpan FollowUpDelay => _reconcileInterval < TimeSpan.FromSeconds(1) ? _reconcileInterval : TimeSpan.FromSeconds(1);
 
     private void MarkUnavailable()
     {
@@ -299,6 +317,7 @@ public sealed partial class RedisSessionStore
             _disposed = true;
             _subscribers = [];
             _reconcileTimer?.Dispose();
+            _followUpTimer?.Dispose();
         }
 
         _connection.ConnectionFailed -= OnConnectionFailed;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using JwtSessions.Redis.Internal;
 using JwtSessions.Redis.Tests.Support;
 using JwtSessions.Sessions;
 using JwtSessions.Validation;
@@ -113,6 +114,66 @@ public sealed class RedisFailureTests
             },
             "the peer to learn the revocation (pub/sub, the reconcile after its reconnection, or the next periodic one)");
         peer.ValidateAccessToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
+    }
+
+    [Test]
+    public async Task Reconnect_ARevocationWhoseMessageWasLost_IsReadWithinASecondOfTheStoreClockNotAnInterval()
+    {
+        var redis = _redis!;
+        var prefix = RedisTestEnvironment.NewPrefix();
+        var peerStore = await Store(redis, prefix);
+        var wentDown = false;
+        var revoked = new List<string>();
+        using var feed = peerStore.SubscribeToRevocations(
+            r =>
+            {
+                lock (revoked)
+                {
+                    revoked.Add(r.SessionId);
+                }
+            },
+            available => wentDown |= !available);
+        await Eventually.HoldsAsync(() => peerStore.IsRevocationFeedAvailable, "the revocation feed to be live");
+
+        // Drop the pub/sub connection; while it is down, a revocation lands in the log whose message the peer never gets.
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(redis.Address));
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+        await Eventually.HoldsAsync(() => Volatile.Read(ref wentDown), "the feed to report the lost connection");
+        var at = _fleet.Time.GetUtcNow();
+        var lost = System.Text.Json.JsonSerializer.Serialize(
+            new StoredRevocation { SessionId = "lost-in-the-reconnect", Subject = "alice", RevokedAt = Instant.Encode(at), Reason = (int)SessionEndReason.Logout },
+            RedisJsonContext.Default.StoredRevocation);
+        await admin.GetDatabase().SortedSetAddAsync(prefix + "revocations", lost, at.ToUnixTimeMilliseconds());
+
+        // The reconnection's catch-up may run before the subscription is back (it then reads nothing and waits); the
+        // follow-up read one second later on the store's clock finds the revocation, where before only the periodic
+        // reconcile did, a whole interval (5 s) later. The store's clock is moved a quarter second at a time.
+        var advanced = TimeSpan.Zero;
+        var sinceAdvance = Stopwatch.StartNew();
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                lock (revoked)
+                {
+                    if (revoked.Contains("lost-in-the-reconnect") && peerStore.IsRevocationFeedAvailable)
+                    {
+                        return true;
+                    }
+                }
+
+                if (sinceAdvance.Elapsed >= TimeSpan.FromMilliseconds(300))
+                {
+                    _fleet.Time.Advance(TimeSpan.FromMilliseconds(250));
+                    advanced += TimeSpan.FromMilliseconds(250);
+                    sinceAdvance.Restart();
+                }
+
+                return false;
+            },
+            "the peer to read the revocation and report its feed live");
+
+        peerStore.FollowUpDelay.Should().Be(TimeSpan.FromSeconds(1));
+        advanced.Should().BeLessThan(new RedisSessionStoreOptions().ReconcileInterval, "the follow-up read, not the periodic one, catches it up");
     }
 
     [Test]
