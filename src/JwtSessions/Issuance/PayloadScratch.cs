@@ -54,10 +54,12 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
     }
 
     /// <summary>Appends a JSON string: copied when plain, otherwise escaped by <see cref="Writer"/>.</summary>
+    /// <exception cref="ArgumentException">The string has an unpaired surrogate (<see cref="ThrowIfNotUnicode"/>).</exception>
     public void WriteString(ReadOnlySpan<char> value)
     {
         if (value.ContainsAnyExcept(s_plain))
         {
+            ThrowIfNotUnicode(value);
             WriteWithWriter(value, static (writer, v) => writer.WriteStringValue(v));
             return;
         }
@@ -82,7 +84,9 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
 
         if (!plain)
         {
-            WriteWithWriter(string.Join(' ', parts), static (writer, joined) => writer.WriteStringValue(joined));
+            var joined = string.Join(' ', parts);
+            ThrowIfNotUnicode(joined);
+            WriteWithWriter(joined, static (writer, text) => writer.WriteStringValue(text));
             return;
         }
 
@@ -102,6 +106,30 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
 
         span[at] = (byte)'"';
         _length += at + 1;
+    }
+
+    /// <summary>
+    /// Refuses a string with an unpaired surrogate. The JSON writer would put U+FFFD in its place, so "user-\uD800",
+    /// "user-\uDFFF" and "user-\uFFFD" would all be signed as the same subject: one identity's tokens would be another's.
+    /// </summary>
+    /// <exception cref="ArgumentException">The string is not valid UTF-16.</exception>
+    public static void ThrowIfNotUnicode(ReadOnlySpan<char> value)
+    {
+        for (var i = value.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < value.Length; i++)
+        {
+            if (!char.IsSurrogate(value[i]))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            throw new ArgumentException("A claim name or value has an unpaired surrogate: it is not Unicode text, and would be signed as U+FFFD.");
+        }
     }
 
     /// <summary>Appends an integer as <see cref="Utf8JsonWriter.WriteNumberValue(long)"/> does: shortest invariant form.</summary>

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using JwtSessions.Internal;
 using JwtSessions.Signing;
+using JwtSessions.Validation;
 
 namespace JwtSessions.Issuance;
 
@@ -84,12 +85,21 @@ public sealed class TokenIssuer
     /// <param name="descriptor">The subject, session, lifetime, scopes and custom claims.</param>
     /// <returns>The token and its id and times.</returns>
     /// <exception cref="ArgumentException">
-    /// The subject is empty, the lifetime is under one second or above the maximum, a custom claim uses a reserved name, or
-    /// a claim value is not a string, number, boolean or array of these.
+    /// The subject is empty, the session id is empty, a scope name is empty or has a space, the lifetime is under one second
+    /// or above the maximum, a custom claim uses a reserved name, a claim value is not a string, number, boolean or array of
+    /// these, a string has an unpaired surrogate, or the custom claims make a payload the validator rejects (more than 256
+    /// member names, nesting deeper than 16, a name twice in one object).
     /// </exception>
     public IssuedToken Issue(AccessTokenDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
+        if (descriptor.SessionId is { Length: 0 })
+        {
+            // The validator rejects an empty sid (invalid_claim): never mint what it refuses.
+            throw new ArgumentException("A session id, when given, must not be empty.", nameof(descriptor));
+        }
+
+        CheckScopes(descriptor.Scopes, nameof(descriptor));
         var lifetime = descriptor.Lifetime ?? _defaultLifetime;
         if (descriptor.Claims.Count > 0)
         {
@@ -103,6 +113,25 @@ public sealed class TokenIssuer
         }
 
         return Mint(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims);
+    }
+
+    /// <summary>
+    /// Scope names as RFC 6749 §3.3 has them: not empty, no space. The claim joins them with spaces and the validator splits
+    /// on spaces, so "orders:read admin" would come back as two scopes (one of them granted by the name's author), and ""
+    /// as none.
+    /// </summary>
+    /// <exception cref="ArgumentException">A scope name is null, empty or contains a space.</exception>
+    internal static void CheckScopes(IList<string> scopes, string parameterName)
+    {
+        // Indexed, not foreach: enumerating through the interface would box the list's enumerator on every mint.
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            var scope = scopes[i];
+            if (string.IsNullOrEmpty(scope) || scope.Contains(' ', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("A scope name must be non-empty and contain no space (RFC 6749 §3.3).", parameterName);
+            }
+        }
     }
 
     /// <summary>
@@ -210,6 +239,10 @@ public sealed class TokenIssuer
             }
 
             scratch.WriteRaw("}"u8);
+            if (claims is { Count: > 0 })
+            {
+                ThrowIfTheValidatorWouldRefuse(scratch.Json);
+            }
             var issued = new IssuedToken(
                 Sign(scratch),
                 tokenId,
@@ -227,6 +260,30 @@ public sealed class TokenIssuer
             // A half-written payload (a claim of an unsupported type) is dropped with its writer.
             scratch.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Custom claims can make a payload no validator of ours accepts: more member names or nesting than it reads, or a
+    /// <see cref="JsonElement"/> with duplicate names. The payload is read here as the validator reads it, so such a token is
+    /// refused when minted rather than issued and then rejected on every request. Only payloads with custom claims pay this.
+    /// </summary>
+    /// <exception cref="ArgumentException">The validator's payload reader rejects the payload.</exception>
+    private static void ThrowIfTheValidatorWouldRefuse(ReadOnlySpan<byte> payloadJson)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(2 * payloadJson.Length);
+        try
+        {
+            var error = TokenValidator.ReadClaimSlots(payloadJson, scratch.AsSpan(0, 2 * payloadJson.Length), default, [], out _);
+            if (error != TokenValidationError.None)
+            {
+                throw new ArgumentException(
+                    $"The custom claims make a payload the validator rejects ({error.ToCode()}): at most {TokenValidator.MaxMembers} member names and {TokenValidator.MaxJsonDepth} levels of nesting, no name twice in one object.");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
         }
     }
 
@@ -310,6 +367,7 @@ public sealed class TokenIssuer
         switch (value)
         {
             case string s:
+                PayloadScratch.ThrowIfNotUnicode(s);
                 writer.WriteStringValue(s);
                 break;
             case bool b:
@@ -331,7 +389,16 @@ public sealed class TokenIssuer
                 writer.WriteNumberValue(m);
                 break;
             case JsonElement element when element.ValueKind is not JsonValueKind.Undefined:
-                element.WriteTo(writer);
+                try
+                {
+                    element.WriteTo(writer);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // A string escape with an unpaired surrogate parses but cannot be written: the same refusal as for a string.
+                    throw new ArgumentException($"The claim '{name}' has a JSON string that is not Unicode text (an unpaired surrogate).", ex);
+                }
+
                 break;
             case IEnumerable items when depth < 4:
                 writer.WriteStartArray();

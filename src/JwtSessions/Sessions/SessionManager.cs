@@ -156,7 +156,10 @@ public sealed partial class SessionManager : IDisposable
     /// <param name="options">Metadata, scopes and client id; none by default.</param>
     /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>The token pair.</returns>
-    /// <exception cref="ArgumentException"><paramref name="subject"/> is empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="subject"/> is empty, a scope name is empty or has a space, or the subject or client id has an unpaired
+    /// surrogate; nothing was stored.
+    /// </exception>
     /// <exception cref="SessionStoreUnavailableException">The store failed; no session was started.</exception>
     public async ValueTask<SessionTokens> StartSessionAsync(
         string subject,
@@ -164,6 +167,15 @@ public sealed partial class SessionManager : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
+
+        // Checked before the store is touched: a value the issuer refuses would otherwise leave a stored session without tokens.
+        PayloadScratch.ThrowIfNotUnicode(subject);
+        if (options is not null)
+        {
+            TokenIssuer.CheckScopes(options.Scopes, nameof(options));
+            PayloadScratch.ThrowIfNotUnicode(options.ClientId);
+        }
+
         var now = _time.GetUtcNow();
         if (_policy.MaxSessionsPerSubject is { } cap)
         {

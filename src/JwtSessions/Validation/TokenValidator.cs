@@ -28,8 +28,8 @@ public sealed partial class TokenValidator
     private const int StackThreshold = 1024;
     private const int MaxHeaderBytes = 1024;
     private const int MaxSignatureBytes = 1024;
-    private const int MaxJsonDepth = 16;
-    private const int MaxMembers = 256;
+    internal const int MaxJsonDepth = 16;
+    internal const int MaxMembers = 256;
 
     private readonly byte[] _issuer;
     private readonly byte[][] _audiences;

@@ -137,6 +137,29 @@ public sealed partial class SessionManagerTests : IDisposable
     }
 
     [Test]
+    public async Task StartSession_ValuesTheIssuerWouldRefuse_ThrowBeforeAnythingIsStored()
+    {
+        // A subject with a lone surrogate would be signed as U+FFFD; a scope with a space would read back as two. Refused
+        // before the store call, so no session is left without tokens.
+        using var manager = CreateManager();
+        var cases = new Func<Task>[]
+        {
+            () => manager.StartSessionAsync("alice\uD800").AsTask(),
+            () => manager.StartSessionAsync("alice", new SessionStartOptions { Scopes = { "read", "orders:read admin" } }).AsTask(),
+            () => manager.StartSessionAsync("alice", new SessionStartOptions { Scopes = { string.Empty } }).AsTask(),
+            () => manager.StartSessionAsync("alice", new SessionStartOptions { ClientId = "web\uDC00" }).AsTask(),
+        };
+
+        foreach (var start in cases)
+        {
+            await start.Should().ThrowAsync<ArgumentException>();
+        }
+
+        _store.Creates.Should().Be(0);
+        _store.Lists.Should().Be(0);
+    }
+
+    [Test]
     public async Task ListSessions_SeveralSubjects_ReturnsActiveSessionsOfSubjectOldestFirst()
     {
         using var manager = CreateManager();
