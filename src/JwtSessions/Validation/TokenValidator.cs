@@ -87,9 +87,11 @@ public sealed partial class TokenValidator
             throw new ArgumentException("The maximum token age must be positive.", nameof(options));
         }
 
-        if (options.AcceptedTypes.Count == 0 || options.AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64))
+        // Compared without "application/", so "application/" alone would accept a token whose typ is empty.
+        if (options.AcceptedTypes.Count == 0
+            || options.AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64 || NormalizeType(t).Length == 0))
         {
-            throw new ArgumentException("At least one accepted typ of 1 to 64 characters is required (RFC 8725 §3.11).", nameof(options));
+            throw new ArgumentException("At least one accepted typ of 1 to 64 characters is required (RFC 8725 §3.11), besides \"application/\".", nameof(options));
         }
 
         var algorithms = options.AllowedAlgorithms.Count > 0 ? options.AllowedAlgorithms : _keys.Keys.Select(static k => k.Algorithm);

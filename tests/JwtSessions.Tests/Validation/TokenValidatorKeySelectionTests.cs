@@ -114,6 +114,20 @@ public sealed class TokenValidatorKeySelectionTests
         validator.Validate(Sign(Forge.Header("HS256", "a", "application/" + type + "x"), s_hsA)).Error.Should().Be(TokenValidationError.WrongType);
     }
 
+    [TestCase("application/")]
+    [TestCase("APPLICATION/")]
+    public void Create_AcceptedTypeThatIsOnlyThePrefix_IsRefused(string type)
+    {
+        // Compared without "application/", it would accept a token whose typ is empty.
+        var act = () => Validators.For(s_hsA, configure: o =>
+        {
+            o.AcceptedTypes.Clear();
+            o.AcceptedTypes.Add(type);
+        });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*accepted typ*");
+    }
+
     [Test]
     public void Validate_RevokedSessionWithLongId_IsRevoked()
     {
