@@ -32,15 +32,11 @@ public static class JwtSessionsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionManagerOptions>, SessionManagerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISessionStore>(static sp => new InMemorySessionStore(
-            new InMemorySessionStoreOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() }));
+        services.TryAddSingleton<ISessionStore>(static sp => new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = ClockOf(sp) }));
         services.TryAddSingleton(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<SessionManagerOptions>>().Value;
-            if (ReferenceEquals(options.TimeProvider, TimeProvider.System))
-            {
-                options.TimeProvider = sp.GetRequiredService<TimeProvider>();
-            }
+            options.TimeProvider = ClockOf(sp);
 
             options.Logger ??= sp.GetService<ILoggerFactory>()?.CreateLogger<SessionManager>();
             return new SessionManager(options, sp.GetRequiredService<ISessionStore>());
@@ -76,6 +72,16 @@ public static class JwtSessionsServiceCollectionExtensions
                 return ValidateOptionsResult.Fail($"JwtSessions: {ex.Message}");
             }
         }
+    }
+
+    /// <summary>
+    /// The manager's clock, which the default store shares (its sweep judges deadlines the manager set): the one in the
+    /// options when set, else the container's <see cref="TimeProvider"/>.
+    /// </summary>
+    private static TimeProvider ClockOf(IServiceProvider services)
+    {
+        var configured = services.GetRequiredService<IOptions<SessionManagerOptions>>().Value.TimeProvider;
+        return configured is null || ReferenceEquals(configured, TimeProvider.System) ? services.GetRequiredService<TimeProvider>() : configured;
     }
 
     private static bool IsValidPolicy(SessionPolicy? policy)

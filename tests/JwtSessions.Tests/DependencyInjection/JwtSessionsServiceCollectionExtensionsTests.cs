@@ -96,4 +96,30 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
 
         act.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Match("JwtSessions: " + message);
     }
+
+    [Test]
+    public async Task AddJwtSessions_ClockInTheOptions_IsTheDefaultStoresClockToo()
+    {
+        // The store's sweep judges the deadlines the manager set, so both run on one clock: the options' when set.
+        var time = TestClock.Create();
+        var services = new ServiceCollection();
+        services.AddJwtSessions(o =>
+        {
+            o.Issuer = RawToken.Issuer;
+            o.Audience = RawToken.Audience;
+            o.AccessTokenKeys = KeyRing.Create(TestKeys.Es256);
+            o.TimeProvider = time;
+        });
+        using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<SessionManager>();
+        var store = (InMemorySessionStore)provider.GetRequiredService<ISessionStore>();
+        await manager.StartSessionAsync("alice");
+
+        store.Count.Should().Be(1);
+
+        // The store's periodic sweep runs on its clock: moved past the idle deadline, that clock removes the session.
+        time.Advance(SessionPolicy.Default.IdleTimeout);
+
+        store.Count.Should().Be(0, "the sweep ran on the options' clock and found the session past its idle deadline");
+    }
 }
