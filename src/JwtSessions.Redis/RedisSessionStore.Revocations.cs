@@ -123,10 +123,15 @@ public sealed partial class RedisSessionStore
 
     private void MarkUnavailable()
     {
-        // The flag before the epoch: a reconcile reads the epoch and then the flag, so one that sees the new epoch (and may
-        // report the feed available) also sees that it must read the whole retained log, not only from the cursor.
-        _needsFullReconcile = true;
-        Interlocked.Increment(ref _failureEpoch);
+        // Both under the lock a reconcile clears the flag under (after checking the epoch), so it cannot clear the flag between
+        // the two writes; and the flag first, since a reconcile reads the epoch and then the flag without the lock: one that
+        // sees the new epoch (and may report the feed available) also sees that it must read the whole retained log.
+        lock (_feedLock)
+        {
+            _needsFullReconcile = true;
+            Interlocked.Increment(ref _failureEpoch);
+        }
+
         SetAvailable(false);
     }
 

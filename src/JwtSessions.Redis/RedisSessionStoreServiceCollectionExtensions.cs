@@ -16,7 +16,8 @@ public static class RedisSessionStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a <see cref="RedisSessionStore"/> that makes and owns its connection, as the singleton <see cref="ISessionStore"/>
-    /// (and <see cref="RedisSessionStore"/>), replacing any earlier store registration. Options are validated when the host starts.
+    /// (and <see cref="RedisSessionStore"/>), replacing any other store registered before (the in-memory default). A second call of
+    /// either overload changes nothing: the first store and its configuration stay. Options are validated when the host starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="connectionString">The StackExchange.Redis configuration string, for example <c>redis:6379,password=…</c>.</param>
@@ -25,7 +26,7 @@ public static class RedisSessionStoreServiceCollectionExtensions
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
     /// <remarks>
     /// At host start (<c>ValidateOnStart</c>) an <see cref="OptionsValidationException"/> reports a missing connection string, an
-    /// empty key prefix or a non-positive interval. The connection is made when the store is first resolved, with
+    /// empty key prefix, a non-positive interval, or a revocation retention shorter than the reconcile look-back. The connection is made when the store is first resolved, with
     /// <c>abortConnect=false</c>: the application starts while Redis is down and the store connects when it comes up. The
     /// store uses <see cref="RedisSessionStoreOptions.TimeProvider"/>, else a registered <see cref="TimeProvider"/>, else the
     /// system clock.
@@ -54,15 +55,18 @@ public static class RedisSessionStoreServiceCollectionExtensions
 
     /// <summary>
     /// Registers a <see cref="RedisSessionStore"/> on an existing connection, which it does not own, as the singleton
-    /// <see cref="ISessionStore"/> (and <see cref="RedisSessionStore"/>), replacing any earlier store registration. Options are
-    /// validated when the host starts.
+    /// <see cref="ISessionStore"/> (and <see cref="RedisSessionStore"/>), replacing any other store registered before (the in-memory
+    /// default). A second call of either overload changes nothing. Options are validated when the host starts.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="connection">The connection; configure it with <c>abortConnect=false</c> so it recovers from outages by itself.</param>
     /// <param name="configure">Configures the options; <see cref="RedisSessionStoreOptions.Configuration"/> is ignored.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="connection"/> is null.</exception>
-    /// <remarks>At host start an <see cref="OptionsValidationException"/> reports an empty key prefix or a non-positive interval.</remarks>
+    /// <remarks>
+    /// At host start an <see cref="OptionsValidationException"/> reports an empty key prefix, a non-positive interval, or a
+    /// revocation retention shorter than the reconcile look-back.
+    /// </remarks>
     public static IServiceCollection AddRedisSessionStore(
         this IServiceCollection services,
         IConnectionMultiplexer connection,

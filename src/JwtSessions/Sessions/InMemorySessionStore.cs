@@ -52,9 +52,15 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!TryReserveSlot() && (Sweep() == 0 || !TryReserveSlot()))
+        if (!TryReserveSlot())
         {
-            throw new SessionStoreUnavailableException($"The in-memory session store is full ({_maxSessions} sessions).");
+            // Full: sweep, then try again whatever this sweep removed, since a concurrent one (the timer's, another sign-in's)
+            // may have freed the room first.
+            Sweep();
+            if (!TryReserveSlot())
+            {
+                throw new SessionStoreUnavailableException($"The in-memory session store is full ({_maxSessions} sessions).");
+            }
         }
 
         if (!_sessions.TryAdd(session.SessionId, session))

@@ -157,8 +157,8 @@ public sealed partial class SessionManager : IDisposable
     /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>The token pair.</returns>
     /// <exception cref="ArgumentException">
-    /// <paramref name="subject"/> is empty, a scope name is empty or has a space, or the subject or client id has an unpaired
-    /// surrogate; nothing was stored.
+    /// <paramref name="subject"/> is empty, a scope name is empty or has a space, or the subject, a scope or the client id has
+    /// an unpaired surrogate; nothing was stored.
     /// </exception>
     /// <exception cref="SessionStoreUnavailableException">The store failed; no session was started.</exception>
     public async ValueTask<SessionTokens> StartSessionAsync(
@@ -166,15 +166,7 @@ public sealed partial class SessionManager : IDisposable
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(subject);
-
-        // Checked before the store is touched: a value the issuer refuses would otherwise leave a stored session without tokens.
-        PayloadScratch.ThrowIfNotUnicode(subject);
-        if (options is not null)
-        {
-            TokenIssuer.CheckScopes(options.Scopes, nameof(options));
-            PayloadScratch.ThrowIfNotUnicode(options.ClientId);
-        }
+        CheckNewSession(subject, options);
 
         var now = _time.GetUtcNow();
         if (_policy.MaxSessionsPerSubject is { } cap)
@@ -211,6 +203,10 @@ public sealed partial class SessionManager : IDisposable
     /// <param name="options">Metadata, scopes and client id of the new session.</param>
     /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>The new session's token pair.</returns>
+    /// <exception cref="ArgumentException">
+    /// A value <see cref="StartSessionAsync"/> refuses (see there), or <paramref name="previousSessionId"/> is empty; nothing
+    /// was changed.
+    /// </exception>
     /// <exception cref="InvalidOperationException">The previous session belongs to another subject; nothing was changed.</exception>
     /// <exception cref="SessionStoreUnavailableException">The store failed; the previous session may already be revoked.</exception>
     public async ValueTask<SessionTokens> ReauthenticateAsync(
@@ -219,7 +215,7 @@ public sealed partial class SessionManager : IDisposable
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(subject);
+        CheckNewSession(subject, options);
         ArgumentException.ThrowIfNullOrEmpty(previousSessionId);
         var previous = await _store.GetAsync(previousSessionId, cancellationToken).ConfigureAwait(false);
         if (previous is not null && previous.Subject != subject)
@@ -236,6 +232,28 @@ public sealed partial class SessionManager : IDisposable
         }
 
         return await StartSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the issuer would refuse in a new session's tokens, checked before any store call: otherwise a session would be
+    /// stored without tokens, or (re-authentication) the previous one revoked for nothing.
+    /// </summary>
+    private static void CheckNewSession(string subject, SessionStartOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        PayloadScratch.ThrowIfNotUnicode(subject);
+        if (options is null)
+        {
+            return;
+        }
+
+        TokenIssuer.CheckScopes(options.Scopes, nameof(options));
+        foreach (var scope in options.Scopes)
+        {
+            PayloadScratch.ThrowIfNotUnicode(scope);
+        }
+
+        PayloadScratch.ThrowIfNotUnicode(options.ClientId);
     }
 
     /// <summary>Trades a refresh token for a new pair; see <see cref="RefreshStatus"/> for every outcome.</summary>

@@ -82,6 +82,24 @@ public sealed partial class InMemorySessionStoreTests
         (await store.GetAsync("s-1")).Should().BeNull();
     }
 
+    [Test]
+    public async Task Create_AtCapacityWhileAnotherSweepFreesTheRoom_Succeeds()
+    {
+        // A competing sweep (the timer's, another sign-in's) runs first and removes the expired sessions, so this sign-in's
+        // own sweep finds nothing: it must still take the room that sweep freed, not report a full store.
+        var clock = new SweepFirstClock(_time);
+        using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = clock, MaxSessions = 2, SweepInterval = TimeSpan.FromDays(45) });
+        clock.Store = store;
+        await store.CreateAsync(Record("s-1", "alice", idle: TimeSpan.FromMinutes(1)));
+        await store.CreateAsync(Record("s-2", "alice", idle: TimeSpan.FromMinutes(1)));
+        _time.Advance(TimeSpan.FromMinutes(2));
+        clock.SweepOnNextRead = true;
+
+        await store.CreateAsync(Record("s-3", "bob"));
+
+        store.Count.Should().Be(1);
+    }
+
     [TestCase(0, 60)]
     [TestCase(-1, 60)]
     [TestCase(10, 0)]
@@ -111,4 +129,26 @@ public sealed partial class InMemorySessionStoreTests
 
     private SessionRecord Record(string id, string subject, TimeSpan? idle = null, SessionMetadata? metadata = null)
         => SessionRecords.Create(id, subject, _time.GetUtcNow(), idle, TimeSpan.FromDays(30)) with { Metadata = metadata ?? SessionMetadata.Empty };
+
+    /// <summary>A clock whose next read first runs another sweep of the store, as a concurrent sweep would.</summary>
+    private sealed class SweepFirstClock(FakeTimeProvider inner) : TimeProvider
+    {
+        public InMemorySessionStore? Store { get; set; }
+
+        public bool SweepOnNextRead { get; set; }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            if (SweepOnNextRead && Store is not null)
+            {
+                SweepOnNextRead = false;
+                Store.Sweep();
+            }
+
+            return inner.GetUtcNow();
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+            => inner.CreateTimer(callback, state, dueTime, period);
+    }
 }

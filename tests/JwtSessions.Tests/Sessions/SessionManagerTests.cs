@@ -148,6 +148,7 @@ public sealed partial class SessionManagerTests : IDisposable
             () => manager.StartSessionAsync("alice", new SessionStartOptions { Scopes = { "read", "orders:read admin" } }).AsTask(),
             () => manager.StartSessionAsync("alice", new SessionStartOptions { Scopes = { string.Empty } }).AsTask(),
             () => manager.StartSessionAsync("alice", new SessionStartOptions { ClientId = "web\uDC00" }).AsTask(),
+            () => manager.StartSessionAsync("alice", new SessionStartOptions { Scopes = { "read\uD800" } }).AsTask(),
         };
 
         foreach (var start in cases)
@@ -157,6 +158,19 @@ public sealed partial class SessionManagerTests : IDisposable
 
         _store.Creates.Should().Be(0);
         _store.Lists.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Reauthenticate_ValuesTheIssuerWouldRefuse_ThrowAndLeaveThePreviousSessionAlive()
+    {
+        using var manager = CreateManager();
+        var first = await manager.StartSessionAsync("alice");
+
+        var reauthenticate = () => manager.ReauthenticateAsync("alice", first.SessionId, new SessionStartOptions { Scopes = { "orders:read admin" } }).AsTask();
+
+        await reauthenticate.Should().ThrowAsync<ArgumentException>();
+        (await manager.ListSessionsAsync("alice")).Should().ContainSingle().Which.SessionId.Should().Be(first.SessionId);
+        _store.Revokes.Should().Be(0);
     }
 
     [Test]
