@@ -69,6 +69,11 @@ public sealed partial class SessionManager : IDisposable
         _ownedStore = store is null ? new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time }) : null;
         _store = store ?? _ownedStore!;
         _logger = options.Logger ?? NullLogger.Instance;
+        if (options.RefreshTokenKeys is null && store is not null and not InMemorySessionStore)
+        {
+            // A store outside this process is there to be shared (docs/sessions.md): a per-process key breaks that quietly.
+            Log.PerProcessRefreshKey(_logger, store.GetType().Name);
+        }
         _revocations = new RevocationList(_time);
         _revocationRetention = _policy.AccessTokenLifetime + options.ClockSkew;
 

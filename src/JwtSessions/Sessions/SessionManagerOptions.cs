@@ -30,6 +30,7 @@ public sealed class SessionManagerOptions
     /// </summary>
     /// <value>
     /// By default a fresh HS256 key made for this manager, which suits a single server: refresh tokens then die with the process.
+    /// A manager on any other store than <see cref="InMemorySessionStore"/> logs a warning when this is not set.
     /// </value>
     public KeyRing? RefreshTokenKeys { get; set; }
 

@@ -121,4 +121,45 @@ public sealed partial class SessionManagerTests
 
         build.Should().Throw<ArgumentException>().Which.Message.Should().Contain("Access-token keys are required");
     }
+
+    [Test]
+    public void Create_StoreOutsideThisProcessWithoutRefreshKeys_WarnsThatRefreshTokensWillNotTravel()
+    {
+        // TestSessionStore stands for any store that is not the in-process default, which is there to be shared.
+        var logger = new ListLogger();
+
+        using var manager = CreateManager(configure: o =>
+        {
+            o.RefreshTokenKeys = null;
+            o.Logger = logger;
+        });
+
+        logger.Entries.Should().ContainSingle(static e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning)
+            .Which.Message.Should().Contain("RefreshTokenKeys is not set").And.Contain(nameof(TestSessionStore));
+    }
+
+    [Test]
+    public void Create_StoreOutsideThisProcessWithRefreshKeys_DoesNotWarn()
+    {
+        var logger = new ListLogger();
+
+        using var manager = CreateManager(configure: o => o.Logger = logger);
+
+        logger.Entries.Should().BeEmpty();
+    }
+
+    [Test]
+    public void Create_InProcessStoreWithoutRefreshKeys_DoesNotWarn()
+    {
+        var logger = new ListLogger();
+        using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });
+
+        using var manager = CreateManager(configure: o =>
+        {
+            o.RefreshTokenKeys = null;
+            o.Logger = logger;
+        }, store: store);
+
+        logger.Entries.Should().BeEmpty();
+    }
 }
