@@ -60,13 +60,6 @@ internal sealed class VerifiedTokenCache
         }
     }
 
-    public void Clear()
-    {
-        _entries.Clear();
-        Interlocked.Exchange(ref _bytes, 0);
-        Interlocked.Exchange(ref _count, 0);
-    }
-
     /// <summary>
     /// Takes room for one entry of <paramref name="length"/> bytes before the entry is added: a check followed by an add let
     /// concurrent adds pass the check together and take the cache past its bounds. A refused reservation is given back.
