@@ -52,6 +52,37 @@ public abstract partial class SessionStoreConformanceTests
         Assert.That(at, Is.Empty);
     }
 
+    /// <summary>
+    /// A session past its deadline for one caller (a listing, or a sign-in of the same subject, at the deadline) can still be
+    /// rotated by another whose "now" was read just before it. It is live again, and must still be listed: "log out
+    /// everywhere" and the per-subject cap find sessions only through the listing.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Test]
+    public async Task List_JudgedAtTheDeadlineThenRotatedJustBefore_StaysListed()
+    {
+        var store = await NewStoreAsync();
+        var session = NewSession("alice", idle: s_idle);
+        await store.CreateAsync(session);
+        var deadline = session.ExpiresAt;
+
+        Assert.That(await store.ListAsync("alice", deadline), Is.Empty);
+        Time.SetUtcNow(deadline);
+        await store.CreateAsync(NewSession("alice"));
+        var rotated = await store.TryRotateAsync(session.SessionId, 0, deadline - TimeResolution, s_idle);
+
+        // A store may also have removed the record at its deadline by its own clock (the in-memory store's sweep does):
+        // then nothing live is left unlisted either. What no store may do is rotate it and not list it.
+        if (rotated.Status == RotationStatus.Rotated)
+        {
+            Assert.That((await store.ListAsync("alice", deadline)).Select(s => s.SessionId), Does.Contain(session.SessionId));
+        }
+        else
+        {
+            Assert.That(rotated.Status, Is.EqualTo(RotationStatus.NotFound));
+        }
+    }
+
     /// <summary>A subject with no session lists nothing.</summary>
     /// <returns>A task.</returns>
     [Test]
