@@ -74,6 +74,7 @@ public sealed partial class SessionManager : IDisposable
             // A store outside this process is there to be shared (docs/sessions.md): a per-process key breaks that quietly.
             Log.PerProcessRefreshKey(_logger, store.GetType().Name);
         }
+
         _revocations = new RevocationList(_time);
         _revocationRetention = _policy.AccessTokenLifetime + options.ClockSkew;
 
