@@ -95,23 +95,10 @@ public sealed class RedisFailureTests
         // read runs before the revocation is logged and the message is published before the subscription is re-established,
         // the message is lost silently, and the next periodic reconcile reads it from the log: at most one ReconcileInterval
         // later (docs/redis.md). That timer runs on the fake clock, so the wait moves the clock on, one interval at a time.
-        var sinceAdvance = Stopwatch.StartNew();
-        await Eventually.HoldsAsync(
-            () =>
-            {
-                if (peer.Revocations.Contains(tokens.SessionId) && peer.Revocations.IsAvailable)
-                {
-                    return true;
-                }
-
-                if (sinceAdvance.Elapsed >= TimeSpan.FromMilliseconds(200))
-                {
-                    _fleet.Time.Advance(new RedisSessionStoreOptions().ReconcileInterval);
-                    sinceAdvance.Restart();
-                }
-
-                return false;
-            },
+        await HoldsWhileTheClockMovesAsync(
+            () => peer.Revocations.Contains(tokens.SessionId) && peer.Revocations.IsAvailable,
+            step: new RedisSessionStoreOptions().ReconcileInterval,
+            every: TimeSpan.FromMilliseconds(200),
             "the peer to learn the revocation (pub/sub, the reconcile after its reconnection, or the next periodic one)");
         peer.ValidateAccessToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
     }
@@ -148,28 +135,16 @@ public sealed class RedisFailureTests
         // The reconnection's catch-up may run before the subscription is back (it then reads nothing and waits); the
         // follow-up read one second later on the store's clock finds the revocation, where before only the periodic
         // reconcile did, a whole interval (5 s) later. The store's clock is moved a quarter second at a time.
-        var advanced = TimeSpan.Zero;
-        var sinceAdvance = Stopwatch.StartNew();
-        await Eventually.HoldsAsync(
+        var advanced = await HoldsWhileTheClockMovesAsync(
             () =>
             {
                 lock (revoked)
                 {
-                    if (revoked.Contains("lost-in-the-reconnect") && peerStore.IsRevocationFeedAvailable)
-                    {
-                        return true;
-                    }
+                    return revoked.Contains("lost-in-the-reconnect") && peerStore.IsRevocationFeedAvailable;
                 }
-
-                if (sinceAdvance.Elapsed >= TimeSpan.FromMilliseconds(300))
-                {
-                    _fleet.Time.Advance(TimeSpan.FromMilliseconds(250));
-                    advanced += TimeSpan.FromMilliseconds(250);
-                    sinceAdvance.Restart();
-                }
-
-                return false;
             },
+            step: TimeSpan.FromMilliseconds(250),
+            every: TimeSpan.FromMilliseconds(300),
             "the peer to read the revocation and report its feed live");
 
         peerStore.FollowUpDelay.Should().Be(TimeSpan.FromSeconds(1));
@@ -237,6 +212,35 @@ public sealed class RedisFailureTests
     }
 
     /// <summary>A store on the private server with the short outage timeout: calls made while Redis is down fail within it.</summary>
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, moving the fake clock the stores' timers run on by <paramref name="step"/>
+    /// every <paramref name="every"/> of real time meanwhile; returns how far the clock moved.
+    /// </summary>
+    private async Task<TimeSpan> HoldsWhileTheClockMovesAsync(Func<bool> condition, TimeSpan step, TimeSpan every, string what)
+    {
+        var advanced = TimeSpan.Zero;
+        var sinceAdvance = Stopwatch.StartNew();
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                if (condition())
+                {
+                    return true;
+                }
+
+                if (sinceAdvance.Elapsed >= every)
+                {
+                    _fleet.Time.Advance(step);
+                    advanced += step;
+                    sinceAdvance.Restart();
+                }
+
+                return false;
+            },
+            what);
+        return advanced;
+    }
+
     private Task<RedisSessionStore> Store(RedisServerProcess redis, string prefix)
         => _resources.StoreAsync(redis.Address, prefix, _fleet.Time, commandTimeout: RedisTestEnvironment.OutageCommandTimeout);
 }

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using JwtSessions.Internal;
 
 namespace JwtSessions.Issuance;
 
@@ -115,19 +116,8 @@ internal sealed class PayloadScratch : IBufferWriter<byte>, IDisposable
     /// <exception cref="ArgumentException">The string is not valid UTF-16.</exception>
     public static void ThrowIfNotUnicode(ReadOnlySpan<char> value)
     {
-        for (var i = value.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < value.Length; i++)
+        if (!Utf16Text.IsWellFormed(value))
         {
-            if (!char.IsSurrogate(value[i]))
-            {
-                continue;
-            }
-
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-                continue;
-            }
-
             throw new ArgumentException("A claim name or value has an unpaired surrogate: it is not Unicode text, and would be signed as U+FFFD.");
         }
     }

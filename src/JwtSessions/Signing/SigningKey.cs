@@ -27,8 +27,6 @@ public abstract class SigningKey
 {
     private const int MaxKeyIdLength = 256;
 
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private protected SigningKey(JwtAlgorithm algorithm, string keyId)
     {
         if (string.IsNullOrEmpty(keyId) || keyId.Length > MaxKeyIdLength)
@@ -36,18 +34,16 @@ public abstract class SigningKey
             throw new InvalidSigningKeyException($"A key id must have 1 to {MaxKeyIdLength} characters.");
         }
 
-        Algorithm = algorithm;
-        KeyId = keyId;
-        try
+        // Tokens name a key by the UTF-8 of its id, and a lone surrogate has none: "k\uD800", "k\uDC00" and "k\uFFFD" would
+        // be three ids in a ring yet one kid on the wire.
+        if (!Utf16Text.IsWellFormed(keyId))
         {
-            KeyIdUtf8 = s_strictUtf8.GetBytes(keyId);
-        }
-        catch (EncoderFallbackException)
-        {
-            // Tokens name a key by the UTF-8 of its id, and a lone surrogate has none: a lenient encoder writes U+FFFD, so
-            // "k\uD800", "k\uDC00" and "k\uFFFD" would be three ids in a ring yet one kid on the wire.
             throw new InvalidSigningKeyException("A key id must be valid Unicode text; this one has an unpaired surrogate.");
         }
+
+        Algorithm = algorithm;
+        KeyId = keyId;
+        KeyIdUtf8 = Encoding.UTF8.GetBytes(keyId);
     }
 
     /// <summary>Gets the one algorithm this key signs and verifies with.</summary>
