@@ -39,6 +39,8 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private readonly TimeProvider _time;
     private readonly TimeSpan _reconcileInterval;
     private readonly TimeSpan _retention;
+    private readonly TimeSpan _tombstoneRetention;
+    private readonly int _maxTombstones;
 
     /// <summary>Initializes a new instance of the <see cref="RedisSessionStore"/> class on an existing connection, which it does not own.</summary>
     /// <param name="connection">The connection; configure it with <c>abortConnect=false</c> so it recovers from outages by itself.</param>
@@ -67,6 +69,8 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         _time = options.TimeProvider ?? timeProvider ?? TimeProvider.System;
         _reconcileInterval = options.ReconcileInterval;
         _retention = options.RevocationRetention;
+        _tombstoneRetention = options.TombstoneRetention;
+        _maxTombstones = options.MaxTombstones;
         _onMessage = OnMessage;
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
@@ -116,27 +120,86 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// <inheritdoc />
     /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error.</exception>
     public async ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken = default)
+        => await CreateCoreAsync(session, int.MaxValue, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One Lua script: the subject's oldest index entries are removed until there is room (entries of sessions gone or revoked
+    /// just go, the others are revoked), then the session is stored and indexed. A session past its deadline counts until its
+    /// hash expires (at its deadline, floored at a second, on Redis's clock).
+    /// </remarks>
+    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error; the sign-in and its revocations may or may not have happened (all or nothing).</exception>
+    public async ValueTask<IReadOnlyList<SessionRevocation>> CreateWithCapAsync(
+        SessionRecord session,
+        int maxSessionsPerSubject,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerSubject, 1);
+        return await CreateCoreAsync(session, maxSessionsPerSubject, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IReadOnlyList<SessionRevocation>> CreateCoreAsync(SessionRecord session, int cap, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrEmpty(session.SessionId, nameof(session));
         var now = _time.GetUtcNow();
         var fields = SessionHash.Encode(session);
-        var args = new RedisValue[6 + fields.Count];
-        args[0] = session.SessionId;
-        args[1] = session.CreatedAt.ToUnixTimeMilliseconds();
-        args[2] = Instant.TtlMilliseconds(session.ExpiresAt, now, TtlFloorMilliseconds);
+        var context = RevocationContext(session.CreatedAt, SessionEndReason.SessionLimit, now);
+        var args = new RedisValue[RedisScripts.RevocationArguments + 5 + fields.Count];
+        context.CopyTo(args, 0);
+        args[12] = session.SessionId;
+        args[13] = session.CreatedAt.ToUnixTimeMilliseconds();
+        args[14] = Instant.TtlMilliseconds(session.ExpiresAt, now, TtlFloorMilliseconds);
         // The subject index lives as long as its longest-lived session can (the absolute deadline bounds every refresh).
-        args[3] = Instant.TtlMilliseconds(session.AbsoluteExpiresAt, now, TtlFloorMilliseconds);
-        args[4] = _keys.SessionPrefix;
-        args[5] = Instant.Encode(now);
-        fields.CopyTo(args, 6);
+        args[15] = Instant.TtlMilliseconds(session.AbsoluteExpiresAt, now, TtlFloorMilliseconds);
+        args[16] = cap;
+        fields.CopyTo(args, RedisScripts.RevocationArguments + 5);
 
-        var result = await EvaluateAsync(RedisScripts.Create, [_keys.Session(session.SessionId), _keys.Subject(session.Subject)], args, cancellationToken)
-            .ConfigureAwait(false);
-        if ((long)result == 0)
+        RedisKey[] keys = [_keys.Session(session.SessionId), _keys.Subject(session.Subject), _keys.Revocations, _keys.Tombstones];
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Create, keys, args, cancellationToken).ConfigureAwait(false))!;
+        if ((long)result[0] == 0)
         {
             throw new InvalidOperationException("A session with this id already exists.");
         }
+
+        if (result.Length == 1)
+        {
+            return [];
+        }
+
+        var evicted = new List<SessionRevocation>(result.Length - 1);
+        for (var i = 1; i < result.Length; i++)
+        {
+            if (RevocationEvent.TryParse((string?)result[i], out var revocation))
+            {
+                // Enforce at once for this process's subscribers; the pub/sub echo is then a duplicate and is dropped.
+                Deliver(revocation);
+                evicted.Add(revocation);
+            }
+        }
+
+        return evicted;
+    }
+
+    /// <summary>The first <see cref="RedisScripts.RevocationArguments"/> ARGV of a script that may revoke (RedisScripts.RevokeHelper).</summary>
+    private RedisValue[] RevocationContext(DateTimeOffset revokedAt, SessionEndReason reason, DateTimeOffset now)
+    {
+        var revokedAtMs = revokedAt.ToUnixTimeMilliseconds();
+        return
+        [
+            Instant.Encode(revokedAt),
+            (int)reason,
+            Instant.Encode(now),
+            TtlFloorMilliseconds,
+            revokedAtMs,
+            revokedAtMs - (long)_retention.TotalMilliseconds,
+            Math.Max(1, (long)Math.Ceiling(_retention.TotalMilliseconds)),
+            _keys.RevocationChannelName,
+            _keys.Prefix,
+            (long)Math.Ceiling(_tombstoneRetention.TotalMilliseconds),
+            _maxTombstones,
+            now.ToUnixTimeMilliseconds(),
+        ];
     }
 
     /// <inheritdoc />
@@ -179,8 +242,10 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
 
     /// <inheritdoc />
     /// <remarks>
-    /// One Lua script marks the session revoked, records the revocation in the revocation log and publishes it; the session's
-    /// hash is kept (as a tombstone) until its deadline so that a replayed refresh token is reported as revoked.
+    /// One Lua script marks the session revoked, removes it from its subject's index, records the revocation in the revocation
+    /// log and publishes it; the session's hash is kept (as a tombstone, without its metadata, scope and client id) until the
+    /// earlier of its deadline and <see cref="RedisSessionStoreOptions.TombstoneRetention"/>, and only among the newest
+    /// <see cref="RedisSessionStoreOptions.MaxTombstones"/>, so that a replayed refresh token is reported as revoked.
     /// </remarks>
     /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error; the revocation may or may not have happened.</exception>
     public async ValueTask<SessionRecord?> RevokeAsync(
@@ -190,22 +255,9 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
-        var now = _time.GetUtcNow();
-        var revokedAtMs = revokedAt.ToUnixTimeMilliseconds();
-        RedisValue[] args =
-        [
-            sessionId,
-            Instant.Encode(revokedAt),
-            (int)reason,
-            Instant.Encode(now),
-            TtlFloorMilliseconds,
-            revokedAtMs,
-            revokedAtMs - (long)_retention.TotalMilliseconds,
-            Math.Max(1, (long)Math.Ceiling(_retention.TotalMilliseconds)),
-            _keys.RevocationChannelName,
-        ];
-        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Revoke, [_keys.Session(sessionId), _keys.Revocations], args, cancellationToken)
-            .ConfigureAwait(false))!;
+        RedisValue[] args = [.. RevocationContext(revokedAt, reason, _time.GetUtcNow()), sessionId];
+        RedisKey[] keys = [_keys.Session(sessionId), _keys.Revocations, _keys.Tombstones];
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Revoke, keys, args, cancellationToken).ConfigureAwait(false))!;
         if ((int)result[0] == 0)
         {
             return null;

@@ -47,6 +47,25 @@ public sealed class RedisSessionStoreOptions
     /// </remarks>
     public TimeSpan RevocationRetention { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Gets or sets how long a revoked session's hash is kept as a tombstone at most (it also goes at the session's deadline,
+    /// if earlier), so that a replayed refresh token reads "revoked" rather than "unknown".
+    /// </summary>
+    /// <value>1 hour by default; at least 1 second.</value>
+    /// <remarks>
+    /// It changes only how a refresh of a revoked session is reported (<c>SessionRevoked</c>, then <c>UnknownSession</c>): both
+    /// fail. Access tokens of revoked sessions are rejected through the revocation log and feed, which
+    /// <see cref="RevocationRetention"/> bounds, not through the tombstone.
+    /// </remarks>
+    public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Gets or sets the most tombstones (revoked sessions' hashes) kept at once; beyond it each revocation deletes the oldest
+    /// ones. A live session is never deleted to make room.
+    /// </summary>
+    /// <value>100,000 by default (about 25 MB of Redis memory); must be positive. Every server sharing the prefix should use the same value.</value>
+    public int MaxTombstones { get; set; } = 100_000;
+
     /// <summary>Gets or sets the clock used for key lifetimes and the reconcile timer.</summary>
     /// <value>
     /// <see langword="null"/> by default: the <see cref="System.TimeProvider"/> registered with dependency injection if any,
@@ -80,6 +99,16 @@ public sealed class RedisSessionStoreOptions
         {
             // A reconcile reads this far back; a shorter log would be trimmed of revocations it still has to deliver.
             errors.Add($"The revocation retention must be at least two reconcile intervals plus a minute ({ReconcileLookback(ReconcileInterval)} here).");
+        }
+
+        if (TombstoneRetention < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("The tombstone retention must be at least a second.");
+        }
+
+        if (MaxTombstones < 1)
+        {
+            errors.Add("The tombstone bound must be positive.");
         }
 
         if (Database < -1)

@@ -10,6 +10,7 @@ internal sealed class RedisKeys
         Prefix = prefix;
         SessionPrefix = prefix + "s:";
         Revocations = prefix + "revocations";
+        Tombstones = prefix + "tombstones";
         RevocationChannelName = prefix + "revoked";
         RevocationChannel = RedisChannel.Literal(RevocationChannelName);
     }
@@ -22,6 +23,9 @@ internal sealed class RedisKeys
 
     /// <summary>Gets the sorted set of recent revocations (score: revocation time, Unix ms).</summary>
     public RedisKey Revocations { get; }
+
+    /// <summary>Gets the sorted set of tombstones: revoked sessions' ids (score: when the store revoked them, Unix ms).</summary>
+    public RedisKey Tombstones { get; }
 
     /// <summary>Gets the name of the pub/sub channel revocations are pushed on.</summary>
     public string RevocationChannelName { get; }

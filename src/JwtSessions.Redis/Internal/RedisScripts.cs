@@ -15,7 +15,7 @@ namespace JwtSessions.Redis.Internal;
 internal static class RedisScripts
 {
     /// <summary>How many of a subject's oldest index entries a sign-in inspects and prunes.</summary>
-    public const int CreatePruneCount = 32;
+    public const int CreatePruneCount = 4;
 
     // Shared helpers: fixed-width tick text -> (milliseconds, sub-millisecond remainder), exact comparison, and TTLs rounded up.
     private const string Helpers = """
@@ -40,27 +40,87 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Stores a new session and indexes it under its subject, pruning the subject's oldest entries whose session is gone or
-    /// revoked. An entry merely past its deadline stays until its hash expires (its TTL ends at the deadline, floored at a
-    /// second): a rotation whose "now" was read just before the deadline may still land and make it live again, and a live
-    /// session must never leave its subject's index ("log out everywhere" lists it).
-    /// KEYS: session hash, subject index. ARGV: id, created (Unix ms), session TTL, index TTL, session key prefix, now,
-    /// then the hash's field/value pairs. Returns 1, or 0 when the id exists.
+    /// The revocation shared by Revoke and Create (the cap): marks the hash revoked, keeps it as a tombstone (descriptive fields
+    /// dropped, TTL the earlier of its deadline and the tombstone retention), removes it from its subject's index, records it in
+    /// the tombstone set (dropping the oldest tombstones beyond the bound, and entries past the retention), records and trims
+    /// the revocation log, and publishes. The context <c>c</c> comes from ARGV 1–12 (see <see cref="RevocationArguments"/>):
+    /// at, why, now, TTL floor, at (Unix ms), log trim before (Unix ms), log TTL, channel, key prefix, tombstone retention (ms),
+    /// max tombstones, now (Unix ms); with the log and tombstone keys. Returns the full revoked hash and the event.
     /// </summary>
-    public static readonly LuaScript Create = LuaScript.Prepare(Helpers + $$"""
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('HSET', KEYS[1], unpack(ARGV, 7))
-        redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        local oldest = redis.call('ZRANGE', KEYS[2], 0, {{CreatePruneCount - 1}})
-        for _, id in ipairs(oldest) do
-          local f = redis.call('HMGET', ARGV[5] .. id, 'idle', 'rev')
-          if (not f[1]) or f[2] then
-            redis.call('ZREM', KEYS[2], id)
+    private const string RevokeHelper = """
+        local function context(logKey, tombKey)
+          return {at = ARGV[1], why = ARGV[2], now = ARGV[3], floor = tonumber(ARGV[4]), atMs = ARGV[5], trim = ARGV[6],
+            logTtl = ARGV[7], channel = ARGV[8], prefix = ARGV[9], tombMs = tonumber(ARGV[10]), maxTombs = tonumber(ARGV[11]),
+            nowMs = tonumber(ARGV[12]), log = logKey, tombs = tombKey}
+        end
+        local function revoke(c, skey, id, idle, abs, sub)
+          redis.call('HSET', skey, 'rev', c.at, 'why', c.why)
+          local full = redis.call('HGETALL', skey)
+          redis.call('HDEL', skey, 'meta', 'scope', 'client')
+          local keep = ttl(earlier(idle, abs), c.now, c.floor)
+          if keep > c.tombMs then keep = c.tombMs end
+          redis.call('PEXPIRE', skey, keep)
+          redis.call('ZREM', c.prefix .. 'u:' .. sub, id)
+          redis.call('ZADD', c.tombs, c.nowMs, id)
+          redis.call('ZREMRANGEBYSCORE', c.tombs, '-inf', '(' .. (c.nowMs - c.tombMs))
+          local over = redis.call('ZCARD', c.tombs) - c.maxTombs
+          if over > 0 then
+            local oldest = redis.call('ZPOPMIN', c.tombs, over)
+            for i = 1, #oldest, 2 do
+              local k = c.prefix .. 's:' .. oldest[i]
+              if redis.call('HEXISTS', k, 'rev') == 1 then redis.call('DEL', k) end
+            end
+          end
+          redis.call('PEXPIRE', c.tombs, c.tombMs)
+          local event = cjson.encode({id = id, sub = sub, at = c.at, why = tonumber(c.why)})
+          redis.call('ZADD', c.log, c.atMs, event)
+          redis.call('ZREMRANGEBYSCORE', c.log, '-inf', '(' .. c.trim)
+          redis.call('PEXPIRE', c.log, c.logTtl)
+          redis.call('PUBLISH', c.channel, event)
+          return full, event
+        end
+
+        """;
+
+    /// <summary>The number of ARGV entries <see cref="RevokeHelper"/>'s context takes, before each script's own.</summary>
+    public const int RevocationArguments = 12;
+
+    /// <summary>
+    /// Stores a new session and indexes it under its subject, within the subject's cap, in one step. The subject's oldest index
+    /// entries are removed until fewer than the cap remain: an entry whose session is gone or revoked just goes, any other
+    /// one is revoked (SessionLimit, at the new session's creation time), so concurrent sign-ins on any number of servers never
+    /// leave more than the cap. The subject index therefore never holds more than the cap. Then a few of the oldest entries
+    /// are inspected and removed if their session is gone or revoked (for creates without a cap).
+    /// KEYS: session hash, subject index, revocation log, tombstones. ARGV: the revocation context (1–12; "at" is the creation
+    /// time, "why" SessionLimit), then id, created (Unix ms), session TTL, index TTL, cap, then the hash's field/value pairs.
+    /// Returns {0} when the id exists, else {1, event...} with one event per session revoked for the cap, oldest first.
+    /// </summary>
+    public static readonly LuaScript Create = LuaScript.Prepare(Helpers + RevokeHelper + $$"""
+        if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
+        local c = context(KEYS[3], KEYS[4])
+        local id, cap = ARGV[13], tonumber(ARGV[17])
+        local result = {1}
+        local n = redis.call('ZCARD', KEYS[2])
+        while n >= cap do
+          local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+          redis.call('ZREM', KEYS[2], oldest)
+          n = n - 1
+          local skey = c.prefix .. 's:' .. oldest
+          local f = redis.call('HMGET', skey, 'idle', 'abs', 'sub', 'rev')
+          if f[1] and not f[4] then
+            local _, event = revoke(c, skey, oldest, f[1], f[2], f[3])
+            result[#result + 1] = event
           end
         end
-        redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-        return 1
+        for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, {{CreatePruneCount - 1}})) do
+          local f = redis.call('HMGET', c.prefix .. 's:' .. old, 'idle', 'rev')
+          if (not f[1]) or f[2] then redis.call('ZREM', KEYS[2], old) end
+        end
+        redis.call('HSET', KEYS[1], unpack(ARGV, 18))
+        redis.call('PEXPIRE', KEYS[1], ARGV[15])
+        redis.call('ZADD', KEYS[2], ARGV[14], id)
+        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[16]) then redis.call('PEXPIRE', KEYS[2], ARGV[16]) end
+        return result
         """);
 
     /// <summary>
@@ -81,21 +141,16 @@ internal static class RedisScripts
         """);
 
     /// <summary>
-    /// Marks a session revoked (first revocation wins), records it in the revocation log and publishes it, in one step.
-    /// KEYS: session hash, revocation log. ARGV: id, revoked at, reason, now, TTL floor, revoked at (Unix ms), trim before
-    /// (Unix ms), log TTL, channel. Returns {0} (unknown), {2, HGETALL} (already revoked) or {1, HGETALL, event}.
+    /// Marks a session revoked (first revocation wins), keeps it as a bounded tombstone, unindexes it, records it in the
+    /// revocation log and publishes it, in one step (see <see cref="RevokeHelper"/>). KEYS: session hash, revocation log,
+    /// tombstones. ARGV: the revocation context (1–12), then the id. Returns {0} (unknown), {2, HGETALL} (already revoked) or
+    /// {1, HGETALL, event}.
     /// </summary>
-    public static readonly LuaScript Revoke = LuaScript.Prepare(Helpers + """
+    public static readonly LuaScript Revoke = LuaScript.Prepare(Helpers + RevokeHelper + """
         local f = redis.call('HMGET', KEYS[1], 'rev', 'idle', 'abs', 'sub')
         if not f[2] then return {0} end
         if f[1] then return {2, redis.call('HGETALL', KEYS[1])} end
-        redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'why', ARGV[3])
-        redis.call('PEXPIRE', KEYS[1], ttl(earlier(f[2], f[3]), ARGV[4], tonumber(ARGV[5])))
-        local event = cjson.encode({id = ARGV[1], sub = f[4], at = ARGV[2], why = tonumber(ARGV[3])})
-        redis.call('ZADD', KEYS[2], ARGV[6], event)
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[7])
-        redis.call('PEXPIRE', KEYS[2], ARGV[8])
-        redis.call('PUBLISH', ARGV[9], event)
-        return {1, redis.call('HGETALL', KEYS[1]), event}
+        local full, event = revoke(context(KEYS[2], KEYS[3]), KEYS[1], ARGV[13], f[2], f[3], f[4])
+        return {1, full, event}
         """);
 }

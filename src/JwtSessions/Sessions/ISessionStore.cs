@@ -19,6 +19,28 @@ public interface ISessionStore
     /// <exception cref="InvalidOperationException">A session with that id already exists.</exception>
     ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a new session and, in the same atomic step, revokes the subject's oldest sessions so that at most
+    /// <paramref name="maxSessionsPerSubject"/> remain, the new one included: concurrent sign-ins of one subject, on any number
+    /// of servers, never leave more.
+    /// </summary>
+    /// <remarks>
+    /// A session counts against the cap from its creation until it is revoked or the store drops it after its deadline (a
+    /// session merely past its deadline may still count until then). Each session revoked here is revoked at
+    /// <see cref="SessionRecord.CreatedAt"/> of <paramref name="session"/> with <see cref="SessionEndReason.SessionLimit"/>,
+    /// oldest first, and published like any revocation. A duplicate id throws and revokes nothing.
+    /// </remarks>
+    /// <param name="session">The session; its id must be new.</param>
+    /// <param name="maxSessionsPerSubject">The most sessions the subject may hold once this one is stored; at least 1.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The revocations made to keep within the cap, oldest session first; empty when there was room.</returns>
+    /// <exception cref="InvalidOperationException">A session with that id already exists.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSessionsPerSubject"/> is below 1.</exception>
+    ValueTask<IReadOnlyList<SessionRevocation>> CreateWithCapAsync(
+        SessionRecord session,
+        int maxSessionsPerSubject,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Gets a session, or <see langword="null"/> when unknown (never created, or swept after its deadlines).</summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -42,7 +64,11 @@ public interface ISessionStore
         TimeSpan idleTimeout,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes one session; revoking again keeps the first revocation.</summary>
+    /// <summary>
+    /// Revokes one session; revoking again keeps the first revocation. The revoked record stays as a tombstone (so a replayed
+    /// refresh token reads <see cref="RotationStatus.Revoked"/>) only for a bounded time and in a bounded number, and no
+    /// longer counts against any capacity of live sessions: once the store drops it, the id reads as unknown.
+    /// </summary>
     /// <param name="sessionId">The session id.</param>
     /// <param name="revokedAt">The revocation time.</param>
     /// <param name="reason">Why.</param>

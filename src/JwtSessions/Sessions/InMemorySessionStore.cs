@@ -4,33 +4,47 @@ namespace JwtSessions.Sessions;
 
 /// <summary>
 /// The embedded default store: sessions in process memory, for a single server. Thread-safe, bounded by
-/// <see cref="InMemorySessionStoreOptions.MaxSessions"/>, and swept of sessions past their deadlines.
+/// <see cref="InMemorySessionStoreOptions.MaxSessions"/> live sessions and <see cref="InMemorySessionStoreOptions.MaxTombstones"/>
+/// revoked ones, and swept of sessions past their deadlines.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Rotation is a compare-and-swap on an immutable <see cref="SessionRecord"/>, so concurrent refreshes of one token advance
-/// the generation exactly once. A revoked session is kept (as a tombstone) until its deadline so that a replayed refresh
-/// token is reported as revoked, then swept. docs/sessions.md gives the measured memory per session.
+/// the generation exactly once. A revoked session leaves its subject's index and the live count at once; it is kept as a
+/// tombstone without its metadata, scope and client id (so that a replayed refresh token is reported as revoked) until the
+/// earlier of its deadline and <see cref="InMemorySessionStoreOptions.TombstoneRetention"/>, and at most
+/// <see cref="InMemorySessionStoreOptions.MaxTombstones"/> of them are kept, the oldest dropped first.
+/// </para>
+/// <para>
+/// Everything lives in this process: a restart loses every session and every tombstone (docs/sessions.md, "Restarts").
+/// docs/sessions.md gives the measured memory per session.
+/// </para>
 /// </remarks>
 /// <threadsafety>All members are safe to call from any number of threads at once.</threadsafety>
 public sealed class InMemorySessionStore : ISessionStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _bySubject = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SubjectIndex> _bySubject = new(StringComparer.Ordinal);
     private readonly Lock _subscribersLock = new();
+    private readonly Lock _tombstonesLock = new();
+    private readonly Queue<Tombstone> _tombstones = new();
     private readonly TimeProvider _time;
     private readonly int _maxSessions;
+    private readonly int _maxTombstones;
+    private readonly TimeSpan _tombstoneRetention;
     private readonly ITimer _sweeper;
     private Subscription[] _subscribers = [];
 
     // The capacity check does not read _sessions.Count, which takes every one of the dictionary's locks (1,024 once it has
     // grown): at 100,000 sessions each sign-in would cost tens of microseconds and stall concurrent rotations. A sign-in
     // reserves its slot here before it adds (and gives it back if it fails), so concurrent sign-ins never pass the cap
-    // together; the count may briefly run ahead of the dictionary by the sign-ins in flight.
+    // together; the count may briefly run ahead of the dictionary by the sign-ins in flight. A revocation gives the slot back:
+    // tombstones are bounded apart (_tombstones), so they can never lock live users out.
     private int _reservedCount;
 
     /// <summary>Initializes a new instance of the <see cref="InMemorySessionStore"/> class.</summary>
     /// <param name="options">The bounds; defaults when null.</param>
-    /// <exception cref="ArgumentException">The capacity or sweep interval is not positive.</exception>
+    /// <exception cref="ArgumentException">The capacity, the tombstone bounds or the sweep interval is not positive.</exception>
     public InMemorySessionStore(InMemorySessionStoreOptions? options = null)
     {
         options ??= new InMemorySessionStoreOptions();
@@ -39,51 +53,57 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             throw new ArgumentException("The capacity and the sweep interval must be positive.", nameof(options));
         }
 
+        if (options.MaxTombstones < 1 || options.TombstoneRetention <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("The tombstone bounds (count and retention) must be positive.", nameof(options));
+        }
+
         _maxSessions = options.MaxSessions;
+        _maxTombstones = options.MaxTombstones;
+        _tombstoneRetention = options.TombstoneRetention;
         _time = options.TimeProvider ?? TimeProvider.System;
         _sweeper = _time.CreateTimer(static state => ((InMemorySessionStore)state!).Sweep(), this, options.SweepInterval, options.SweepInterval);
     }
 
-    /// <summary>Gets the number of sessions held, revoked ones awaiting their deadline included.</summary>
+    /// <summary>Gets the number of sessions held, tombstones (revoked ones awaiting their drop) included.</summary>
     public int Count => _sessions.Count;
+
+    /// <summary>Gets the number of tombstones held: revoked sessions kept so that a replay reads "revoked".</summary>
+    public int TombstoneCount
+    {
+        get
+        {
+            lock (_tombstonesLock)
+            {
+                return _tombstones.Count;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!TryReserveSlot())
-        {
-            // Full: sweep, then try again whatever this sweep removed, since a concurrent one (the timer's, another sign-in's)
-            // may have freed the room first.
-            Sweep();
-            if (!TryReserveSlot())
-            {
-                throw new SessionStoreUnavailableException($"The in-memory session store is full ({_maxSessions} sessions).");
-            }
-        }
+        CreateCore(session, cap: null);
+        return ValueTask.CompletedTask;
+    }
 
-        if (!_sessions.TryAdd(session.SessionId, session))
-        {
-            Interlocked.Decrement(ref _reservedCount);
-            throw new InvalidOperationException("A session with this id already exists.");
-        }
-
-        // Fix: Sweep may unindex a subject's set the moment it empties. Adding to a set that was just unindexed lost the
-        // session from ListAsync, hence from "log out everywhere" and the per-subject cap. Add only under the set's lock
-        // while it is still the indexed one (Sweep unindexes only under the same lock), else retry with a fresh set.
-        while (true)
-        {
-            var ids = _bySubject.GetOrAdd(session.Subject, static _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
-            lock (ids)
-            {
-                if (_bySubject.TryGetValue(session.Subject, out var indexed) && ReferenceEquals(indexed, ids))
-                {
-                    ids.TryAdd(session.SessionId, 0);
-                    return ValueTask.CompletedTask;
-                }
-            }
-        }
+    /// <inheritdoc />
+    /// <remarks>
+    /// The subject's index is locked for the whole step: the cap's evictions, the add and the indexing are one step for every
+    /// other sign-in, listing or revocation of that subject. The oldest indexed sessions are revoked first; one merely past its
+    /// deadline still counts (and is revoked) until the next sweep drops it.
+    /// </remarks>
+    public ValueTask<IReadOnlyList<SessionRevocation>> CreateWithCapAsync(
+        SessionRecord session,
+        int maxSessionsPerSubject,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerSubject, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(CreateCore(session, maxSessionsPerSubject));
     }
 
     /// <inheritdoc />
@@ -131,42 +151,27 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        while (true)
-        {
-            if (!_sessions.TryGetValue(sessionId, out var current))
-            {
-                return ValueTask.FromResult<SessionRecord?>(null);
-            }
-
-            if (current.RevokedAt is not null)
-            {
-                return ValueTask.FromResult<SessionRecord?>(current);
-            }
-
-            var revoked = current with { RevokedAt = revokedAt, RevocationReason = reason };
-            if (_sessions.TryUpdate(sessionId, revoked, current))
-            {
-                Publish(new SessionRevocation(sessionId, current.Subject, revokedAt, reason));
-                return ValueTask.FromResult<SessionRecord?>(revoked);
-            }
-        }
+        return ValueTask.FromResult(RevokeCore(sessionId, revokedAt, reason, unindex: true).Record);
     }
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<SessionRecord>> ListAsync(string subject, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_bySubject.TryGetValue(subject, out var ids))
+        if (!_bySubject.TryGetValue(subject, out var index))
         {
             return ValueTask.FromResult<IReadOnlyList<SessionRecord>>([]);
         }
 
         var active = new List<SessionRecord>();
-        foreach (var id in ids.Keys)
+        lock (index)
         {
-            if (_sessions.TryGetValue(id, out var session) && session.IsActiveAt(now))
+            foreach (var entry in index.Entries)
             {
-                active.Add(session);
+                if (_sessions.TryGetValue(entry.Id, out var session) && session.IsActiveAt(now))
+                {
+                    active.Add(session);
+                }
             }
         }
 
@@ -189,6 +194,177 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         return subscription;
     }
 
+    /// <summary>
+    /// Removes live sessions past their deadlines, tombstones past their retention or their session's deadline, and empty
+    /// subject entries.
+    /// </summary>
+    /// <returns>The number of records removed.</returns>
+    public int Sweep()
+    {
+        var now = _time.GetUtcNow();
+        var removed = 0;
+        foreach (var (id, session) in _sessions)
+        {
+            // Tombstones leave through their queue below, which keeps their count exact.
+            if (session.RevokedAt is null && now >= session.ExpiresAt && _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(id, session)))
+            {
+                removed++;
+                Interlocked.Decrement(ref _reservedCount);
+                Unindex(session);
+            }
+        }
+
+        lock (_tombstonesLock)
+        {
+            // Queued in revocation order with a fixed retention, so the head is due first; one whose session deadline comes
+            // earlier waits at most for the head, that is at most its own retention.
+            while (_tombstones.TryPeek(out var head) && now >= head.DropAt)
+            {
+                _tombstones.Dequeue();
+                removed += Drop(head);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _sweeper.Dispose();
+
+    private IReadOnlyList<SessionRevocation> CreateCore(SessionRecord session, int? cap)
+    {
+        if (!TryReserveSlot())
+        {
+            // Full: sweep, then try again whatever this sweep removed, since a concurrent one (the timer's, another sign-in's)
+            // may have freed the room first.
+            Sweep();
+            if (!TryReserveSlot())
+            {
+                throw new SessionStoreUnavailableException($"The in-memory session store is full ({_maxSessions} live sessions).");
+            }
+        }
+
+        if (!_sessions.TryAdd(session.SessionId, session))
+        {
+            Interlocked.Decrement(ref _reservedCount);
+            throw new InvalidOperationException("A session with this id already exists.");
+        }
+
+        // Fix: Sweep may unindex a subject's set the moment it empties. Adding to a set that was just unindexed lost the
+        // session from ListAsync, hence from "log out everywhere" and the per-subject cap. Add only under the set's lock
+        // while it is still the indexed one (Sweep unindexes only under the same lock), else retry with a fresh set.
+        while (true)
+        {
+            var index = _bySubject.GetOrAdd(session.Subject, static _ => new SubjectIndex());
+            lock (index)
+            {
+                if (!_bySubject.TryGetValue(session.Subject, out var indexed) || !ReferenceEquals(indexed, index))
+                {
+                    continue;
+                }
+
+                IReadOnlyList<SessionRevocation> evicted = [];
+                if (cap is { } max && index.Entries.Count >= max)
+                {
+                    evicted = Evict(index, index.Entries.Count - max + 1, session.CreatedAt);
+                }
+
+                index.Entries.Add(new IndexEntry(session.CreatedAt, session.SessionId));
+                return evicted;
+            }
+        }
+    }
+
+    /// <summary>Revokes the oldest sessions of a locked index until <paramref name="count"/> have left it.</summary>
+    private List<SessionRevocation> Evict(SubjectIndex index, int count, DateTimeOffset revokedAt)
+    {
+        var evicted = new List<SessionRevocation>(count);
+        while (count > 0 && index.Entries.Count > 0)
+        {
+            var oldest = index.Entries.Min;
+            index.Entries.Remove(oldest);
+            count--;
+            // The entry is out already, and the index must stay the subject's indexed one even if this empties it: the
+            // caller adds the new session to it next, under the same lock.
+            var (revoked, byThisCall) = RevokeCore(oldest.Id, revokedAt, SessionEndReason.SessionLimit, unindex: false);
+            if (byThisCall)
+            {
+                evicted.Add(new SessionRevocation(oldest.Id, revoked!.Subject, revokedAt, SessionEndReason.SessionLimit));
+            }
+        }
+
+        return evicted;
+    }
+
+    /// <returns>The revoked record (null when unknown), and whether this call revoked it.</returns>
+    private (SessionRecord? Record, bool Revoked) RevokeCore(string sessionId, DateTimeOffset revokedAt, SessionEndReason reason, bool unindex)
+    {
+        while (true)
+        {
+            if (!_sessions.TryGetValue(sessionId, out var current))
+            {
+                return (null, false);
+            }
+
+            if (current.RevokedAt is not null)
+            {
+                return (current, false);
+            }
+
+            var revoked = current with { RevokedAt = revokedAt, RevocationReason = reason };
+
+            // The tombstone keeps what the refresh path reads (deadlines, generation, revocation), not the descriptive data.
+            var tombstone = revoked with { Metadata = SessionMetadata.Empty, Scope = null, ClientId = null };
+            if (_sessions.TryUpdate(sessionId, tombstone, current))
+            {
+                Interlocked.Decrement(ref _reservedCount);
+                if (unindex)
+                {
+                    Unindex(current);
+                }
+
+                Bury(sessionId, tombstone);
+                Publish(new SessionRevocation(sessionId, current.Subject, revokedAt, reason));
+                return (revoked, true);
+            }
+        }
+    }
+
+    private void Bury(string sessionId, SessionRecord tombstone)
+    {
+        var retained = _time.GetUtcNow() + _tombstoneRetention;
+        var dropAt = tombstone.ExpiresAt < retained ? tombstone.ExpiresAt : retained;
+        lock (_tombstonesLock)
+        {
+            _tombstones.Enqueue(new Tombstone(sessionId, tombstone, dropAt));
+
+            // Over the bound: the oldest tombstones go at once. A live session is never touched here.
+            while (_tombstones.Count > _maxTombstones)
+            {
+                Drop(_tombstones.Dequeue());
+            }
+        }
+    }
+
+    private int Drop(Tombstone tombstone)
+        => _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(tombstone.SessionId, tombstone.Record)) ? 1 : 0;
+
+    private void Unindex(SessionRecord session)
+    {
+        if (_bySubject.TryGetValue(session.Subject, out var index))
+        {
+            // Under the set's lock, so no CreateAsync adds to it between the emptiness check and the unindexing.
+            lock (index)
+            {
+                index.Entries.Remove(new IndexEntry(session.CreatedAt, session.SessionId));
+                if (index.Entries.Count == 0)
+                {
+                    _bySubject.TryRemove(new KeyValuePair<string, SubjectIndex>(session.Subject, index));
+                }
+            }
+        }
+    }
+
     private bool TryReserveSlot()
     {
         if (Interlocked.Increment(ref _reservedCount) <= _maxSessions)
@@ -199,39 +375,6 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         Interlocked.Decrement(ref _reservedCount);
         return false;
     }
-
-    /// <summary>Removes sessions past their deadlines (revoked ones included) and empty subject entries.</summary>
-    /// <returns>The number of sessions removed.</returns>
-    public int Sweep()
-    {
-        var now = _time.GetUtcNow();
-        var removed = 0;
-        foreach (var (id, session) in _sessions)
-        {
-            if (now >= session.ExpiresAt && _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(id, session)))
-            {
-                removed++;
-                Interlocked.Decrement(ref _reservedCount);
-                if (_bySubject.TryGetValue(session.Subject, out var ids))
-                {
-                    // Under the set's lock, so no CreateAsync adds to it between the emptiness check and the unindexing.
-                    lock (ids)
-                    {
-                        ids.TryRemove(id, out _);
-                        if (ids.IsEmpty)
-                        {
-                            _bySubject.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, byte>>(session.Subject, ids));
-                        }
-                    }
-                }
-            }
-        }
-
-        return removed;
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _sweeper.Dispose();
 
     private void Publish(SessionRevocation revocation)
     {
@@ -248,6 +391,27 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             _subscribers = [.. _subscribers.Where(s => !ReferenceEquals(s, subscription))];
         }
     }
+
+    /// <summary>One subject's live sessions, oldest first; read and written only under a lock on the instance.</summary>
+    private sealed class SubjectIndex
+    {
+        public SortedSet<IndexEntry> Entries { get; } = new(IndexEntryComparer.Instance);
+    }
+
+    private readonly record struct IndexEntry(DateTimeOffset CreatedAt, string Id);
+
+    private sealed class IndexEntryComparer : IComparer<IndexEntry>
+    {
+        public static readonly IndexEntryComparer Instance = new();
+
+        public int Compare(IndexEntry x, IndexEntry y)
+        {
+            var byTime = x.CreatedAt.UtcTicks.CompareTo(y.CreatedAt.UtcTicks);
+            return byTime != 0 ? byTime : string.CompareOrdinal(x.Id, y.Id);
+        }
+    }
+
+    private sealed record Tombstone(string SessionId, SessionRecord Record, DateTimeOffset DropAt);
 
     private sealed class Subscription(InMemorySessionStore store, Action<SessionRevocation> onRevoked) : IDisposable
     {

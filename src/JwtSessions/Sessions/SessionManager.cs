@@ -37,6 +37,7 @@ public sealed partial class SessionManager : IDisposable
     private readonly TokenValidator _refreshValidator;
     private readonly RevocationList _revocations;
     private readonly TimeSpan _revocationRetention;
+    private readonly TimeSpan _accessSkew;
     private readonly ILogger _logger;
     private readonly IDisposable _subscription;
     private readonly InMemorySessionStore? _ownedStore;
@@ -63,6 +64,12 @@ public sealed partial class SessionManager : IDisposable
 
         _policy = options.Policy ?? throw new ArgumentException("A session policy is required.", nameof(options));
         _policy.Validate();
+        if (options.ClockSkew >= TimeSpan.Zero && _policy.IdleTimeout - options.ClockSkew < TimeSpan.FromSeconds(1))
+        {
+            // Access tokens end ClockSkew before the session's deadline (IssuePair): a new session needs room for one.
+            throw new ArgumentException("The idle timeout must exceed the clock skew by at least a second.", nameof(options));
+        }
+
         _time = options.TimeProvider ?? TimeProvider.System;
         // Fix: a store made here belongs to the manager and is disposed with it; before, its sweep timer outlived the
         // manager (the timer's state roots the store), so every disposed manager leaked a store and a live timer.
@@ -77,6 +84,7 @@ public sealed partial class SessionManager : IDisposable
 
         _revocations = new RevocationList(_time);
         _revocationRetention = _policy.AccessTokenLifetime + options.ClockSkew;
+        _accessSkew = options.ClockSkew;
 
         var accessIssuerOptions = new TokenIssuerOptions
         {
@@ -163,41 +171,23 @@ public sealed partial class SessionManager : IDisposable
     /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>The token pair.</returns>
     /// <exception cref="ArgumentException">
-    /// <paramref name="subject"/> is empty, a scope name is empty or has a space, or the subject, a scope or the client id has
-    /// an unpaired surrogate; nothing was stored.
+    /// <paramref name="subject"/> is empty, a scope name is empty or has a space, the subject, a scope or the client id has
+    /// an unpaired surrogate, or together they make a token larger than its validator accepts
+    /// (<see cref="TokenValidatorOptions.MaxTokenSize"/>); nothing was stored.
     /// </exception>
+    /// <remarks>
+    /// At <see cref="SessionPolicy.MaxSessionsPerSubject"/> the store revokes the subject's oldest sessions in the same atomic
+    /// step as it stores the new one (<see cref="ISessionStore.CreateWithCapAsync"/>); their access tokens are rejected at once.
+    /// </remarks>
     /// <exception cref="SessionStoreUnavailableException">The store failed; no session was started.</exception>
     public async ValueTask<SessionTokens> StartSessionAsync(
         string subject,
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        CheckNewSession(subject, options);
-
-        var now = _time.GetUtcNow();
-        if (_policy.MaxSessionsPerSubject is { } cap)
-        {
-            await EnforceCapAsync(subject, cap, now, cancellationToken).ConfigureAwait(false);
-        }
-
-        var absolute = now + _policy.AbsoluteLifetime;
-        var idle = now + _policy.IdleTimeout;
-        var session = new SessionRecord
-        {
-            SessionId = NewSessionId(),
-            Subject = subject,
-            CreatedAt = now,
-            AbsoluteExpiresAt = absolute,
-            IdleExpiresAt = idle < absolute ? idle : absolute,
-            Generation = 0,
-            RotatedAt = now,
-            Scope = options is { Scopes.Count: > 0 } ? string.Join(' ', options.Scopes) : null,
-            ClientId = options?.ClientId,
-            Metadata = options?.Metadata ?? SessionMetadata.Empty,
-        };
-        await _store.CreateAsync(session, cancellationToken).ConfigureAwait(false);
-        JwtSessionsTelemetry.SessionsStarted.Add(1);
-        return IssuePair(session, now);
+        var (session, tokens) = PrepareSession(subject, options);
+        await CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        return tokens;
     }
 
     /// <summary>
@@ -221,7 +211,7 @@ public sealed partial class SessionManager : IDisposable
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        CheckNewSession(subject, options);
+        var (session, tokens) = PrepareSession(subject, options);
         ArgumentException.ThrowIfNullOrEmpty(previousSessionId);
         var previous = await _store.GetAsync(previousSessionId, cancellationToken).ConfigureAwait(false);
         if (previous is not null && previous.Subject != subject)
@@ -237,29 +227,81 @@ public sealed partial class SessionManager : IDisposable
             await RevokeCoreAsync(previousSessionId, SessionEndReason.Reauthenticated, cancellationToken).ConfigureAwait(false);
         }
 
-        return await StartSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
+        await CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        return tokens;
     }
 
     /// <summary>
-    /// What the issuer would refuse in a new session's tokens, checked before any store call: otherwise a session would be
-    /// stored without tokens, or (re-authentication) the previous one revoked for nothing.
+    /// Builds a new session and mints its first pair, refusing (before any store call) what the issuer would refuse and what the
+    /// validators would: otherwise a session would be stored without tokens, or with tokens that never validate, or
+    /// (re-authentication) the previous one revoked for nothing.
     /// </summary>
-    private static void CheckNewSession(string subject, SessionStartOptions? options)
+    private (SessionRecord Session, SessionTokens Tokens) PrepareSession(string subject, SessionStartOptions? options)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         PayloadScratch.ThrowIfNotUnicode(subject);
-        if (options is null)
+        if (options is not null)
         {
-            return;
+            TokenIssuer.CheckScopes(options.Scopes, nameof(options));
+            foreach (var scope in options.Scopes)
+            {
+                PayloadScratch.ThrowIfNotUnicode(scope);
+            }
+
+            PayloadScratch.ThrowIfNotUnicode(options.ClientId);
         }
 
-        TokenIssuer.CheckScopes(options.Scopes, nameof(options));
-        foreach (var scope in options.Scopes)
+        var now = _time.GetUtcNow();
+        var absolute = now + _policy.AbsoluteLifetime;
+        var idle = now + _policy.IdleTimeout;
+        var session = new SessionRecord
         {
-            PayloadScratch.ThrowIfNotUnicode(scope);
+            SessionId = NewSessionId(),
+            Subject = subject,
+            CreatedAt = now,
+            AbsoluteExpiresAt = absolute,
+            IdleExpiresAt = idle < absolute ? idle : absolute,
+            Generation = 0,
+            RotatedAt = now,
+            Scope = options is { Scopes.Count: > 0 } ? string.Join(' ', options.Scopes) : null,
+            ClientId = options?.ClientId,
+            Metadata = options?.Metadata ?? SessionMetadata.Empty,
+        };
+
+        // The validators' size limit, checked on the tokens themselves (symmetry by construction, not a copied formula): the
+        // access token as minted, and a refresh token at the largest generation it can ever carry, since later rotations
+        // write more digits.
+        var tokens = IssuePair(session, now);
+        var largestRefresh = _refreshIssuer.Mint(
+            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, long.MaxValue, now: now);
+        CheckSize("access", tokens.AccessToken.Length, _accessValidator.MaxTokenSize, session);
+        CheckSize("refresh", largestRefresh.Token.Length, _refreshValidator.MaxTokenSize, session);
+        return (session, tokens);
+    }
+
+    private static void CheckSize(string kind, int length, int limit, SessionRecord session)
+    {
+        if (length > limit)
+        {
+            throw new ArgumentException(
+                $"The session's {kind} token would be {length} characters, over the {limit} its validator accepts (subject "
+                + $"{session.Subject.Length} characters, client id {session.ClientId?.Length ?? 0}, scopes {session.Scope?.Length ?? 0}); "
+                + "nothing was stored.",
+                session.ClientId is null && session.Scope is null ? "subject" : "options");
+        }
+    }
+
+    /// <summary>Stores a prepared session within the per-subject cap, enforcing at once the revocations the cap made.</summary>
+    private async ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken)
+    {
+        var evicted = await _store.CreateWithCapAsync(session, _policy.MaxSessionsPerSubject, cancellationToken).ConfigureAwait(false);
+        foreach (var revocation in evicted)
+        {
+            // Enforce at once in this process, whatever the feed's latency (as RevokeCoreAsync does).
+            _revocations.Add(revocation.SessionId, revocation.RevokedAt + _revocationRetention);
         }
 
-        PayloadScratch.ThrowIfNotUnicode(options.ClientId);
+        JwtSessionsTelemetry.SessionsStarted.Add(1);
     }
 
     /// <summary>Trades a refresh token for a new pair; see <see cref="RefreshStatus"/> for every outcome.</summary>
@@ -328,16 +370,17 @@ public sealed partial class SessionManager : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         var sessions = await _store.ListAsync(subject, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        var revoked = 0;
-        foreach (var session in sessions)
+
+        // At most MaxSessionsPerSubject sessions, revoked together: a shared store pipelines them in one round trip or so
+        // rather than one round trip each.
+        var revocations = new Task<SessionRecord?>[sessions.Count];
+        for (var i = 0; i < sessions.Count; i++)
         {
-            if (await RevokeCoreAsync(session.SessionId, SessionEndReason.LogoutEverywhere, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                revoked++;
-            }
+            revocations[i] = RevokeCoreAsync(sessions[i].SessionId, SessionEndReason.LogoutEverywhere, cancellationToken).AsTask();
         }
 
-        return revoked;
+        var revoked = await Task.WhenAll(revocations).ConfigureAwait(false);
+        return revoked.Count(static r => r is not null);
     }
 
     /// <summary>Lists a subject's active sessions with their metadata, oldest first.</summary>
@@ -411,15 +454,6 @@ public sealed partial class SessionManager : IDisposable
         return revoked;
     }
 
-    private async ValueTask EnforceCapAsync(string subject, int cap, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var active = await _store.ListAsync(subject, now, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i <= active.Count - cap; i++)
-        {
-            await RevokeCoreAsync(active[i].SessionId, SessionEndReason.SessionLimit, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private void OnRejectionBurst(object? sender, RejectionBurstEventArgs burst)
         => Log.RejectionBurst(_logger, burst.Count, burst.WindowStart);
 
@@ -432,8 +466,9 @@ public sealed partial class SessionManager : IDisposable
 
     private RefreshResult Issued(RefreshStatus status, SessionRecord session, DateTimeOffset now)
     {
-        // A session with under a second left cannot carry a token whose exp (whole seconds) stays inside its deadline.
-        return session.ExpiresAt.ToUnixTimeSeconds() <= now.ToUnixTimeSeconds()
+        // Access tokens end ClockSkew before the session's deadline (IssuePair). A session with under a second left before
+        // that cannot carry a token whose exp (whole seconds) stays inside it.
+        return AccessDeadline(session).ToUnixTimeSeconds() <= now.ToUnixTimeSeconds()
             ? RefreshResult.Failure(RefreshStatus.SessionExpired, session.SessionId, session.Subject)
             : RefreshResult.Success(status, IssuePair(session, now));
     }
@@ -456,15 +491,19 @@ public sealed partial class SessionManager : IDisposable
     private SessionTokens IssuePair(SessionRecord session, DateTimeOffset now)
     {
         // Neither token outlives the session's deadline (the earlier of idle and absolute). For an access token that matters
-        // after a grace re-issue: the idle deadline is not extended, so grace plus the access lifetime could pass it, and a
-        // token of a session that has ended is one "log out everywhere" no longer finds.
+        // after a grace re-issue (the idle deadline is not extended, so grace plus the access lifetime could pass it) and near
+        // the absolute deadline. The access token ends ClockSkew before it, because validators accept it until exp + skew:
+        // so no access token validates at or after the deadline, when the store may sweep the session and logout, "log out
+        // everywhere" and the cap could no longer reach it.
         var access = _accessIssuer.Mint(
-            session.Subject, session.SessionId, _policy.AccessTokenLifetime, session.ExpiresAt, generation: null, session.Scope, session.ClientId, now: now);
+            session.Subject, session.SessionId, _policy.AccessTokenLifetime, AccessDeadline(session), generation: null, session.Scope, session.ClientId, now: now);
         var refresh = _refreshIssuer.Mint(
             session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation, now: now);
         return new SessionTokens(
             session.SessionId, session.Subject, access.Token, access.ExpiresAt, refresh.Token, refresh.ExpiresAt, session.Generation);
     }
+
+    private DateTimeOffset AccessDeadline(SessionRecord session) => session.ExpiresAt - _accessSkew;
 
     private static RefreshResult Count(RefreshResult result)
     {

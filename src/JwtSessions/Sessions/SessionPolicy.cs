@@ -17,6 +17,16 @@ public sealed record SessionPolicy
     /// <summary>The longest absolute lifetime any policy may have.</summary>
     public static readonly TimeSpan MaxAbsoluteLifetime = TimeSpan.FromDays(400);
 
+    /// <summary>
+    /// The default <see cref="MaxSessionsPerSubject"/>: far above what one person's devices, browsers and apps hold within an
+    /// idle timeout, small enough that one account holds 0.02 % of the in-memory store's default capacity and that "log out
+    /// everywhere" revokes at most 200 sessions (docs/sessions.md gives the measured costs).
+    /// </summary>
+    public const int DefaultMaxSessionsPerSubject = 200;
+
+    /// <summary>The largest <see cref="MaxSessionsPerSubject"/> a policy may set: it bounds the work of one "log out everywhere".</summary>
+    public const int MaxSessionsPerSubjectLimit = 10_000;
+
     /// <summary>Gets the default policy: 5-minute access tokens, 14-day idle timeout, 30-day absolute lifetime, 10-second grace.</summary>
     public static SessionPolicy Default { get; } = new();
 
@@ -57,9 +67,15 @@ public sealed record SessionPolicy
     /// <value>10 seconds by default; shorter than <see cref="AccessTokenLifetime"/>.</value>
     public TimeSpan RefreshGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Gets the most active sessions one subject may hold; the oldest is revoked to make room. <see langword="null"/> for no cap.</summary>
-    /// <value><see langword="null"/> by default.</value>
-    public int? MaxSessionsPerSubject { get; init; }
+    /// <summary>
+    /// Gets the most sessions one subject may hold; a sign-in at the cap revokes the oldest (<see cref="SessionEndReason.SessionLimit"/>),
+    /// atomically in the store, so concurrent sign-ins never exceed it.
+    /// </summary>
+    /// <value>
+    /// <see cref="DefaultMaxSessionsPerSubject"/> (200) by default; between 1 and <see cref="MaxSessionsPerSubjectLimit"/>. There is
+    /// no "no cap": the cap is what bounds one account's share of the store and the cost of "log out everywhere".
+    /// </value>
+    public int MaxSessionsPerSubject { get; init; } = DefaultMaxSessionsPerSubject;
 
     /// <summary>
     /// Gets a value indicating whether the refresh token is meant to persist (a cookie with <c>Expires</c> at the refresh token's
@@ -69,7 +85,7 @@ public sealed record SessionPolicy
     public bool PersistentRefreshToken { get; init; } = true;
 
     /// <summary>Throws when the policy makes no sense.</summary>
-    /// <exception cref="ArgumentException">A lifetime is zero, negative or unbounded, or the lifetimes are out of order; the message says which.</exception>
+    /// <exception cref="ArgumentException">A lifetime is zero, negative or unbounded, the lifetimes are out of order, or the per-subject cap is out of range; the message says which.</exception>
     public void Validate()
     {
         Require(AccessTokenLifetime >= TimeSpan.FromSeconds(1), "The access-token lifetime must be at least 1 second.");
@@ -81,7 +97,10 @@ public sealed record SessionPolicy
         Require(AccessTokenLifetime < IdleTimeout, "The access-token lifetime must be shorter than the idle timeout.");
         Require(RefreshGracePeriod >= TimeSpan.Zero, "The refresh grace period must not be negative.");
         Require(RefreshGracePeriod < AccessTokenLifetime, "The refresh grace period must be shorter than the access-token lifetime.");
-        Require(MaxSessionsPerSubject is null or > 0, "The per-subject session cap must be positive.");
+        Require(MaxSessionsPerSubject > 0, "The per-subject session cap must be positive.");
+        Require(
+            MaxSessionsPerSubject <= MaxSessionsPerSubjectLimit,
+            $"The per-subject session cap must be at most {MaxSessionsPerSubjectLimit}: it bounds the work of \"log out everywhere\".");
     }
 
     private static void Require(bool condition, string message)

@@ -123,6 +123,9 @@ public sealed partial class TokenValidator
     /// <summary>Gets the keys this validator verifies with.</summary>
     public KeyRing Keys => _keys;
 
+    /// <summary>Gets the largest token accepted, in characters (<see cref="TokenValidatorOptions.MaxTokenSize"/>).</summary>
+    public int MaxTokenSize => _maxTokenSize;
+
     /// <summary>
     /// Gets the buffer size <see cref="Validate(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView)"/> needs for the payload of
     /// any token within <see cref="TokenValidatorOptions.MaxTokenSize"/>: three quarters of it (6 KiB by default).

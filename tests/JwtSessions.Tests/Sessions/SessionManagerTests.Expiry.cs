@@ -77,13 +77,19 @@ public sealed partial class SessionManagerTests
             (await StoredAsync(tokens.SessionId))!.AbsoluteExpiresAt.Should().Be(absolute);
         }
 
-        _time.SetUtcNow(absolute - TimeSpan.FromTicks(1));
+        _time.SetUtcNow(absolute - s_skew - TimeSpan.FromSeconds(1));
         var last = await manager.RefreshAsync(tokens.RefreshToken);
         last.Status.Should().Be(RefreshStatus.Rotated);
         last.Tokens!.RefreshTokenExpiresAt.Should().Be(absolute);
-        last.Tokens.AccessTokenExpiresAt.Should().Be(absolute, "an access token never outlives the absolute deadline");
-        TokenParts.Expiry(last.Tokens.AccessToken).Should().Be(absolute);
+        last.Tokens.AccessTokenExpiresAt.Should().Be(absolute - s_skew, "an access token ends the clock skew before the absolute deadline");
+        TokenParts.Expiry(last.Tokens.AccessToken).Should().Be(absolute - s_skew);
         (await StoredAsync(tokens.SessionId))!.AbsoluteExpiresAt.Should().Be(absolute);
+
+        // Within the last clock skew no access token fits: the session is over for new tokens.
+        _time.SetUtcNow(absolute - TimeSpan.FromTicks(1));
+        var inSkew = await manager.RefreshAsync(last.Tokens.RefreshToken);
+        inSkew.Status.Should().Be(RefreshStatus.SessionExpired);
+        inSkew.Tokens.Should().BeNull();
 
         _time.SetUtcNow(absolute);
         var callsBefore = _store.Calls;
@@ -94,7 +100,7 @@ public sealed partial class SessionManagerTests
     }
 
     [Test]
-    public async Task AccessToken_IssuedNearAbsoluteDeadline_ExpiresAtItAndIsRejectedAfterSkew()
+    public async Task AccessToken_IssuedNearAbsoluteDeadline_EndsSkewBeforeItAndIsRejectedAtIt()
     {
         using var manager = CreateManager();
         var tokens = await manager.StartSessionAsync("alice");
@@ -108,11 +114,11 @@ public sealed partial class SessionManagerTests
         _time.SetUtcNow(absolute - TimeSpan.FromMinutes(2));
         var near = (await manager.RefreshAsync(tokens.RefreshToken)).Tokens!;
 
-        near.AccessTokenExpiresAt.Should().Be(absolute, "5 minutes would pass the absolute deadline");
-        _time.SetUtcNow(absolute + s_skew - TimeSpan.FromTicks(1));
+        near.AccessTokenExpiresAt.Should().Be(absolute - s_skew, "5 minutes would pass the absolute deadline, and validators add the skew");
+        _time.SetUtcNow(absolute - TimeSpan.FromTicks(1));
         manager.ValidateAccessToken(near.AccessToken).IsValid.Should().BeTrue("within the clock skew");
-        _time.SetUtcNow(absolute + s_skew);
-        manager.ValidateAccessToken(near.AccessToken).Error.Should().Be(TokenValidationError.Expired);
+        _time.SetUtcNow(absolute);
+        manager.ValidateAccessToken(near.AccessToken).Error.Should().Be(TokenValidationError.Expired, "no access token validates at the session's deadline");
     }
 
     [TestCase(1)]
@@ -127,16 +133,17 @@ public sealed partial class SessionManagerTests
         _time.Advance(TimeSpan.FromMinutes(20));
         tokens = (await manager.RefreshAsync(tokens.RefreshToken)).Tokens!;
         var deadline = TestClock.Start + TimeSpan.FromHours(1);
-        _time.SetUtcNow(deadline - TimeSpan.FromMilliseconds(millisecondsBefore));
+        var accessDeadline = deadline - s_skew;
+        _time.SetUtcNow(accessDeadline - TimeSpan.FromMilliseconds(millisecondsBefore));
         _store.AfterRotate = () => _time.Advance(TimeSpan.FromMilliseconds(millisecondsBefore + 5));
 
         var result = await manager.RefreshAsync(tokens.RefreshToken);
 
         _store.AfterRotate = null;
         result.Status.Should().Be(RefreshStatus.Rotated);
-        result.Tokens!.AccessTokenExpiresAt.Should().Be(deadline);
+        result.Tokens!.AccessTokenExpiresAt.Should().Be(accessDeadline);
         result.Tokens.RefreshTokenExpiresAt.Should().Be(deadline);
-        TokenParts.Payload(result.Tokens.AccessToken).GetProperty("iat").GetInt64().Should().Be(deadline.ToUnixTimeSeconds() - 1);
+        TokenParts.Payload(result.Tokens.AccessToken).GetProperty("iat").GetInt64().Should().Be(accessDeadline.ToUnixTimeSeconds() - 1);
     }
 
     [Test]
@@ -162,8 +169,8 @@ public sealed partial class SessionManagerTests
         grace.Status.Should().Be(RefreshStatus.GraceReissued);
         var idleDeadline = TestClock.Start + TimeSpan.FromMinutes(7);
         (await StoredAsync(first.SessionId))!.ExpiresAt.Should().Be(idleDeadline);
-        grace.Tokens!.AccessTokenExpiresAt.Should().Be(idleDeadline, "5 minutes from now would end 3 minutes after the session");
-        TokenParts.Expiry(grace.Tokens.AccessToken).Should().Be(idleDeadline);
+        grace.Tokens!.AccessTokenExpiresAt.Should().Be(idleDeadline - s_skew, "5 minutes from now would end 3 minutes after the session");
+        TokenParts.Expiry(grace.Tokens.AccessToken).Should().Be(idleDeadline - s_skew);
         grace.Tokens.RefreshTokenExpiresAt.Should().Be(idleDeadline);
     }
 

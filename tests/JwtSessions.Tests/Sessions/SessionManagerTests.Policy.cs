@@ -25,6 +25,7 @@ public sealed partial class SessionManagerTests
         yield return Case(d with { RefreshGracePeriod = TimeSpan.FromMinutes(5) }, "grace period must be shorter than the access-token lifetime", "GraceEqualsAccess");
         yield return Case(d with { MaxSessionsPerSubject = 0 }, "per-subject session cap must be positive", "CapZero");
         yield return Case(d with { MaxSessionsPerSubject = -3 }, "per-subject session cap must be positive", "CapNegative");
+        yield return Case(d with { MaxSessionsPerSubject = 10_001 }, "per-subject session cap must be at most 10000", "CapOverTheLimit");
 
         static TestCaseData Case(SessionPolicy policy, string message, string name)
             => new TestCaseData(policy, message).SetName("Constructor_Policy" + name + "_ThrowsNamingTheProblem");
@@ -48,7 +49,7 @@ public sealed partial class SessionManagerTests
         policy.IdleTimeout.Should().Be(TimeSpan.FromDays(14));
         policy.AbsoluteLifetime.Should().Be(TimeSpan.FromDays(30));
         policy.RefreshGracePeriod.Should().Be(TimeSpan.FromSeconds(10));
-        policy.MaxSessionsPerSubject.Should().BeNull();
+        policy.MaxSessionsPerSubject.Should().Be(200);
         policy.PersistentRefreshToken.Should().BeTrue();
         new SessionManagerOptions().Policy.Should().BeSameAs(SessionPolicy.Default);
     }

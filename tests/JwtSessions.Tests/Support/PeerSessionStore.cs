@@ -30,6 +30,10 @@ internal sealed class PeerSessionStore : ISessionStore, IDisposable
     public ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken = default)
         => Shared.CreateAsync(session, cancellationToken);
 
+    public ValueTask<IReadOnlyList<SessionRevocation>> CreateWithCapAsync(
+        SessionRecord session, int maxSessionsPerSubject, CancellationToken cancellationToken = default)
+        => Shared.CreateWithCapAsync(session, maxSessionsPerSubject, cancellationToken);
+
     public ValueTask<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
         => Shared.GetAsync(sessionId, cancellationToken);
 

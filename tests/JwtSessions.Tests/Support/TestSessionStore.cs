@@ -51,6 +51,14 @@ internal sealed class TestSessionStore : ISessionStore, IDisposable
         return Inner.CreateAsync(session, cancellationToken);
     }
 
+    public ValueTask<IReadOnlyList<SessionRevocation>> CreateWithCapAsync(
+        SessionRecord session, int maxSessionsPerSubject, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _creates);
+        ThrowIf(StoreFaults.Create);
+        return Inner.CreateWithCapAsync(session, maxSessionsPerSubject, cancellationToken);
+    }
+
     public ValueTask<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _gets);
