@@ -22,6 +22,12 @@ public sealed class RedisSessionStoreConformanceTests : SessionStoreConformanceT
         return await _resources.StoreAsync(address, _resources.NewPrefix(address), timeProvider);
     }
 
+    protected override async ValueTask<ISessionStore?> CreateStoreWithTombstoneBoundAsync(TimeProvider timeProvider, int maxTombstones)
+    {
+        var address = RedisTestEnvironment.Address;
+        return await _resources.StoreAsync(address, _resources.NewPrefix(address), timeProvider, o => o.MaxTombstones = maxTombstones);
+    }
+
     protected override async ValueTask<ISessionStore?> CreatePeerStoreAsync(ISessionStore first, TimeProvider timeProvider)
     {
         // Another server: a second connection (multiplexer) to the same Redis, same prefix.

@@ -8,4 +8,8 @@ public sealed class InMemorySessionStoreConformanceTests : SessionStoreConforman
 {
     protected override ValueTask<ISessionStore> CreateStoreAsync(TimeProvider timeProvider)
         => ValueTask.FromResult<ISessionStore>(new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = timeProvider }));
+
+    protected override ValueTask<ISessionStore?> CreateStoreWithTombstoneBoundAsync(TimeProvider timeProvider, int maxTombstones)
+        => ValueTask.FromResult<ISessionStore?>(
+            new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = timeProvider, MaxTombstones = maxTombstones }));
 }

@@ -20,6 +20,10 @@ public sealed class PeerSessionStoreConformanceTests : SessionStoreConformanceTe
         => ValueTask.FromResult<ISessionStore>(Track(new PeerSessionStore(
             new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = timeProvider }), ownsShared: true)));
 
+    protected override ValueTask<ISessionStore?> CreateStoreWithTombstoneBoundAsync(TimeProvider timeProvider, int maxTombstones)
+        => ValueTask.FromResult<ISessionStore?>(Track(new PeerSessionStore(
+            new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = timeProvider, MaxTombstones = maxTombstones }), ownsShared: true)));
+
     protected override ValueTask<ISessionStore?> CreatePeerStoreAsync(ISessionStore first, TimeProvider timeProvider)
         => ValueTask.FromResult<ISessionStore?>(Track(new PeerSessionStore(((PeerSessionStore)first).Shared)));
 
