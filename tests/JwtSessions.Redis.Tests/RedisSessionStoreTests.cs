@@ -138,6 +138,7 @@ public sealed class RedisSessionStoreTests
         var tombstone = await store.RevokeAsync(revoked.SessionId, now, SessionEndReason.Logout);
         (await PttlAsync(database, "s:" + revoked.SessionId)).Should().BeInRange(1, Ms(tombstone!.ExpiresAt - now));
         (await PttlAsync(database, "revocations")).Should().BeInRange(1, Ms(TimeSpan.FromMinutes(10)));
+        (await PttlAsync(database, "tombstones")).Should().BeInRange(1, Ms(new RedisSessionStoreOptions().TombstoneRetention));
 
         // Nothing under the prefix lives forever (the test may scan; the store never does).
         var server = database.Multiplexer.GetServers()[0];
@@ -147,7 +148,7 @@ public sealed class RedisSessionStoreTests
             keys.Add(key);
         }
 
-        keys.Should().HaveCount(4);
+        keys.Should().HaveCount(5, "two session hashes, the subject index, the revocation log and the tombstone set");
         foreach (var key in keys)
         {
             (await database.ExecuteAsync("PTTL", key)).ToString().Should().NotBe("-1", "key {0} must expire", key);

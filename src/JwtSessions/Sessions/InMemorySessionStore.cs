@@ -233,23 +233,33 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
 
     private IReadOnlyList<SessionRevocation> CreateCore(SessionRecord session, int? cap)
     {
-        if (!TryReserveSlot())
+        var reserved = TryReserveSlot();
+        if (!reserved && cap is null)
         {
             // Full: sweep, then try again whatever this sweep removed, since a concurrent one (the timer's, another sign-in's)
             // may have freed the room first.
             Sweep();
-            if (!TryReserveSlot())
-            {
-                throw new SessionStoreUnavailableException($"The in-memory session store is full ({_maxSessions} live sessions).");
-            }
+            reserved = TryReserveSlot() ? true : throw Full();
         }
 
-        if (!_sessions.TryAdd(session.SessionId, session))
+        // Full with a cap: a subject at its cap frees its own slot (no sweep, which a flood would otherwise run per sign-in).
+        if (TryCreateIndexed(session, cap, ref reserved, out var evicted))
         {
-            Interlocked.Decrement(ref _reservedCount);
-            throw new InvalidOperationException("A session with this id already exists.");
+            return evicted;
         }
 
+        // Full, and the subject had no session to give up: sweep once, as above, and try again.
+        Sweep();
+        reserved = TryReserveSlot();
+        return reserved && TryCreateIndexed(session, cap, ref reserved, out evicted) ? evicted : throw Full();
+    }
+
+    /// <summary>
+    /// Under the subject's lock: the cap's evictions, the add and the indexing. Returns false, with nothing changed, when no
+    /// slot was reserved and no live session of the subject could hand its slot over.
+    /// </summary>
+    private bool TryCreateIndexed(SessionRecord session, int? cap, ref bool reserved, out IReadOnlyList<SessionRevocation> evicted)
+    {
         // Fix: Sweep may unindex a subject's set the moment it empties. Adding to a set that was just unindexed lost the
         // session from ListAsync, hence from "log out everywhere" and the per-subject cap. Add only under the set's lock
         // while it is still the indexed one (Sweep unindexes only under the same lock), else retry with a fresh set.
@@ -263,20 +273,61 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
                     continue;
                 }
 
-                IReadOnlyList<SessionRevocation> evicted = [];
+                if (_sessions.ContainsKey(session.SessionId))
+                {
+                    Release(reserved);
+                    throw Duplicate();
+                }
+
+                evicted = [];
                 if (cap is { } max && index.Entries.Count >= max)
                 {
-                    evicted = Evict(index, index.Entries.Count - max + 1, session.CreatedAt);
+                    // A store full of live sessions still lets a subject at its cap sign in: the session it revokes hands its
+                    // slot over to the new one (reserved turns true).
+                    evicted = Evict(index, index.Entries.Count - max + 1, session.CreatedAt, ref reserved);
+                }
+
+                if (!reserved && !TryReserveSlot())
+                {
+                    // Nothing was revoked (only entries of sessions already gone or revoked left the index).
+                    if (index.Entries.Count == 0)
+                    {
+                        _bySubject.TryRemove(new KeyValuePair<string, SubjectIndex>(session.Subject, index));
+                    }
+
+                    return false;
+                }
+
+                reserved = true;
+                if (!_sessions.TryAdd(session.SessionId, session))
+                {
+                    Release(true);
+                    throw Duplicate();
                 }
 
                 index.Entries.Add(new IndexEntry(session.CreatedAt, session.SessionId));
-                return evicted;
+                return true;
             }
         }
     }
 
-    /// <summary>Revokes the oldest sessions of a locked index until <paramref name="count"/> have left it.</summary>
-    private List<SessionRevocation> Evict(SubjectIndex index, int count, DateTimeOffset revokedAt)
+    private SessionStoreUnavailableException Full() => new($"The in-memory session store is full ({_maxSessions} live sessions).");
+
+    private static InvalidOperationException Duplicate() => new("A session with this id already exists.");
+
+    private void Release(bool reserved)
+    {
+        if (reserved)
+        {
+            Interlocked.Decrement(ref _reservedCount);
+        }
+    }
+
+    /// <summary>
+    /// Revokes the oldest sessions of a locked index until <paramref name="count"/> have left it. When
+    /// <paramref name="reserved"/> is false, the first live session revoked keeps its slot for the caller and sets it.
+    /// </summary>
+    private List<SessionRevocation> Evict(SubjectIndex index, int count, DateTimeOffset revokedAt, ref bool reserved)
     {
         var evicted = new List<SessionRevocation>(count);
         while (count > 0 && index.Entries.Count > 0)
@@ -284,11 +335,13 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             var oldest = index.Entries.Min;
             index.Entries.Remove(oldest);
             count--;
+
             // The entry is out already, and the index must stay the subject's indexed one even if this empties it: the
             // caller adds the new session to it next, under the same lock.
-            var (revoked, byThisCall) = RevokeCore(oldest.Id, revokedAt, SessionEndReason.SessionLimit, unindex: false);
+            var (revoked, byThisCall) = RevokeCore(oldest.Id, revokedAt, SessionEndReason.SessionLimit, unindex: false, releaseSlot: reserved);
             if (byThisCall)
             {
+                reserved = true;
                 evicted.Add(new SessionRevocation(oldest.Id, revoked!.Subject, revokedAt, SessionEndReason.SessionLimit));
             }
         }
@@ -297,7 +350,12 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     }
 
     /// <returns>The revoked record (null when unknown), and whether this call revoked it.</returns>
-    private (SessionRecord? Record, bool Revoked) RevokeCore(string sessionId, DateTimeOffset revokedAt, SessionEndReason reason, bool unindex)
+    private (SessionRecord? Record, bool Revoked) RevokeCore(
+        string sessionId,
+        DateTimeOffset revokedAt,
+        SessionEndReason reason,
+        bool unindex,
+        bool releaseSlot = true)
     {
         while (true)
         {
@@ -317,7 +375,7 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             var tombstone = revoked with { Metadata = SessionMetadata.Empty, Scope = null, ClientId = null };
             if (_sessions.TryUpdate(sessionId, tombstone, current))
             {
-                Interlocked.Decrement(ref _reservedCount);
+                Release(releaseSlot);
                 if (unindex)
                 {
                     Unindex(current);

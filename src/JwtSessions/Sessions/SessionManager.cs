@@ -28,6 +28,9 @@ public sealed partial class SessionManager : IDisposable
     /// <summary>The media type of refresh tokens.</summary>
     public const string RefreshTokenType = "rt+jwt";
 
+    /// <summary>How many base64url characters a refresh token's payload can grow by from generation 0 to <see cref="long.MaxValue"/> (18 more bytes).</summary>
+    private const int MaxGenerationGrowth = 25;
+
     private readonly ISessionStore _store;
     private readonly SessionPolicy _policy;
     private readonly TimeProvider _time;
@@ -270,12 +273,18 @@ public sealed partial class SessionManager : IDisposable
 
         // The validators' size limit, checked on the tokens themselves (symmetry by construction, not a copied formula): the
         // access token as minted, and a refresh token at the largest generation it can ever carry, since later rotations
-        // write more digits.
+        // write more digits. That one is minted only near the limit: the 18 more digits of long.MaxValue add at most 25
+        // base64url characters.
         var tokens = IssuePair(session, now);
-        var largestRefresh = _refreshIssuer.Mint(
-            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, long.MaxValue, now: now);
         CheckSize("access", tokens.AccessToken.Length, _accessValidator.MaxTokenSize, session);
-        CheckSize("refresh", largestRefresh.Token.Length, _refreshValidator.MaxTokenSize, session);
+        var refreshLength = tokens.RefreshToken.Length;
+        if (refreshLength + MaxGenerationGrowth > _refreshValidator.MaxTokenSize)
+        {
+            refreshLength = _refreshIssuer.Mint(
+                session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, long.MaxValue, now: now).Token.Length;
+        }
+
+        CheckSize("refresh", refreshLength, _refreshValidator.MaxTokenSize, session);
         return (session, tokens);
     }
 
