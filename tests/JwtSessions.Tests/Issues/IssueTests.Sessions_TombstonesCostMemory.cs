@@ -14,8 +14,7 @@ public sealed partial class IssueTests
     public async Task Flood_RevokedSessions_AreDroppedAfterTheTombstoneRetention()
     {
         var time = TestClock.Create();
-        var options = new InMemorySessionStoreOptions { TimeProvider = time };
-        using var store = new InMemorySessionStore(options);
+        using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = time });
         using var manager = FloodManager(time, store, SessionPolicy.Default with { MaxSessionsPerSubject = 3 });
         var first = await manager.StartSessionAsync("mallory");
         for (var i = 1; i < 10_000; i++)
@@ -24,8 +23,9 @@ public sealed partial class IssueTests
             await manager.StartSessionAsync("mallory");
         }
 
-        // Three live sessions plus the revocations of the last hour (one a second), and one sweep interval of lag.
-        var bound = 3 + (int)((options.TombstoneRetention + options.SweepInterval).TotalSeconds);
+        // Three live sessions plus the revocations of the last hour (the default tombstone retention; one a second), and one
+        // sweep interval (a minute) of lag.
+        var bound = 3 + (int)(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1)).TotalSeconds;
         store.Count.Should().BeLessThanOrEqualTo(bound);
         (await store.GetAsync(first.SessionId)).Should().BeNull("its tombstone was dropped after the retention");
         (await manager.RefreshAsync(first.RefreshToken)).Status.Should().Be(RefreshStatus.UnknownSession);
