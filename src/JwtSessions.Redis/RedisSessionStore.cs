@@ -13,8 +13,10 @@ namespace JwtSessions.Redis;
 /// <remarks>
 /// <para>
 /// Data layout (every key under <see cref="RedisSessionStoreOptions.KeyPrefix"/>): a hash per session (<c>s:&lt;id&gt;</c>),
-/// a sorted set per subject (<c>u:&lt;subject&gt;</c>, score = creation time) for listing without scanning the keyspace, and a
-/// sorted set of recent revocations (<c>revocations</c>). docs/redis.md describes every field, TTL and failure mode.
+/// a sorted set per subject (<c>u:&lt;subject&gt;</c>, score = creation time) for listing and the per-subject cap without
+/// scanning the keyspace, a sorted set of recent revocations (<c>revocations</c>), and one of the revoked hashes kept as
+/// tombstones (<c>tombstones</c>), bounded by <see cref="RedisSessionStoreOptions.MaxTombstones"/>. docs/redis.md describes
+/// every field, TTL, bound and failure mode.
 /// </para>
 /// <para>
 /// Failures fail closed: a Redis connection error, timeout or server error throws <see cref="SessionStoreUnavailableException"/>
