@@ -39,6 +39,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private readonly TimeProvider _time;
     private readonly TimeSpan _reconcileInterval;
     private readonly TimeSpan _retention;
+    private Task? _serverCheck;
 
     /// <summary>Initializes a new instance of the <see cref="RedisSessionStore"/> class on an existing connection, which it does not own.</summary>
     /// <param name="connection">The connection; configure it with <c>abortConnect=false</c> so it recovers from outages by itself.</param>
@@ -110,7 +111,26 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
 
         var copy = configuration.Clone();
         copy.AbortOnConnectFail = false;
-        return Own(await ConnectionMultiplexer.ConnectAsync(copy).ConfigureAwait(false), options, timeProvider: null);
+        var store = Own(await ConnectionMultiplexer.ConnectAsync(copy).ConfigureAwait(false), options, timeProvider: null);
+        if (store._connection.IsConnected)
+        {
+            // Up now: refuse a server that cannot hold the store at start-up rather than at the first sign-in.
+            try
+            {
+                await store.EnsureServerCheckedAsync().ConfigureAwait(false);
+            }
+            catch (SessionStoreUnavailableException ex) when (ex.InnerException is NotSupportedException unsupported)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+                throw new NotSupportedException(unsupported.Message, ex);
+            }
+            catch (SessionStoreUnavailableException)
+            {
+                // Went down meanwhile: the check runs again before the first script.
+            }
+        }
+
+        return store;
     }
 
     /// <inheritdoc />
@@ -332,9 +352,49 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private async Task<RedisResult> EvaluateAsync(LuaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await EnsureServerCheckedAsync().ConfigureAwait(false);
 
         // The script text goes through the client's script cache: EVALSHA normally, EVAL once after NOSCRIPT.
         return await Guard(_database.ScriptEvaluateAsync(script.ExecutableScript, keys, args)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks, once per connection, that the server runs scripts atomically (<see cref="ScriptIsolationCheck"/>). A server
+    /// that does not fails every script with <see cref="SessionStoreUnavailableException"/> whose inner exception is a
+    /// <see cref="NotSupportedException"/> saying why; a check cut short by an outage runs again on the next call.
+    /// </summary>
+    private Task EnsureServerCheckedAsync()
+    {
+        var check = Volatile.Read(ref _serverCheck);
+        if (check is null || (check.IsFaulted && !IsRefusal(check)))
+        {
+            var fresh = CheckServerAsync();
+            Interlocked.CompareExchange(ref _serverCheck, fresh, check);
+            return fresh;
+        }
+
+        return check;
+    }
+
+    private static bool IsRefusal(Task check)
+        => check.Exception?.InnerException is SessionStoreUnavailableException { InnerException: NotSupportedException };
+
+    private async Task CheckServerAsync()
+    {
+        string? problem;
+        try
+        {
+            problem = await ScriptIsolationCheck.FindProblemAsync(_connection, _database, _keys.Prefix).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new SessionStoreUnavailableException("The Redis session store is unavailable: " + ex.GetType().Name + ".", ex);
+        }
+
+        if (problem is not null)
+        {
+            throw new SessionStoreUnavailableException(problem, new NotSupportedException(problem));
+        }
     }
 
     private static async Task<T> Guard<T>(Task<T> operation)
