@@ -26,6 +26,13 @@ fi
 feed="$work/feed"
 fail() { echo "consumer: FAILED: $*" >&2; exit 1; }
 
+# unzip reads the packages; installed from the distribution's packages when missing.
+if ! command -v unzip >/dev/null; then
+  echo "consumer: installing unzip" >&2
+  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null; } \
+    || fail "unzip is missing and could not be installed"
+fi
+
 # --- 1. Pack ------------------------------------------------------------------------------------------------------------
 echo "consumer: dotnet pack -c Release -o $feed"
 dotnet pack -c Release -o "$feed" -v q -nologo
