@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using JwtSessions.Redis.Internal;
 using JwtSessions.Sessions;
@@ -91,6 +92,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// <param name="options">The other options; defaults when null.</param>
     /// <returns>The store; it returns even while Redis is down (<c>abortConnect=false</c>) and connects when Redis comes up.</returns>
     /// <exception cref="ArgumentException">The connection string is missing or malformed, or an option is invalid.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their first parameter, so no call is ambiguous.")]
     public static async Task<RedisSessionStore> ConnectAsync(string configuration, RedisSessionStoreOptions? options = null)
         => await ConnectAsync(ParseConfiguration(configuration), options).ConfigureAwait(false);
 
@@ -99,6 +101,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// <param name="options">The other options; defaults when null. <see cref="RedisSessionStoreOptions.Configuration"/> is ignored.</param>
     /// <returns>The store; it returns even while Redis is down and connects when Redis comes up.</returns>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their first parameter, so no call is ambiguous.")]
     public static async Task<RedisSessionStore> ConnectAsync(ConfigurationOptions configuration, RedisSessionStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
