@@ -93,6 +93,9 @@ public sealed partial class RedisSessionStore
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
+        // Possibly another server process now: check it again before the next script.
+        Volatile.Write(ref _serverCheck, null);
+
         ITimer? followUp;
         lock (_feedLock)
         {

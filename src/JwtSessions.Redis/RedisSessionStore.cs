@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using JwtSessions.Redis.Internal;
 using JwtSessions.Sessions;
@@ -43,6 +44,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private readonly TimeSpan _retention;
     private readonly TimeSpan _tombstoneRetention;
     private readonly int _maxTombstones;
+    private Task? _serverCheck;
 
     /// <summary>Initializes a new instance of the <see cref="RedisSessionStore"/> class on an existing connection, which it does not own.</summary>
     /// <param name="connection">The connection; configure it with <c>abortConnect=false</c> so it recovers from outages by itself.</param>
@@ -96,6 +98,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// <param name="options">The other options; defaults when null.</param>
     /// <returns>The store; it returns even while Redis is down (<c>abortConnect=false</c>) and connects when Redis comes up.</returns>
     /// <exception cref="ArgumentException">The connection string is missing or malformed, or an option is invalid.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their first parameter, so no call is ambiguous.")]
     public static async Task<RedisSessionStore> ConnectAsync(string configuration, RedisSessionStoreOptions? options = null)
         => await ConnectAsync(ParseConfiguration(configuration), options).ConfigureAwait(false);
 
@@ -104,6 +107,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// <param name="options">The other options; defaults when null. <see cref="RedisSessionStoreOptions.Configuration"/> is ignored.</param>
     /// <returns>The store; it returns even while Redis is down and connects when Redis comes up.</returns>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their first parameter, so no call is ambiguous.")]
     public static async Task<RedisSessionStore> ConnectAsync(ConfigurationOptions configuration, RedisSessionStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -116,7 +120,26 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
 
         var copy = configuration.Clone();
         copy.AbortOnConnectFail = false;
-        return Own(await ConnectionMultiplexer.ConnectAsync(copy).ConfigureAwait(false), options, timeProvider: null);
+        var store = Own(await ConnectionMultiplexer.ConnectAsync(copy).ConfigureAwait(false), options, timeProvider: null);
+        if (store._connection.IsConnected)
+        {
+            // Up now: refuse a server that cannot hold the store at start-up rather than at the first sign-in.
+            try
+            {
+                await store.EnsureServerCheckedAsync().ConfigureAwait(false);
+            }
+            catch (SessionStoreUnavailableException ex) when (ex.InnerException is NotSupportedException unsupported)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+                throw new NotSupportedException(unsupported.Message, ex);
+            }
+            catch (SessionStoreUnavailableException)
+            {
+                // Went down meanwhile: the check runs again before the first script.
+            }
+        }
+
+        return store;
     }
 
     /// <inheritdoc />
@@ -386,9 +409,49 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private async Task<RedisResult> EvaluateAsync(LuaScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await EnsureServerCheckedAsync().ConfigureAwait(false);
 
         // The script text goes through the client's script cache: EVALSHA normally, EVAL once after NOSCRIPT.
         return await Guard(_database.ScriptEvaluateAsync(script.ExecutableScript, keys, args)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks, once per connection, that the server runs scripts atomically (<see cref="ScriptIsolationCheck"/>). A server
+    /// that does not fails every script with <see cref="SessionStoreUnavailableException"/> whose inner exception is a
+    /// <see cref="NotSupportedException"/> saying why; a check cut short by an outage runs again on the next call.
+    /// </summary>
+    private Task EnsureServerCheckedAsync()
+    {
+        var check = Volatile.Read(ref _serverCheck);
+        if (check is null || (check.IsFaulted && !IsRefusal(check)))
+        {
+            var fresh = CheckServerAsync();
+            Interlocked.CompareExchange(ref _serverCheck, fresh, check);
+            return fresh;
+        }
+
+        return check;
+    }
+
+    private static bool IsRefusal(Task check)
+        => check.Exception?.InnerException is SessionStoreUnavailableException { InnerException: NotSupportedException };
+
+    private async Task CheckServerAsync()
+    {
+        string? problem;
+        try
+        {
+            problem = await ScriptIsolationCheck.FindProblemAsync(_connection, _database, _keys.Prefix).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new SessionStoreUnavailableException("The Redis session store is unavailable: " + ex.GetType().Name + ".", ex);
+        }
+
+        if (problem is not null)
+        {
+            throw new SessionStoreUnavailableException(problem, new NotSupportedException(problem));
+        }
     }
 
     private static async Task<T> Guard<T>(Task<T> operation)

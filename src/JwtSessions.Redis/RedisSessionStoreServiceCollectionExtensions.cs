@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using JwtSessions.Redis;
 using JwtSessions.Redis.Internal;
 using JwtSessions.Sessions;
@@ -31,6 +32,7 @@ public static class RedisSessionStoreServiceCollectionExtensions
     /// store uses <see cref="RedisSessionStoreOptions.TimeProvider"/>, else a registered <see cref="TimeProvider"/>, else the
     /// system clock.
     /// </remarks>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their first parameter, so no call is ambiguous.")]
     public static IServiceCollection AddRedisSessionStore(
         this IServiceCollection services,
         string connectionString,
@@ -67,6 +69,7 @@ public static class RedisSessionStoreServiceCollectionExtensions
     /// At host start an <see cref="OptionsValidationException"/> reports an empty key prefix, a non-positive interval, or a
     /// revocation retention shorter than the reconcile look-back.
     /// </remarks>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in the type of their first parameter, so no call is ambiguous.")]
     public static IServiceCollection AddRedisSessionStore(
         this IServiceCollection services,
         IConnectionMultiplexer connection,

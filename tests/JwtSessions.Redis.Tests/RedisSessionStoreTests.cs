@@ -311,7 +311,10 @@ public sealed class RedisSessionStoreTests
         stats.Should().ContainKey("cmdstat_evalsha");
         // 41 script calls: the first call of each of the three scripts is an EVAL (with SCRIPT LOAD), every other one EVALSHA.
         Calls(stats["cmdstat_evalsha"]).Should().BeGreaterThanOrEqualTo(38);
-        Calls(stats.GetValueOrDefault("cmdstat_eval", "calls=0")).Should().BeLessThanOrEqualTo(3, "each script is sent in full once at most");
+        // On Garnet the store first runs its script-isolation check, a warm-up script and the probe: two EVALs more
+        // (docs/redis.md, "Supported servers").
+        var probes = redis.Kind.IsGarnet ? 2 : 0;
+        Calls(stats.GetValueOrDefault("cmdstat_eval", "calls=0")).Should().BeLessThanOrEqualTo(3 + probes, "each script is sent in full once at most");
     }
 
     private static long Calls(string stat)

@@ -9,7 +9,7 @@ namespace JwtSessions.Internal;
 /// no length of 1 mod 4, and canonical trailing bits (RFC 4648 §3.5).
 /// </summary>
 /// <remarks>
-/// The BCL decoders skip whitespace and padding (dotnet/runtime #102364), so every segment passes
+/// The BCL decoders skip whitespace and padding (docs/security.md, checklist item 4), so every segment passes
 /// <see cref="IsCanonical(ReadOnlySpan{byte})"/> before <see cref="Base64Url"/> decodes it. One string then has exactly one
 /// decoding and one decoded value exactly one encoding: nothing downstream can be split by re-encodings.
 /// </remarks>

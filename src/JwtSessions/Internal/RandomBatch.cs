@@ -16,11 +16,15 @@ internal static class RandomBatch
     // to about 4 ns of platform time (10 ns with 4 KiB, 85 ns with 512 bytes), for 16 KiB per minting thread.
     private const int BatchSize = 16384;
 
+#pragma warning disable IDE1006 // [ThreadStatic] fields are t_camelCase (AGENTS.md)
     [ThreadStatic]
     private static byte[]? t_batch;
+#pragma warning restore IDE1006
 
+#pragma warning disable IDE1006 // [ThreadStatic] fields are t_camelCase (AGENTS.md)
     [ThreadStatic]
     private static int t_used;
+#pragma warning restore IDE1006
 
     /// <summary>Fills <paramref name="destination"/> (at most 64 bytes) with fresh random bytes.</summary>
     public static void Fill(Span<byte> destination)

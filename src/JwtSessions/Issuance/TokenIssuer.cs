@@ -22,8 +22,10 @@ public sealed class TokenIssuer
         "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "scope", "client_id", "gen",
     };
 
+#pragma warning disable IDE1006 // [ThreadStatic] fields are t_camelCase (AGENTS.md)
     [ThreadStatic]
     private static PayloadScratch? t_scratch;
+#pragma warning restore IDE1006
 
     private readonly string _issuer;
     private readonly string[] _audiences;

@@ -260,9 +260,9 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     /// </summary>
     private bool TryCreateIndexed(SessionRecord session, int? cap, ref bool reserved, out IReadOnlyList<SessionRevocation> evicted)
     {
-        // Fix: Sweep may unindex a subject's set the moment it empties. Adding to a set that was just unindexed lost the
-        // session from ListAsync, hence from "log out everywhere" and the per-subject cap. Add only under the set's lock
-        // while it is still the indexed one (Sweep unindexes only under the same lock), else retry with a fresh set.
+        // Sweep may unindex a subject's set the moment it empties, and a session added to a set that was just unindexed
+        // would be missing from ListAsync, hence from "log out everywhere" and the per-subject cap. Add only under the set's
+        // lock while it is still the indexed one (Sweep unindexes only under the same lock), else retry with a fresh set.
         while (true)
         {
             var index = _bySubject.GetOrAdd(session.Subject, static _ => new SubjectIndex());

@@ -74,8 +74,8 @@ public sealed partial class SessionManager : IDisposable
         }
 
         _time = options.TimeProvider ?? TimeProvider.System;
-        // Fix: a store made here belongs to the manager and is disposed with it; before, its sweep timer outlived the
-        // manager (the timer's state roots the store), so every disposed manager leaked a store and a live timer.
+        // A store made here belongs to the manager and is disposed with it: its sweep timer's state roots the store, so
+        // a store left behind would keep a live timer for every disposed manager.
         _ownedStore = store is null ? new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time }) : null;
         _store = store ?? _ownedStore!;
         _logger = options.Logger ?? NullLogger.Instance;

@@ -9,7 +9,7 @@ namespace JwtSessions.Validation;
 
 public sealed partial class TokenValidator
 {
-    // 9999-12-31T23:59:59Z + 1 s: a NumericDate beyond it is out of range (SECURITY.md §1.5 item 25).
+    // 9999-12-31T23:59:59Z + 1 s: a NumericDate beyond it is out of range (docs/security.md, checklist item 25).
     private const long MaxNumericDateSeconds = 253_402_300_800;
     private const long Missing = long.MinValue;
 

@@ -308,7 +308,7 @@ public sealed partial class TokenValidator
         return value.Length;
     }
 
-    // RFC 8725 §3.10 and SECURITY.md §1.2: no key from the token itself, no fetching, no unencoded payloads, no
+    // RFC 8725 §3.10 and docs/security.md, checklist items 10 to 12: no key from the token itself, no fetching, no unencoded payloads, no
     // compression, no critical extensions we do not implement (we implement none), and nothing of JWE.
     private static bool IsUnsupportedHeader(scoped ref Utf8JsonReader reader)
         => reader.ValueTextEquals("crit"u8) || reader.ValueTextEquals("b64"u8) || reader.ValueTextEquals("zip"u8)

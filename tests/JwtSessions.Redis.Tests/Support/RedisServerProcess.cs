@@ -7,9 +7,9 @@ using System.Text;
 namespace JwtSessions.Redis.Tests.Support;
 
 /// <summary>
-/// A private redis-server for tests that stop and restart Redis: 127.0.0.1 on a free port, its own temporary directory, and
-/// AOF with <c>appendfsync always</c>, so every acknowledged write survives a kill. The binary is <c>$JWTSESSIONS_REDIS_SERVER</c>
-/// or <c>redis-server</c> on the PATH.
+/// A private Redis-protocol server for tests, as a child process: 127.0.0.1 on a free port, its own temporary directory, and
+/// an append-only file committed on every write, so every acknowledged write survives a kill. Which server is
+/// <see cref="TestServerKind"/>'s choice: redis-server, or Garnet hosted by the JwtSessions.Redis.TestServer program.
 /// </summary>
 internal sealed class RedisServerProcess : IAsyncDisposable
 {
@@ -18,8 +18,9 @@ internal sealed class RedisServerProcess : IAsyncDisposable
     private readonly DirectoryInfo _directory;
     private Process? _process;
 
-    private RedisServerProcess(int port, DirectoryInfo directory)
+    private RedisServerProcess(TestServerKind kind, int port, DirectoryInfo directory)
     {
+        Kind = kind;
         Port = port;
         _directory = directory;
     }
@@ -30,9 +31,13 @@ internal sealed class RedisServerProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<RedisServerProcess> StartAsync()
+    /// <summary>Gets the kind of server this process runs.</summary>
+    public TestServerKind Kind { get; }
+
+    /// <summary>Starts a server of <paramref name="kind"/>, by default the one the tests use (<see cref="TestServerKind.Selected"/>).</summary>
+    public static async Task<RedisServerProcess> StartAsync(TestServerKind? kind = null)
     {
-        var server = new RedisServerProcess(FreePort(), Directory.CreateTempSubdirectory("jwtsessions-redis-"));
+        var server = new RedisServerProcess(kind ?? TestServerKind.Selected, FreePort(), Directory.CreateTempSubdirectory("jwtsessions-redis-"));
         try
         {
             await server.RestartAsync();
@@ -53,40 +58,19 @@ internal sealed class RedisServerProcess : IAsyncDisposable
             throw new InvalidOperationException("The server is already running.");
         }
 
-        var binary = Environment.GetEnvironmentVariable("JWTSESSIONS_REDIS_SERVER") is { Length: > 0 } path ? path : "redis-server";
-        var start = new ProcessStartInfo(binary)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory.FullName,
-        };
-        foreach (var argument in new[]
-        {
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--dir", _directory.FullName,
-            "--appendonly", "yes",
-            "--appendfsync", "always",
-            "--save", string.Empty,
-            "--daemonize", "no",
-            "--logfile", "redis.log",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = Kind.StartInfo(Port, _directory.FullName);
         try
         {
-            _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+            _process = Process.Start(start) ?? throw new InvalidOperationException($"{Kind.Name} did not start.");
         }
         catch (Win32Exception ex)
         {
-            Assert.Fail($"Cannot run '{binary}' ({ex.Message}). Install it (apt-get install -y redis-server) or set JWTSESSIONS_REDIS_SERVER.");
+            Assert.Fail($"Cannot run '{start.FileName}' ({ex.Message}). {TestServerKind.Help}");
         }
 
-        _process!.OutputDataReceived += static (_, _) => { };
-        _process.ErrorDataReceived += static (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process!.OutputDataReceived += (_, e) => Keep(output, e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -96,8 +80,8 @@ internal sealed class RedisServerProcess : IAsyncDisposable
             if (_process.HasExited || watch.Elapsed > s_startTimeout)
             {
                 var log = Path.Combine(_directory.FullName, "redis.log");
-                var tail = File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(10)) : "(no log)";
-                Assert.Fail($"redis-server on port {Port} did not answer PING: {tail}");
+                var tail = File.Exists(log) ? File.ReadLines(log).TakeLast(10) : output.TakeLast(10);
+                Assert.Fail($"{Kind.Name} on port {Port} did not answer PING: {string.Join('\n', tail)}");
             }
 
             await Task.Delay(20);
@@ -148,6 +132,20 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 50)
+        {
+            output.TryDequeue(out _);
         }
     }
 

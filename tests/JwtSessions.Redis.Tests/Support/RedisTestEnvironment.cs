@@ -8,21 +8,49 @@ internal static class RedisTestEnvironment
 {
     public const string AddressVariable = "JWTSESSIONS_REDIS";
 
-    /// <summary>Gets the shared server's address (<c>host:port</c>) from <c>JWTSESSIONS_REDIS</c>; fails the test when unset.</summary>
+    private static RedisServerProcess? s_sharedServer;
+
+    /// <summary>
+    /// Gets the shared server's address (<c>host:port</c>): <c>JWTSESSIONS_REDIS</c> when set (a server someone else runs);
+    /// otherwise the server <see cref="StartSharedServerAsync"/> started for this run.
+    /// </summary>
     public static string Address
     {
         get
         {
             var address = Environment.GetEnvironmentVariable(AddressVariable);
-            if (string.IsNullOrWhiteSpace(address))
+            if (!string.IsNullOrWhiteSpace(address))
             {
-                Assert.Fail(
-                    $"{AddressVariable} is not set. The Redis store tests need a real redis-server on 127.0.0.1: run "
-                    + "`source .ci/redis.sh` (starts one on a free port and exports the variable), or start one yourself and "
-                    + $"`export {AddressVariable}=127.0.0.1:PORT`.");
+                return address;
             }
 
-            return address!;
+            return s_sharedServer?.Address
+                ?? throw new InvalidOperationException("The shared test server was not started (SharedServerFixture starts it).");
+        }
+    }
+
+    /// <summary>Gets a description of the shared server, for the test log.</summary>
+    public static string Description
+        => Environment.GetEnvironmentVariable(AddressVariable) is { Length: > 0 } external
+            ? $"the server at {external} ({AddressVariable})"
+            : $"{TestServerKind.Selected} started by the tests at {Address}";
+
+    /// <summary>Starts the shared server, of <see cref="TestServerKind.Selected"/>'s kind, unless <c>JWTSESSIONS_REDIS</c> names one.</summary>
+    public static async Task StartSharedServerAsync()
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(AddressVariable)))
+        {
+            s_sharedServer = await RedisServerProcess.StartAsync();
+        }
+    }
+
+    /// <summary>Stops the shared server if this run started it.</summary>
+    public static async Task StopSharedServerAsync()
+    {
+        if (s_sharedServer is { } server)
+        {
+            s_sharedServer = null;
+            await server.DisposeAsync();
         }
     }
 

@@ -5,9 +5,9 @@ using JwtSessions.Tests.Support;
 namespace JwtSessions.Tests.Issues;
 
 /// <content>
-/// A <see cref="SessionManager"/> built without a store made an <see cref="InMemorySessionStore"/> but never disposed it: its
-/// sweep timer kept running (and kept the store alive) after the manager was disposed. Fixed: the manager disposes a store it
-/// created, and only that one.
+/// A <see cref="SessionManager"/> built without a store makes an <see cref="InMemorySessionStore"/> and disposes it with
+/// itself, so its sweep timer does not keep running (and keep the store alive) after the manager is disposed; a store the
+/// caller passed in is never disposed by the manager.
 /// </content>
 public sealed partial class IssueTests
 {

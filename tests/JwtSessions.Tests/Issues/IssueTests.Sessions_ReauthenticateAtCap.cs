@@ -6,8 +6,8 @@ using JwtSessions.Validation;
 namespace JwtSessions.Tests.Issues;
 
 /// <content>
-/// Re-authentication at the per-subject cap evicted an innocent session: the new session was started (and the cap enforced)
-/// while the session it replaces still counted as active. Fixed by revoking the replaced session first.
+/// Re-authentication at the per-subject cap must not evict an innocent session, as it would if the new session were started
+/// (and the cap enforced) while the session it replaces still counted as active: the replaced session is revoked first.
 /// </content>
 public sealed partial class IssueTests
 {

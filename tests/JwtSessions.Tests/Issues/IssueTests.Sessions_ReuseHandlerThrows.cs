@@ -9,7 +9,7 @@ public sealed partial class IssueTests
     [Test]
     public async Task Refresh_ReuseDetectedHandlerThrows_StillReportsReuseDetected()
     {
-        // An exception from a ReuseDetected handler used to surface as StoreUnavailable, hiding the theft from the caller.
+        // An exception from a ReuseDetected handler must not turn the result into StoreUnavailable and hide the theft.
         var time = TestClock.Create();
         using var manager = new SessionManager(new SessionManagerOptions
         {

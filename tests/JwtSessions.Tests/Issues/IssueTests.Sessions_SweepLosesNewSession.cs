@@ -5,8 +5,9 @@ using JwtSessions.Tests.Support;
 namespace JwtSessions.Tests.Issues;
 
 /// <content>
-/// <see cref="InMemorySessionStore"/>: a session created while a sweep emptied and unindexed its subject's set was added to
-/// the unindexed set, so ListAsync, "log out everywhere" and the per-subject cap never saw it. Fixed by locking the set.
+/// <see cref="InMemorySessionStore"/>: a session created while a sweep empties and unindexes its subject's set must not be
+/// added to the unindexed set, where ListAsync, "log out everywhere" and the per-subject cap would never see it; the store
+/// adds under the set's lock.
 /// </content>
 /// <remarks>
 /// The race window is a few instructions wide, so this is a bounded stress test: without the fix it lost about one session in

@@ -137,7 +137,7 @@ public sealed class FromSecurityKeyTests
     [TestCase(JwtAlgorithm.RS256)]
     public void FromSecurityKey_OkpJsonWebKeyWithoutAlgForOtherAlgorithm_Throws(JwtAlgorithm algorithm)
     {
-        // Regression: an Ed25519 JWK without "alg" came back bound to EdDSA whatever algorithm was asked for.
+        // An Ed25519 JWK without "alg" is not bound to EdDSA when another algorithm is asked for.
         var jwk = TestKeys.For(JwtAlgorithm.EdDSA).ToJsonWebKey();
         jwk.Alg = null;
 

@@ -109,7 +109,7 @@ public sealed class JwkImportTests
     public void FromJwk_AlgOfOtherKeyType_Throws(JwtAlgorithm keyAlgorithm, string alg)
     {
         // The key type and the alg must fit each other (RFC 8725 §3.1), whatever the JWK claims.
-        // Regression: an OKP JWK with "alg":"ES256" or "HS256" used to import as an EdDSA key.
+        // An OKP JWK with "alg":"ES256" or "HS256" is refused, never imported as an EdDSA key.
         var jwk = Node(keyAlgorithm, includePrivateKey: true);
         jwk["alg"] = alg;
 
@@ -125,7 +125,7 @@ public sealed class JwkImportTests
     [TestCase(JwtAlgorithm.EdDSA, JwtAlgorithm.HS256)]
     public void FromJsonWebKey_NoAlgAndRequestedAlgOfOtherKeyType_Throws(JwtAlgorithm keyAlgorithm, JwtAlgorithm requested)
     {
-        // Regression (EdDSA rows): an OKP JWK without "alg" was bound to EdDSA whatever algorithm was requested.
+        // The EdDSA rows: an OKP JWK without "alg" is not bound to EdDSA when another algorithm is requested.
         var jwk = Node(keyAlgorithm, includePrivateKey: true);
         jwk.Remove("alg");
 

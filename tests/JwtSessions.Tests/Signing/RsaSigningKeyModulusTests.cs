@@ -13,8 +13,8 @@ public sealed class RsaSigningKeyModulusTests
 {
     private static readonly Lazy<string> s_oddSizedJwk = new(GenerateOddSizedJwk);
 
-    // Regression: SignatureSize was KeySize / 8, so a modulus of 2049 to 2055 bits (Wycheproof json_web_key_test tcId 7 has 2049)
-    // expected 256-byte signatures and rejected every valid 257-byte one, its own tokens included.
+    // A modulus of 2049 to 2055 bits (Wycheproof json_web_key_test tcId 7 has 2049) makes 257-byte signatures: a signature
+    // size of KeySize / 8 would expect 256 bytes and reject every valid signature, the key's own tokens included.
     [TestCase(JwtAlgorithm.RS256)]
     [TestCase(JwtAlgorithm.PS256)]
     public void Create_ModulusNotAMultipleOf8Bits_SignsAndVerifiesFullLengthSignatures(JwtAlgorithm algorithm)

@@ -109,8 +109,8 @@ public sealed class RsaSigningKeyTests
     [Test]
     public void CreateRsa_ModulusNotWholeBytes_SignsAndVerifies()
     {
-        // Regression: the signature length was KeySize / 8, one byte short for a 2052-bit modulus (k = 257 bytes),
-        // so every token such a key signed was rejected as a bad signature.
+        // A 2052-bit modulus makes 257-byte signatures (k = 257), one byte more than KeySize / 8: the signature length must
+        // come from the modulus in bytes, or every token such a key signs is rejected as a bad signature.
         var parameters = OddSizeKey();
         new BigInteger(parameters.Modulus, isUnsigned: true, isBigEndian: true).GetBitLength().Should().Be(2052);
         var key = SigningKey.CreateRsa(parameters, JwtAlgorithm.PS256, "odd");

@@ -9,8 +9,8 @@ using static JwtSessions.Validation.TokenValidationError;
 namespace JwtSessions.Tests.Validation;
 
 /// <summary>
-/// The adversarial corpus of SECURITY.md §2 ("Concrete test input" column), the "additional cases" paragraph and the
-/// Authorization-header cases of §1.1, each built here from its recipe and paired with the exact error it must produce.
+/// The adversarial corpus of docs/security.md: the corpus cases of its attack classes, the further structural and header
+/// cases listed under them and the Authorization-header cases (checklist item 2), each built here from its recipe and paired with the exact error it must produce.
 /// </summary>
 /// <remarks>
 /// Validators are immutable and their fake clocks are never advanced, so sharing them between cases is safe. Every case
@@ -44,7 +44,7 @@ internal static class AdversarialCorpus
 
     public static IReadOnlyList<CorpusCase> All => s_all.Value;
 
-    /// <summary>Public-key material a key-confused verifier would use as an HMAC secret (SECURITY.md §2 row 2).</summary>
+    /// <summary>Public-key material a key-confused verifier would use as an HMAC secret (docs/security.md, attack 2).</summary>
     public static IReadOnlyList<(string Id, byte[] Material, SigningKey Key)> ConfusionMaterials { get; } = BuildConfusionMaterials();
 
     /// <summary>The RS256/ES256 key-confusion forgery: HS256, keyed with <paramref name="material"/>, naming the public key's kid.</summary>
@@ -83,7 +83,7 @@ internal static class AdversarialCorpus
         .. SignatureEncodings(),
     ];
 
-    // SECURITY.md §1.1 items 1-2 and row 8: strict "Bearer" SP b64token, size cap before any work.
+    // docs/security.md, checklist items 1 and 2 and attack 8: strict "Bearer" SP b64token, size cap before any work.
     private static IEnumerable<CorpusCase> Authorization()
     {
         var token = HsToken(Forge.Claims());
@@ -133,7 +133,7 @@ internal static class AdversarialCorpus
         yield return Case("auth-space-in-large-token", "Bearer " + large[..2000] + "	" + large[2000..], Hs256, InvalidAuthorizationHeader);
     }
 
-    // §1.1 item 3, rows 9, 19, 20: compact JWS only, exactly three non-empty (header, payload) segments.
+    // Checklist item 3; attacks 9, 19, 20: compact JWS only, exactly three non-empty (header, payload) segments.
     private static IEnumerable<CorpusCase> Structure()
     {
         var (h, p, s) = Forge.Split(HsToken(Forge.Claims()));
@@ -165,7 +165,7 @@ internal static class AdversarialCorpus
         yield return Case("struct-payload-empty-object", HsToken("{}"), Hs256, MissingClaim);
     }
 
-    // §1.2 items 5, 7, 24; rows 8, 23: strict UTF-8 JSON objects, bounded depth and members.
+    // Checklist items 5, 7, 24; attacks 8, 23: strict UTF-8 JSON objects, bounded depth and members.
     private static IEnumerable<CorpusCase> Json()
     {
         var header = Forge.Header(Hs);
@@ -221,7 +221,7 @@ internal static class AdversarialCorpus
         yield return Case("json-leading-whitespace-control", HsToken(" \n" + claims + " \n"), Hs256, None);
     }
 
-    // Row 11: duplicates rejected in header and claims, after unescaping, at every level.
+    // Attack 11: duplicates rejected in header and claims, after unescaping, at every level.
     private static IEnumerable<CorpusCase> Duplicates()
     {
         yield return Case("dup-alg-none-last", HsHeaderExtra("\"alg\":\"none\""), Hs256, Malformed);
@@ -243,7 +243,7 @@ internal static class AdversarialCorpus
         yield return Case("dup-same-name-sibling-objects-control", HsToken(Forge.Claims(("x", """{"a":1}"""), ("y", """[{"a":1},{"a":2}]"""))), Hs256, None);
     }
 
-    // Rows 1, 10; §1.2 item 8: exact, case-sensitive allowlist; none is never accepted.
+    // Attacks 1, 10; checklist item 8: exact, case-sensitive allowlist; none is never accepted.
     private static IEnumerable<CorpusCase> Algorithms()
     {
         var claims = Forge.Claims();
@@ -278,7 +278,7 @@ internal static class AdversarialCorpus
         yield return Case("alg-es256k", HsTokenWithHeader(Forge.Header("ES256K", Hs.KeyId)), Hs256, UnsupportedAlgorithm);
     }
 
-    // Row 2: HS256 keyed with public-key bytes. Each forgery really verifies under naive HMAC (see ForgeriesAreReal).
+    // Attack 2: HS256 keyed with public-key bytes. Each forgery really verifies under naive HMAC (see ForgeriesAreReal).
     private static IEnumerable<CorpusCase> Confusion()
     {
         foreach (var (id, material, key) in ConfusionMaterials)
@@ -299,7 +299,7 @@ internal static class AdversarialCorpus
         yield return Case("alg-hs256-token-to-hs384-kid", RawToken.Sign(Forge.Header("HS256", "test-HS384"), Forge.Claims(), Hs), Mixed, UnknownKey);
     }
 
-    // Row 3: r, s outside [1, n) must fail before the provider (CVE-2022-21449).
+    // Attack 3: r, s outside [1, n) must fail before the provider (CVE-2022-21449).
     private static IEnumerable<CorpusCase> Psychic()
     {
         var (h, p, _) = Forge.Split(RawToken.Valid(TestKeys.Es256));
@@ -315,7 +315,7 @@ internal static class AdversarialCorpus
         yield return Case("es256-psychic-rMax-sMax", With(ff, ff), Es256, BadSignature);
     }
 
-    // Row 5: kid is an opaque exact lookup; every recipe is HMAC'd with the empty key (the /dev/null trick).
+    // Attack 5: kid is an opaque exact lookup; every recipe is HMAC'd with the empty key (the /dev/null trick).
     private static IEnumerable<CorpusCase> KeyIds()
     {
         string EmptyKey(string kidJson) => Forge.HmacSha256Json($$"""{"alg":"HS256","kid":{{kidJson}},"typ":"at+jwt"}""", Forge.Claims(), []);
@@ -338,7 +338,7 @@ internal static class AdversarialCorpus
         yield return Case("kid-escaped-equal-control", RealKey("\"\\u0074est-HS256\""), Hs256, None);
     }
 
-    // Row 6: keys come only from configuration; jwk/jku/x5u/x5c are rejected, never used or fetched.
+    // Attack 6: keys come only from configuration; jwk/jku/x5u/x5c are rejected, never used or fetched.
     private static IEnumerable<CorpusCase> HeaderInjection()
     {
         var attacker = SigningKey.Generate(JwtAlgorithm.ES256, "attacker");
@@ -357,7 +357,7 @@ internal static class AdversarialCorpus
         yield return Case("x5t-hint-control", HsHeaderExtra("\"x5t\":\"AAAA\""), Hs256, None);
     }
 
-    // Rows 7, 13: no extension is implemented, so any crit (and any b64) is rejected.
+    // Attacks 7, 13: no extension is implemented, so any crit (and any b64) is rejected.
     private static IEnumerable<CorpusCase> Critical()
     {
         yield return Case("crit-unknown", HsHeaderExtra("\"crit\":[\"https://example.invalid/ext\"],\"https://example.invalid/ext\":true"), Hs256, UnsupportedHeader);
@@ -377,7 +377,7 @@ internal static class AdversarialCorpus
         yield return Case("b64-true", HsHeaderExtra("\"b64\":true"), Hs256, UnsupportedHeader);
     }
 
-    // Rows 4, 9, 10: nothing of JWE, no compression, no PBES2, before any crypto.
+    // Attacks 4, 9, 10: nothing of JWE, no compression, no PBES2, before any crypto.
     private static IEnumerable<CorpusCase> JweAndCompression()
     {
         yield return Case("jwe-pbes2-p2c-five-parts", Pbes2FiveParts, Hs256, Malformed);
@@ -389,7 +389,7 @@ internal static class AdversarialCorpus
         yield return Case("epk-header", HsHeaderExtra("\"epk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AA\",\"y\":\"AA\"}"), Hs256, UnsupportedHeader);
     }
 
-    /// <summary>Gets the row 10 recipe: a PBES2 JWE with p2c = 2^31 − 1, which must be rejected in well under 1 ms.</summary>
+    /// <summary>Gets the attack 10 case: a PBES2 JWE with p2c = 2^31 − 1, which must be rejected in well under 1 ms.</summary>
     public static string Pbes2FiveParts { get; } = string.Join(
         ".",
         Forge.B64("""{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2c":2147483647,"p2s":"AAAAAAAAAAAAAAAAAAAAAA"}"""),
@@ -398,7 +398,7 @@ internal static class AdversarialCorpus
         Forge.B64(new byte[64]),
         Forge.B64(new byte[16]));
 
-    // Row 12, §1.5: registered claims are typed, finite and in range; exact iss; aud a string or array of strings.
+    // Attack 12, checklist items 25 to 29: registered claims are typed, finite and in range; exact iss; aud a string or array of strings.
     private static IEnumerable<CorpusCase> Claims()
     {
         var now = TestClock.StartSeconds;
@@ -474,7 +474,7 @@ internal static class AdversarialCorpus
         yield return Accept("claims-nested-iss-ignored", static r => r.Claims!.Issuer.Should().Be(RawToken.Issuer), ("x", """{"iss":"https://evil.test","exp":0}"""));
     }
 
-    // Row 22, §1.2 item 13: explicit typing; a refresh token is never an access token.
+    // Attack 22, checklist item 13: explicit typing; a refresh token is never an access token.
     private static IEnumerable<CorpusCase> Types()
     {
         var refreshIssuer = new TokenIssuer(new TokenIssuerOptions
@@ -496,7 +496,7 @@ internal static class AdversarialCorpus
         yield return Case("typ-uppercase-control", HsTokenWithHeader(Forge.Header("HS256", Hs.KeyId, "Application/AT+JWT")), Hs256, None);
     }
 
-    // Rows 14, 15: strict base64url before any platform decoder; whitespace never ignored.
+    // Attacks 14, 15: strict base64url before any platform decoder; whitespace never ignored.
     private static IEnumerable<CorpusCase> Encodings()
     {
         // A payload whose segment has both an unpadded length and '-'/'_' characters, so every re-encoding applies.
@@ -543,7 +543,7 @@ internal static class AdversarialCorpus
         yield return Case("ws-trailing-nul", token + "\0", Hs256, Malformed);
     }
 
-    // Rows 15-17, 21: exact signature lengths and encodings; malleability does not change the claims.
+    // Attacks 15 to 17, 21: exact signature lengths and encodings; malleability does not change the claims.
     private static IEnumerable<CorpusCase> SignatureEncodings()
     {
         var hs = HsToken(Forge.Claims());

@@ -12,7 +12,7 @@ namespace JwtSessions.Tests.Validation;
 /// <summary>Runs every recipe of <see cref="AdversarialCorpus"/> and the checks that its forgeries are real.</summary>
 public sealed class AdversarialCorpusTests
 {
-    /// <summary>Every recipe name of SECURITY.md §2 and §1.1; the corpus must keep a case for each.</summary>
+    /// <summary>Every case named in docs/security.md (the attack classes and the Authorization cases); the corpus must keep a case for each.</summary>
     private static readonly string[] s_requiredRecipes =
     [
         "alg-none-empty-sig", "alg-None-empty-sig", "alg-NONE-empty-sig", "alg-nOnE-empty-sig", "alg-none-with-sig",
@@ -114,7 +114,7 @@ public sealed class AdversarialCorpusTests
     [Test]
     public void ConfusionTokens_VerifyUnderNaiveHmacWithThePublicKeyBytes()
     {
-        // Proves the row 2 forgeries are real: a verifier that turns the public key's bytes into an HMAC secret accepts
+        // Proves the attack 2 forgeries are real: a verifier that turns the public key's bytes into an HMAC secret accepts
         // them, so only the typed keys and their algorithm binding make the corpus cases fail.
         foreach (var (id, material, key) in AdversarialCorpus.ConfusionMaterials)
         {
@@ -144,7 +144,7 @@ public sealed class AdversarialCorpusTests
     [TestCase("b64-std-alphabet", 1)]
     public void LenientDecoding_OfReencodedSegment_YieldsTheOriginalBytes(string id, int segment)
     {
-        // The re-encodings are only dangerous because lenient decoders map them to the original bytes (row 15).
+        // The re-encodings are only dangerous because lenient decoders map them to the original bytes (attack 15).
         var original = s_byId["b64-std-alphabet-control"].Input.Split('.')[segment];
         var reencoded = s_byId[id].Input.Split('.')[segment];
 
@@ -155,7 +155,7 @@ public sealed class AdversarialCorpusTests
     [Test]
     public void HighSTwin_OfRevokedSession_IsRevokedToo()
     {
-        // Row 16: revocation is keyed on the session id from the claims, never on the token's bytes.
+        // Attack 16: revocation is keyed on the session id from the claims, never on the token's bytes.
         var revocations = new RevocationList(TestClock.Create());
         revocations.Add("sid-1", TestClock.Start.AddHours(1));
         var validator = Validators.For(TestKeys.Es256.ToPublicKey(), configure: o => o.Revocations = revocations);
@@ -195,13 +195,13 @@ public sealed class AdversarialCorpusTests
 
         var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / (2 * Iterations);
         errors.Should().Be(0);
-        perCall.Should().BeLessThan(4096, "SECURITY.md row 8: rejection cost must not grow with the input");
+        perCall.Should().BeLessThan(4096, "docs/security.md, attack 8: rejection cost must not grow with the input");
     }
 
     [Test]
     public void Validate_KeyUrlHeaders_NeverFetch()
     {
-        // Row 6 and RFC 8725bis §3.10: jku/x5u point at a loopback listener; validation must not connect to it.
+        // Attack 6 and RFC 8725bis §3.10: jku/x5u point at a loopback listener; validation must not connect to it.
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/jwks.json";
@@ -232,7 +232,7 @@ public sealed class AdversarialCorpusTests
     [Test]
     public void FromJwk_P256PointWithOneBitOfYFlipped_Throws()
     {
-        // Row 4 (invalid curve), JWS form: a verification key whose point is off P-256 is refused at import
+        // Attack 4 (invalid curve), JWS form: a verification key whose point is off P-256 is refused at import
         // (RFC 8725 §3.4, NIST SP 800-56A 5.6.2.3.4); the unmodified point is the control.
         var jwk = TestKeys.Es256.ToJsonWebKey();
         var y = Forge.Unb64(jwk.Y);
@@ -250,7 +250,7 @@ public sealed class AdversarialCorpusTests
     [TestCase(JwtAlgorithm.HS512, 63)]
     public void CreateHmac_SecretShorterThanHash_Throws(JwtAlgorithm algorithm, int length)
     {
-        // config-hs256-key-16-bytes (row 18): a weak key is refused when configured, not only when a token arrives.
+        // config-hs256-key-16-bytes (attack 18): a weak key is refused when configured, not only when a token arrives.
         FluentActions.Invoking(() => SigningKey.CreateHmac(new byte[length], algorithm, "k"))
             .Should().Throw<InvalidSigningKeyException>();
         FluentActions.Invoking(() => SigningKey.FromJwk($$"""{"kty":"oct","alg":"{{algorithm.GetName()}}","kid":"k","k":"{{Forge.B64(new byte[length])}}"}"""))

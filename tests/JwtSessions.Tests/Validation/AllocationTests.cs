@@ -9,7 +9,7 @@ using Org.BouncyCastle.Math.EC.Rfc8032;
 namespace JwtSessions.Tests.Validation;
 
 /// <summary>
-/// Pins what the hot path allocates (STYLE.md §7): nothing for a cache hit or any rejection, and exactly the claims object
+/// Pins what the hot path allocates (docs/benchmarks.md, allocation budgets): nothing for a cache hit or any rejection, and exactly the claims object
 /// and its payload copy for a cold success (docs/benchmarks.md explains the constant).
 /// </summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
@@ -86,7 +86,7 @@ public sealed class AllocationTests
     }
 
     /// <summary>
-    /// Issue 4 targets 1 and 2: a cold validation into the caller's buffer, with every standard claim read, allocates nothing
+    /// The first two performance targets (docs/benchmarks.md, against the performance targets): a cold validation into the caller's buffer, with every standard claim read, allocates nothing
     /// of its own; all it may allocate is what the platform's signature primitive allocates for one verification (OpenSSL's
     /// ECDSA and BouncyCastle's Ed25519 do; HMAC and RSA do not).
     /// </summary>

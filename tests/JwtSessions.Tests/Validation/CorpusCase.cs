@@ -3,7 +3,7 @@ using JwtSessions.Validation;
 namespace JwtSessions.Tests.Validation;
 
 /// <summary>
-/// One named input of the adversarial corpus (SECURITY.md §2 recipes), the validator it is aimed at, and the error it must
+/// One named input of the adversarial corpus (docs/security.md, attack classes), the validator it is aimed at, and the error it must
 /// produce; <see cref="TokenValidationError.None"/> marks an input that must be accepted, with <see cref="Verify"/> checking claims.
 /// </summary>
 internal sealed record CorpusCase(

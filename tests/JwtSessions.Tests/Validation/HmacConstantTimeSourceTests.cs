@@ -6,7 +6,7 @@ namespace JwtSessions.Tests.Validation;
 /// RFC 7518 §3.2: "the comparison of the computed HMAC value to the JWS Signature value MUST be done in a constant-time
 /// manner". Timing cannot be asserted reliably in a unit test, so this pins the source: the HMAC verifier compares
 /// through <c>ConstantTime.AreEqual</c> and through nothing else, and that comparison reads every byte with no branch on the
-/// data but the last (SECURITY.md row 17, §3.6). <see cref="Signing.ConstantTimeTests"/> checks its results.
+/// data but the last (docs/security.md, attack 17 and test bar 6). <see cref="Signing.ConstantTimeTests"/> checks its results.
 /// </summary>
 public sealed class HmacConstantTimeSourceTests
 {

@@ -4,7 +4,7 @@ using JwtSessions.Validation;
 namespace JwtSessions.Tests.Validation;
 
 /// <summary>
-/// SECURITY.md §3.4-3.5: after warm-up, rejecting a token allocates nothing, for both the string and the UTF-8 overloads,
+/// docs/security.md, test bar 5: after warm-up, rejecting a token allocates nothing, for both the string and the UTF-8 overloads,
 /// so malformed, oversized and forged input cannot pressure the GC. The exceptions are listed with their cause.
 /// </summary>
 [NonParallelizable]

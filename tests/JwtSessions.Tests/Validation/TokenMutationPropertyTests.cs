@@ -6,7 +6,7 @@ using JwtSessions.Validation;
 namespace JwtSessions.Tests.Validation;
 
 /// <summary>
-/// Property-style tests of SECURITY.md §3.3 with a seeded <see cref="Random"/> (deterministic, test data only): any
+/// Property-style tests of docs/security.md, test bar 3, with a seeded <see cref="Random"/> (deterministic, test data only): any
 /// single-character mutation, any inserted non-base64url character and any re-encoding of a segment is rejected, and the
 /// signature is always checked before any claim. Re-signed mutations of the payload's JSON reach the claims readers, and
 /// every overload (string, UTF-8, into a buffer) gives the same answer and the same claims.
@@ -188,7 +188,7 @@ public sealed class TokenMutationPropertyTests
     public void Validate_ReencodedSegment_IsMalformedEvenWhenResigned()
     {
         // Padding, the standard alphabet, set trailing bits and MIME line breaks all decode leniently to the same bytes
-        // (row 14-15). Header and payload re-encodings are re-signed over the new text, as a lenient verifier would check
+        // (attacks 14 and 15). Header and payload re-encodings are re-signed over the new text, as a lenient verifier would check
         // them, so Malformed can only come from the strict base64url check.
         var random = new Random(7519);
         var transforms = new (string Name, Func<string, string> Apply)[]

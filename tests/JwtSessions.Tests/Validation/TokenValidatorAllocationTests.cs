@@ -4,7 +4,7 @@ using JwtSessions.Validation;
 
 namespace JwtSessions.Tests.Validation;
 
-/// <summary>The rejection paths of the JWS layer allocate nothing (SECURITY.md §3.5): no garbage for an attacker to make us collect.</summary>
+/// <summary>The rejection paths of the JWS layer allocate nothing (docs/security.md, test bar 5): no garbage for an attacker to make us collect.</summary>
 public sealed class TokenValidatorAllocationTests
 {
     private static IEnumerable<TestCaseData> Rejections()

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace JwtSessions.Tests.Validation;
 
 /// <summary>
-/// Both sides of every time boundary (RFC 7519 §4.1.4-§4.1.6, SECURITY.md §1.5 items 25-27) and the required claims.
+/// Both sides of every time boundary (RFC 7519 §4.1.4-§4.1.6, docs/security.md, checklist items 25 to 27) and the required claims.
 /// The default skew is 30 seconds; the clock is advanced in milliseconds to land just before and exactly on each edge.
 /// </summary>
 [FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
@@ -101,7 +101,7 @@ public sealed class TokenValidatorLifetimeTests
     [Test]
     public void Validate_RandomExpNbfAndClock_AcceptsExactlyInsideTheWindow()
     {
-        // SECURITY.md §3.3: accept <=> nbf - skew <= now < exp + skew. Fractions are binary (.0, .25, .5, .75) so the
+        // docs/security.md, test bar 3: accept <=> nbf - skew <= now < exp + skew. Fractions are binary (.0, .25, .5, .75) so the
         // millisecond values are exact and the property can be checked to the millisecond.
         var random = new Random(8725);
         var skewMs = 30_000;

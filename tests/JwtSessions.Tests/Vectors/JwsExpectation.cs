@@ -16,8 +16,10 @@ internal sealed record JwsExpectation(JwsExpectation.Outcome Kind, TokenValidati
         /// <summary>The verification key itself is refused at import (<see cref="KeyRule"/> names the rule).</summary>
         KeyRejected,
 
-        /// <summary>The vector is not run (<see cref="Reason"/>).</summary>
-        Skipped,
+        /// <summary>
+        /// Labelled invalid, but byte-identical to a valid vector (<see cref="Reason"/>): it must still be that copy, and verify.
+        /// </summary>
+        CopyOfValid,
 
         /// <summary>No expectation is recorded for this vector: the test fails until one is added.</summary>
         Unknown,

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace JwtSessions.Tests.Vectors;
 
-/// <summary>One entry of <c>shared/vectors/rfc/rfc-vectors.json</c>: an RFC example JWS with its key as a JWK.</summary>
+/// <summary>One entry of <c>tests/vectors/rfc/rfc-vectors.json</c>: an RFC example JWS with its key as a JWK.</summary>
 public sealed class RfcVector
 {
     internal RfcVector(JsonObject entry)

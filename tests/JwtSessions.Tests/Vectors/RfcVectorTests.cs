@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace JwtSessions.Tests.Vectors;
 
 /// <summary>
-/// The RFC examples of <c>shared/vectors/rfc</c>: RFC 7515 A.1–A.5, RFC 7520 §4.1–4.4, RFC 8037 A.4 and RFC 7797 §4.
+/// The RFC examples of <c>tests/vectors/rfc</c>: RFC 7515 A.1–A.5, RFC 7520 §4.1–4.4, RFC 8037 A.4 and RFC 7797 §4.
 /// Sign-and-compare where the algorithm is deterministic (HMAC, RSA PKCS#1 v1.5, Ed25519), verify-only otherwise. They are JWS
 /// examples, so they pass the JWS layer; the full validator is run on them too, with a clock fixed before their 2011 expiry,
 /// to pin which JWT rule each one fails.

@@ -4,13 +4,14 @@ using System.Text.Json.Nodes;
 namespace JwtSessions.Tests.Vectors;
 
 /// <summary>
-/// Finds the external test vectors (<c>shared/vectors</c>, written by nobody on this project) and loads them. They are read in
-/// place and never copied into the repository.
+/// Finds the test vectors written outside this project (Wycheproof and the RFC examples, kept in <c>tests/vectors</c>, see its
+/// README) and loads them.
 /// </summary>
 /// <remarks>
-/// Lookup: <c>$JWTSESSIONS_VECTORS</c> when set; otherwise walk up from the test assembly to the repository root (the directory
-/// holding JwtSessions.sln) and take <c>../shared/vectors</c> beside it. When they are missing every vector suite yields one case
-/// that fails with <see cref="MissingMessage"/>: a suite that silently runs nothing would look green.
+/// Lookup: <c>$JWTSESSIONS_VECTORS</c> when set (another copy of the folder, same layout); otherwise walk up from the test
+/// assembly to the repository root (the directory holding JwtSessions.sln) and take <c>tests/vectors</c>. When they are missing
+/// every vector suite yields one case that fails with <see cref="MissingMessage"/>: a suite that silently runs nothing would
+/// look green. A missing file fails the tests that read it, naming the path.
 /// </remarks>
 internal static class VectorFiles
 {
@@ -22,9 +23,8 @@ internal static class VectorFiles
     public static bool ArePresent => s_location.Value.Directory is not null;
 
     public static string MissingMessage =>
-        $"The external test vectors were not found (looked in {s_location.Value.Searched}). Either set {EnvironmentVariable} to the "
-        + "vectors folder (the one holding wycheproof/ and rfc/), or place the shared folder beside the clone, so that "
-        + "<repository>/../shared/vectors exists. They are never copied into the repository.";
+        $"The test vectors were not found (looked in {s_location.Value.Searched}). They are part of the repository "
+        + $"(tests/vectors); restore them from git, or set {EnvironmentVariable} to a folder holding wycheproof/ and rfc/.";
 
     /// <summary>Fails the running test when the vectors are missing.</summary>
     public static void EnsurePresent()
@@ -39,7 +39,13 @@ internal static class VectorFiles
     public static string PathOf(string relativePath)
     {
         EnsurePresent();
-        return Path.Combine(s_location.Value.Directory!, relativePath);
+        var path = Path.Combine(s_location.Value.Directory!, relativePath);
+        if (!File.Exists(path))
+        {
+            Assert.Fail($"The test vector file {path} is missing. The vectors are part of the repository (tests/vectors).");
+        }
+
+        return path;
     }
 
     /// <summary>Parses a JSON vector file once per run.</summary>
@@ -76,7 +82,7 @@ internal static class VectorFiles
         {
             if (File.Exists(Path.Combine(directory.FullName, "JwtSessions.sln")))
             {
-                var candidate = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "vectors"));
+                var candidate = Path.Combine(directory.FullName, "tests", "vectors");
                 return (Directory.Exists(candidate) ? candidate : null, candidate);
             }
         }

@@ -21,7 +21,7 @@ public sealed class VectorInventoryTests
         var vectors = Wycheproof.Vectors("Inventory", file).ToList();
 
         vectors.Should().HaveCount(Wycheproof.DeclaredCount(file));
-        vectors.Should().HaveCount(count, "the snapshot in shared/vectors/wycheproof/SOURCE.md has this many");
+        vectors.Should().HaveCount(count, "the snapshot named in tests/vectors/wycheproof/SOURCE.md has this many");
         vectors.Select(static v => v.TcId).Should().OnlyHaveUniqueItems();
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace JwtSessions.Tests.Vectors;
 
-/// <summary>Streams the tests of a Wycheproof file (<c>shared/vectors/wycheproof/</c>) as NUnit cases, one per <c>tcId</c>.</summary>
+/// <summary>Streams the tests of a Wycheproof file (<c>tests/vectors/wycheproof/</c>) as NUnit cases, one per <c>tcId</c>.</summary>
 internal static class Wycheproof
 {
     public static IEnumerable<TestCaseData> Cases(string suite, string file, Func<WycheproofVector, bool>? where = null)

@@ -4,7 +4,7 @@ namespace JwtSessions.Tests.Vectors;
 
 /// <summary>
 /// The expected outcome of every vector of <c>json_web_signature_test.json</c> at the JWS layer, with the specific error code of
-/// each rejection, and the override list of <c>shared/vectors/README.md</c> ("Data-quality caveats") applied exactly.
+/// each rejection, and the override list of <c>tests/vectors/README.md</c> ("Overrides of Wycheproof's labels") applied exactly.
 /// </summary>
 internal static class WycheproofJwsExpectations
 {
@@ -18,15 +18,15 @@ internal static class WycheproofJwsExpectations
     };
 
     /// <summary>README override: labelled invalid, but the <c>jws</c> is byte-identical to valid tcId 357 (C2SP/wycheproof#236).</summary>
-    public static readonly IReadOnlySet<int> SkippedAsCopiesOf357 = new HashSet<int> { 367, 370 };
+    public static readonly IReadOnlySet<int> CopiesOf357 = new HashSet<int> { 367, 370 };
 
     /// <summary>README override: labelled valid, but a '?' sits inside a base64url segment; a strict decoder rejects it.</summary>
     public static readonly IReadOnlySet<int> StrictBase64Overrides = new HashSet<int> { 372, 373 };
 
     public const int CopiedFromTcId = 357;
 
-    public const string SkipReason =
-        "shared/vectors/README.md override: the jws is byte-identical to valid tcId 357 (upstream C2SP/wycheproof#236: the v0 "
+    public const string CopyReason =
+        "tests/vectors/README.md override: the jws is byte-identical to valid tcId 357 (upstream C2SP/wycheproof#236: the v0 "
         + "vector was a Python b'...' repr and stripping the wrapper left a valid token labelled invalid).";
 
     // "UsingRS256" and friends: the header names another algorithm than the PS512 key is bound to. The JWS layer's allowlist is
@@ -92,9 +92,9 @@ internal static class WycheproofJwsExpectations
 
     public static JwsExpectation For(WycheproofVector vector)
     {
-        if (SkippedAsCopiesOf357.Contains(vector.TcId))
+        if (CopiesOf357.Contains(vector.TcId))
         {
-            return new JwsExpectation(JwsExpectation.Outcome.Skipped) { Reason = SkipReason };
+            return new JwsExpectation(JwsExpectation.Outcome.CopyOfValid) { Reason = CopyReason };
         }
 
         if (KeyAlgorithmOverrides.TryGetValue(vector.TcId, out var algorithm))
