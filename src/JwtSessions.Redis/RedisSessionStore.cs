@@ -21,7 +21,7 @@ namespace JwtSessions.Redis;
 /// </para>
 /// <para>
 /// Failures fail closed: a Redis connection error, timeout or server error throws <see cref="SessionStoreUnavailableException"/>
-/// (the <see cref="SessionManager"/> then reports <see cref="RefreshStatus.StoreUnavailable"/>), and the revocation feed reports
+/// (which every <see cref="SessionManager"/> method passes on: nothing is issued), and the revocation feed reports
 /// itself unavailable until it has caught up again. The connection recovers by itself once Redis is back.
 /// </para>
 /// <para>

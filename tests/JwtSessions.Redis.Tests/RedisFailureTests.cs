@@ -49,9 +49,11 @@ public sealed class RedisFailureTests
         await redis.KillAsync();
         await Eventually.HoldsAsync(() => !manager.Revocations.IsAvailable && !strict.Revocations.IsAvailable, "the feeds to report the outage");
 
-        // Refreshes fail closed; nothing throws.
-        (await manager.RefreshAsync(live.RefreshToken)).Status.Should().Be(RefreshStatus.StoreUnavailable);
-        (await strict.RefreshAsync(live.RefreshToken)).Status.Should().Be(RefreshStatus.StoreUnavailable);
+        // Refreshes fail closed: nothing is issued, and the caller gets the one store-failure exception.
+        var refresh = async () => await manager.RefreshAsync(live.RefreshToken);
+        await refresh.Should().ThrowAsync<SessionStoreUnavailableException>();
+        var strictRefresh = async () => await strict.RefreshAsync(live.RefreshToken);
+        await strictRefresh.Should().ThrowAsync<SessionStoreUnavailableException>();
         var start = async () => await manager.StartSessionAsync("carol");
         await start.Should().ThrowAsync<SessionStoreUnavailableException>();
 

@@ -26,7 +26,4 @@ public enum RefreshStatus
 
     /// <summary>An old refresh token was replayed: the whole session has just been revoked (theft detection).</summary>
     ReuseDetected,
-
-    /// <summary>The store failed; nothing was issued (fail closed). Retry later.</summary>
-    StoreUnavailable,
 }

@@ -216,7 +216,8 @@ public sealed partial class SessionManager : IDisposable
     {
         var (session, tokens) = PrepareSession(subject, options);
         ArgumentException.ThrowIfNullOrEmpty(previousSessionId);
-        var previous = await _store.GetAsync(previousSessionId, cancellationToken).ConfigureAwait(false);
+        var previous = await StoreCallAsync(static (store, a, ct) => store.GetAsync(a.Id, ct), (Id: previousSessionId, Unused: 0), "re-authentication", cancellationToken)
+            .ConfigureAwait(false);
         if (previous is not null && previous.Subject != subject)
         {
             throw new InvalidOperationException("The previous session belongs to another subject.");
@@ -303,7 +304,9 @@ public sealed partial class SessionManager : IDisposable
     /// <summary>Stores a prepared session within the per-subject cap, enforcing at once the revocations the cap made.</summary>
     private async ValueTask CreateAsync(SessionRecord session, CancellationToken cancellationToken)
     {
-        var evicted = await _store.CreateWithCapAsync(session, _policy.MaxSessionsPerSubject, cancellationToken).ConfigureAwait(false);
+        var evicted = await StoreCallAsync(
+            static (store, a, ct) => store.CreateWithCapAsync(a.Session, a.Cap, ct), (Session: session, Cap: _policy.MaxSessionsPerSubject), "sign-in", cancellationToken)
+            .ConfigureAwait(false);
         foreach (var revocation in evicted)
         {
             // Enforce at once in this process, whatever the feed's latency (as RevokeCoreAsync does).
@@ -318,7 +321,8 @@ public sealed partial class SessionManager : IDisposable
     /// <param name="cancellationToken">
     /// Cancels the store calls, except the revocation that answers a detected replay: that one runs to its end.
     /// </param>
-    /// <returns>The outcome; never throws for a bad token or a store failure.</returns>
+    /// <returns>The outcome; never throws for a bad token.</returns>
+    /// <exception cref="SessionStoreUnavailableException">The store failed; nothing was issued (fail closed). Answer 503; the client retries.</exception>
     /// <remarks>
     /// An exception from signing the new pair (a broken or unusable signing key) is a server fault, not an outcome, and
     /// propagates; the rotation it follows stays valid, and the client's retry gets the pair re-issued within the grace window.
@@ -336,15 +340,11 @@ public sealed partial class SessionManager : IDisposable
         var sessionId = claims.SessionId!;
         var generation = claims.Generation!.Value;
         var now = _time.GetUtcNow();
-        RotationOutcome outcome;
-        try
-        {
-            outcome = await _store.TryRotateAsync(sessionId, generation, now, _policy.IdleTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
-        {
-            return Count(StoreFailed(ex, sessionId, claims.Subject));
-        }
+        var outcome = await StoreCallAsync(
+            static (store, a, ct) => store.TryRotateAsync(a.SessionId, a.Generation, a.Now, a.Idle, ct),
+            (SessionId: sessionId, Generation: generation, Now: now, Idle: _policy.IdleTimeout),
+            "refresh",
+            cancellationToken).ConfigureAwait(false);
 
         // Only the store calls are guarded: an exception from signing the new pair is a server fault (a broken key), not a
         // store outage, and propagates. Nothing was issued; the client's retry is then the previous generation (grace).
@@ -378,7 +378,7 @@ public sealed partial class SessionManager : IDisposable
     public async ValueTask<int> RevokeAllAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        var sessions = await _store.ListAsync(subject, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var sessions = await ListSessionsAsync(subject, cancellationToken).ConfigureAwait(false);
 
         // At most MaxSessionsPerSubject sessions, revoked together: a shared store pipelines them in one round trip or so
         // rather than one round trip each.
@@ -400,7 +400,7 @@ public sealed partial class SessionManager : IDisposable
     public ValueTask<IReadOnlyList<SessionRecord>> ListSessionsAsync(string subject, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        return _store.ListAsync(subject, _time.GetUtcNow(), cancellationToken);
+        return StoreCallAsync(static (store, a, ct) => store.ListAsync(a.Subject, a.Now, ct), (Subject: subject, Now: _time.GetUtcNow()), "listing", cancellationToken);
     }
 
     /// <summary>Stops following the store's revocations, and disposes the store if this manager created it (a store passed in is left alone).</summary>
@@ -425,15 +425,8 @@ public sealed partial class SessionManager : IDisposable
 
         // Anything else is a replay: some party holds a refresh token that was already used. Revoke the whole session.
         // Not cancellable by the caller: once a replay is seen, an aborted request must not leave the thief's lineage alive.
-        SessionRecord? revoked;
-        try
-        {
-            revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsStoreFailure(ex, CancellationToken.None))
-        {
-            return StoreFailed(ex, current.SessionId, current.Subject);
-        }
+        // A store failure here throws (nothing issued, nothing reported): the replay is detected again on the next attempt.
+        var revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, CancellationToken.None).ConfigureAwait(false);
 
         Log.ReuseDetected(_logger, current.SessionId, current.Subject, presented, current.Generation);
         JwtSessionsTelemetry.ReuseDetected.Add(1);
@@ -453,7 +446,9 @@ public sealed partial class SessionManager : IDisposable
 
     private async ValueTask<SessionRecord?> RevokeCoreAsync(string sessionId, SessionEndReason reason, CancellationToken cancellationToken)
     {
-        var revoked = await _store.RevokeAsync(sessionId, _time.GetUtcNow(), reason, cancellationToken).ConfigureAwait(false);
+        var revoked = await StoreCallAsync(
+            static (store, a, ct) => store.RevokeAsync(a.SessionId, a.Now, a.Reason, ct), (SessionId: sessionId, Now: _time.GetUtcNow(), Reason: reason), "revocation", cancellationToken)
+            .ConfigureAwait(false);
         if (revoked?.RevokedAt is { } at)
         {
             // Enforce at once in this process, whatever the feed's latency.
@@ -482,15 +477,32 @@ public sealed partial class SessionManager : IDisposable
             : RefreshResult.Success(status, IssuePair(session, now));
     }
 
-    /// <summary>Fails closed: whatever the store did, nothing is issued.</summary>
-    private RefreshResult StoreFailed(Exception exception, string sessionId, string subject)
+    /// <summary>
+    /// Runs a store call and turns any failure of it into <see cref="SessionStoreUnavailableException"/> (the store's own
+    /// exception inside), logged once: the one exception every method throws when the store fails, so a caller catches one
+    /// type and answers 503. Only a cancellation the caller asked for passes through as it is.
+    /// </summary>
+    private async ValueTask<TResult> StoreCallAsync<TArgs, TResult>(
+        Func<ISessionStore, TArgs, CancellationToken, ValueTask<TResult>> call,
+        TArgs args,
+        string operation,
+        CancellationToken cancellationToken)
     {
-        Log.StoreFailed(_logger, "refresh", exception);
-        return RefreshResult.Failure(RefreshStatus.StoreUnavailable, sessionId, subject);
+        try
+        {
+            return await call(_store, args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionStoreUnavailableException ex)
+        {
+            Log.StoreFailed(_logger, operation, ex);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.StoreFailed(_logger, operation, ex);
+            throw new SessionStoreUnavailableException($"The session store failed during {operation}: {ex.GetType().Name}.", ex);
+        }
     }
-
-    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken)
-        => exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 
     /// <summary>
     /// Mints the pair at <paramref name="now"/>, the instant <see cref="Issued"/> checked the deadline against: a second read of

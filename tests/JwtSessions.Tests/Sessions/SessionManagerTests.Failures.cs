@@ -5,7 +5,7 @@ using JwtSessions.Validation;
 
 namespace JwtSessions.Tests.Sessions;
 
-/// <content>Store failures: refreshes fail closed (<see cref="RefreshStatus.StoreUnavailable"/>) and nothing is issued.</content>
+/// <content>Store failures: every method throws <see cref="SessionStoreUnavailableException"/> (fail closed) and nothing is issued.</content>
 public sealed partial class SessionManagerTests
 {
     private static IEnumerable<TestCaseData> StoreExceptions()
@@ -17,20 +17,22 @@ public sealed partial class SessionManagerTests
     }
 
     [TestCaseSource(nameof(StoreExceptions))]
-    public async Task Refresh_StoreThrows_StoreUnavailableAndNothingIssued(Func<Exception> fault)
+    public async Task Refresh_StoreThrows_SessionStoreUnavailableAndNothingIssued(Func<Exception> fault)
     {
         using var manager = CreateManager();
         var tokens = await manager.StartSessionAsync("alice");
         _store.Faults = StoreFaults.Rotate;
-        _store.Fault = fault;
+        var thrown = fault();
+        _store.Fault = () => thrown;
 
-        var result = await manager.RefreshAsync(tokens.RefreshToken);
+        var refresh = async () => await manager.RefreshAsync(tokens.RefreshToken);
 
-        result.Status.Should().Be(RefreshStatus.StoreUnavailable);
-        result.Succeeded.Should().BeFalse();
-        result.Tokens.Should().BeNull();
-        result.SessionId.Should().Be(tokens.SessionId);
-        result.Subject.Should().Be("alice");
+        var failure = (await refresh.Should().ThrowAsync<SessionStoreUnavailableException>()).Which;
+        if (thrown is not SessionStoreUnavailableException)
+        {
+            failure.InnerException.Should().BeSameAs(thrown, "the store's own exception is kept inside");
+        }
+
         (await StoredAsync(tokens.SessionId))!.Generation.Should().Be(0);
     }
 
@@ -60,7 +62,7 @@ public sealed partial class SessionManagerTests
         using var manager = CreateManager();
         var tokens = await manager.StartSessionAsync("alice");
         _store.Faults = StoreFaults.Rotate;
-        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.StoreUnavailable);
+        await FluentActions.Awaiting(() => manager.RefreshAsync(tokens.RefreshToken).AsTask()).Should().ThrowAsync<SessionStoreUnavailableException>();
 
         _store.Faults = StoreFaults.None;
 
@@ -73,7 +75,7 @@ public sealed partial class SessionManagerTests
         using var manager = CreateManager();
         var tokens = await manager.StartSessionAsync("alice");
         _store.Faults = StoreFaults.RotateThenLoseResponse;
-        (await manager.RefreshAsync(tokens.RefreshToken)).Status.Should().Be(RefreshStatus.StoreUnavailable);
+        await FluentActions.Awaiting(() => manager.RefreshAsync(tokens.RefreshToken).AsTask()).Should().ThrowAsync<SessionStoreUnavailableException>();
         _store.Faults = StoreFaults.None;
         _time.Advance(s_grace);
 
@@ -89,7 +91,7 @@ public sealed partial class SessionManagerTests
         using var manager = CreateManager();
         var tokens = await manager.StartSessionAsync("alice");
         _store.Faults = StoreFaults.RotateThenLoseResponse;
-        await manager.RefreshAsync(tokens.RefreshToken);
+        await FluentActions.Awaiting(() => manager.RefreshAsync(tokens.RefreshToken).AsTask()).Should().ThrowAsync<SessionStoreUnavailableException>();
         _store.Faults = StoreFaults.None;
         _time.Advance(s_grace + TimeSpan.FromTicks(1));
 
@@ -97,7 +99,7 @@ public sealed partial class SessionManagerTests
     }
 
     [Test]
-    public async Task Refresh_StoreFailsWhileRevokingForReuse_StoreUnavailableAndNothingIssued()
+    public async Task Refresh_StoreFailsWhileRevokingForReuse_SessionStoreUnavailableAndNothingReported()
     {
         using var manager = CreateManager();
         var raised = 0;
@@ -107,11 +109,12 @@ public sealed partial class SessionManagerTests
         _time.Advance(TimeSpan.FromMinutes(1));
         _store.Faults = StoreFaults.Revoke;
 
-        var result = await manager.RefreshAsync(first.RefreshToken);
+        var refresh = async () => await manager.RefreshAsync(first.RefreshToken);
 
-        result.Status.Should().Be(RefreshStatus.StoreUnavailable);
-        result.Tokens.Should().BeNull();
+        await refresh.Should().ThrowAsync<SessionStoreUnavailableException>();
         raised.Should().Be(0, "the session could not be revoked, so no revocation is reported");
+        _store.Faults = StoreFaults.None;
+        (await manager.RefreshAsync(first.RefreshToken)).Status.Should().Be(RefreshStatus.ReuseDetected, "the replay is detected again once the store is back");
     }
 
     [Test]
