@@ -135,6 +135,22 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         validate.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain("prefix");
     }
 
+    [TestCase(0, 60, TestName = "AddRedisSessionStore_NoTombstones_FailsAtStartup")]
+    [TestCase(100, 0, TestName = "AddRedisSessionStore_TombstoneRetentionUnderASecond_FailsAtStartup")]
+    public async Task AddRedisSessionStore_TombstoneBoundOutOfRange_FailsAtStartup(int maxTombstones, int retentionSeconds)
+    {
+        var connection = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address)));
+        await using var provider = new ServiceCollection().AddRedisSessionStore(connection, o =>
+        {
+            o.MaxTombstones = maxTombstones;
+            o.TombstoneRetention = TimeSpan.FromSeconds(retentionSeconds);
+        }).BuildServiceProvider();
+
+        var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        validate.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain("tombstone");
+    }
+
     [Test]
     public async Task AddRedisSessionStore_RetentionOfExactlyTwoIntervalsAndAMinute_PassesStartup()
     {

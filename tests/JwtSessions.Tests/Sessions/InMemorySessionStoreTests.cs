@@ -101,6 +101,21 @@ public sealed partial class InMemorySessionStoreTests
     }
 
     [TestCase(0, 60)]
+    [TestCase(-60, 60)]
+    [TestCase(10, 0)]
+    public void Constructor_NonPositiveTombstoneBounds_ThrowsNamingThem(int maxTombstones, int retentionSeconds)
+    {
+        var build = () => new InMemorySessionStore(new InMemorySessionStoreOptions
+        {
+            MaxTombstones = maxTombstones,
+            TombstoneRetention = TimeSpan.FromSeconds(retentionSeconds),
+            TimeProvider = _time,
+        });
+
+        build.Should().Throw<ArgumentException>().WithMessage("*tombstone bounds*");
+    }
+
+    [TestCase(0, 60)]
     [TestCase(-1, 60)]
     [TestCase(10, 0)]
     public void Constructor_NonPositiveBounds_Throws(int maxSessions, int sweepSeconds)

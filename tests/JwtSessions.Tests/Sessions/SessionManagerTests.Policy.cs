@@ -41,6 +41,18 @@ public sealed partial class SessionManagerTests
     }
 
     [Test]
+    public void Constructor_IdleTimeoutNotASecondOverTheClockSkew_Throws()
+    {
+        // Access tokens end ClockSkew before the session's deadline: a new session must have room for one.
+        var policy = SessionPolicy.Default with { AccessTokenLifetime = TimeSpan.FromSeconds(1), IdleTimeout = TimeSpan.FromSeconds(30), RefreshGracePeriod = TimeSpan.Zero };
+
+        var build = () => CreateManager(policy);
+
+        build.Should().Throw<ArgumentException>().Which.Message.Should().Contain("idle timeout must exceed the clock skew");
+        CreateManager(policy with { IdleTimeout = TimeSpan.FromSeconds(31) }).Policy.IdleTimeout.Should().Be(TimeSpan.FromSeconds(31));
+    }
+
+    [Test]
     public void Default_Policy_HasDocumentedValues()
     {
         var policy = SessionPolicy.Default;
