@@ -161,7 +161,7 @@ public sealed class RedisThroughput
         using var manager = keys.Manager(store, cache);
         for (var i = 0; i < 10_000; i++)
         {
-            manager.Revocations.Add($"revoked-{i}", TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(10));
+            ((JwtSessions.Revocation.RevocationList)manager.Revocations).Add($"revoked-{i}", TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(10));
         }
 
         var tokens = await manager.StartSessionAsync("bench");

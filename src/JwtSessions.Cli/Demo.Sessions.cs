@@ -20,9 +20,8 @@ internal sealed partial class Demo
                 Issuer = Issuer,
                 Audience = Audience,
                 AccessTokenKeys = KeyRing.Create(Required(_signingKey)),
-                TimeProvider = _clock,
             },
-            new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _clock }));
+            new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _clock }), timeProvider: _clock);
         var policy = _sessions.Policy;
         _firstPair = Wait(_sessions.StartSessionAsync(Subject, new SessionStartOptions { Metadata = new SessionMetadata { DeviceName = "demo laptop" } }));
         output.WriteLine($"   session {_firstPair.SessionId} for {Subject} (128 random bits, made by the server)");

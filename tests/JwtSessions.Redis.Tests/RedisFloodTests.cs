@@ -176,10 +176,9 @@ public sealed class RedisFloodTests
                 Audience = TestManagers.Audience,
                 AccessTokenKeys = _fleet.AccessKeys,
                 RefreshTokenKeys = _fleet.RefreshKeys,
-                TimeProvider = _fleet.Time,
                 Policy = SessionPolicy.Default with { MaxSessionsPerSubject = cap },
             },
-            store);
+            store, timeProvider: _fleet.Time);
 
     /// <summary>The keys under the prefix, the sum of their MEMORY USAGE, and how many hashes are tombstones.</summary>
     private async Task<(int Keys, long Bytes, int Tombstones)> FootprintAsync(IDatabase database)

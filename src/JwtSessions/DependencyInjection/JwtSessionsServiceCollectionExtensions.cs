@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using JwtSessions.Revocation;
 using JwtSessions.Sessions;
 using JwtSessions.Validation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -7,14 +9,21 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers JwtSessions with Microsoft.Extensions.DependencyInjection.</summary>
+/// <remarks>
+/// Two registrations, one per kind of server: <see cref="AddJwtSessions"/> for the server that signs users in and issues
+/// tokens (it needs signing keys), <see cref="AddJwtSessionsValidation"/> for servers that only validate access tokens (the
+/// issuer's public keys are enough). Both take the clock, loggers and meter from the container and validate their options
+/// when the host starts, with messages that name the setting.
+/// </remarks>
 /// <threadsafety>Registration runs once at start-up; the registered services are thread-safe singletons.</threadsafety>
 public static class JwtSessionsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers a singleton <see cref="SessionManager"/> and its access-token <see cref="TokenValidator"/>. The store is the
-    /// registered <see cref="ISessionStore"/> (for example from <c>AddRedisSessionStore</c>), else an <see cref="InMemorySessionStore"/>.
-    /// Options are validated when the host starts (<c>ValidateOnStart</c>) against every rule the manager's constructor
-    /// enforces, so a bad configuration fails at start-up with an <see cref="OptionsValidationException"/>.
+    /// Registers a singleton <see cref="SessionManager"/> and its access-token <see cref="TokenValidator"/>, for the issuing
+    /// server. The store is the registered <see cref="ISessionStore"/> (for example from <c>AddRedisSessionStore</c>), else an
+    /// <see cref="InMemorySessionStore"/>. The options are checked at start-up (<c>ValidateOnStart</c>) by
+    /// <see cref="SessionManagerOptions.Validate"/>, the rules the manager's constructor applies, so a bad configuration fails
+    /// with an <see cref="OptionsValidationException"/> naming every problem.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the session manager.</param>
@@ -23,82 +32,64 @@ public static class JwtSessionsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<SessionManagerOptions>()
-            .Configure(configure)
-            .Validate(static o => !string.IsNullOrEmpty(o.Issuer), "JwtSessions: an issuer is required.")
-            .Validate(static o => !string.IsNullOrEmpty(o.Audience), "JwtSessions: an access-token audience is required.")
-            .Validate(static o => o.AccessTokenKeys is not null, "JwtSessions: access-token keys are required.")
-            .Validate(static o => IsValidPolicy(o.Policy), "JwtSessions: the session policy is not valid (see SessionPolicy.Validate).")
-            .ValidateOnStart();
+        services.AddOptions<SessionManagerOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionManagerOptions>, SessionManagerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISessionStore>(static sp => new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = ClockOf(sp) }));
-        services.TryAddSingleton(static sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<SessionManagerOptions>>().Value;
-            options.TimeProvider = ClockOf(sp);
-
-            options.Logger ??= sp.GetService<ILoggerFactory>()?.CreateLogger<SessionManager>();
-            return new SessionManager(options, sp.GetRequiredService<ISessionStore>());
-        });
+        services.TryAddSingleton<ISessionStore>(static sp => new InMemorySessionStore(
+            new InMemorySessionStoreOptions { TimeProvider = sp.GetRequiredService<TimeProvider>() }));
+        services.TryAddSingleton(static sp => new SessionManager(
+            sp.GetRequiredService<IOptions<SessionManagerOptions>>().Value,
+            sp.GetRequiredService<ISessionStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<SessionManager>>(),
+            sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(static sp => sp.GetRequiredService<SessionManager>().AccessTokenValidator);
         return services;
     }
 
     /// <summary>
-    /// Every other rule the <see cref="SessionManager"/> and the issuers and validator it builds enforce (refresh audience,
-    /// clock skew, a ring that can sign, cache bounds, ...), checked at start-up by building a manager on a throw-away store:
-    /// what passes here is exactly what the constructor accepts, with no second copy of the rules to drift.
+    /// Registers a singleton access-token <see cref="TokenValidator"/> for a server that only validates (no signing key, no
+    /// <see cref="SessionManager"/>). When an <see cref="ISessionStore"/> is registered too (for example the issuing servers'
+    /// Redis, with <c>AddRedisSessionStore</c>), a <see cref="RevocationFeed"/> follows its revocations and the validator
+    /// rejects revoked sessions' tokens (and tokens without <c>sid</c>); without a store, revocations cannot reach this server
+    /// and tokens stay valid until their <c>exp</c>.
     /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures validation.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddJwtSessionsValidation(this IServiceCollection services, Action<AccessTokenValidationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<AccessTokenValidationOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessTokenValidationOptions>, AccessTokenValidationOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AccessTokenValidationOptions>>().Value;
+            var store = sp.GetService<ISessionStore>()
+                ?? throw new InvalidOperationException("A RevocationFeed follows a session store: register one (for example AddRedisSessionStore).");
+            return new RevocationFeed(store, options.AccessTokenLifetime + options.ClockSkew, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RevocationFeed>>());
+        });
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AccessTokenValidationOptions>>().Value;
+            var revocations = sp.GetService<ISessionStore>() is null ? null : sp.GetRequiredService<RevocationFeed>().Revocations;
+            return new TokenValidator(options.ToValidatorOptions(sp.GetRequiredService<TimeProvider>(), revocations), sp.GetService<IMeterFactory>());
+        });
+        return services;
+    }
+
     private sealed class SessionManagerOptionsValidator : IValidateOptions<SessionManagerOptions>
     {
-        public ValidateOptionsResult Validate(string? name, SessionManagerOptions options)
-        {
-            // The basic checks above report these with their own messages.
-            if (string.IsNullOrEmpty(options.Issuer) || string.IsNullOrEmpty(options.Audience) || options.AccessTokenKeys is null
-                || !IsValidPolicy(options.Policy))
-            {
-                return ValidateOptionsResult.Skip;
-            }
-
-            try
-            {
-                using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = options.TimeProvider ?? TimeProvider.System });
-                using var probe = new SessionManager(options, store);
-                return ValidateOptionsResult.Success;
-            }
-            catch (ArgumentException ex)
-            {
-                return ValidateOptionsResult.Fail($"JwtSessions: {ex.Message}");
-            }
-        }
+        public ValidateOptionsResult Validate(string? name, SessionManagerOptions options) => Result(options.Validate());
     }
 
-    /// <summary>
-    /// The manager's clock, which the default store shares (its sweep judges deadlines the manager set): the one in the
-    /// options when set, else the container's <see cref="TimeProvider"/>.
-    /// </summary>
-    private static TimeProvider ClockOf(IServiceProvider services)
+    private sealed class AccessTokenValidationOptionsValidator : IValidateOptions<AccessTokenValidationOptions>
     {
-        var configured = services.GetRequiredService<IOptions<SessionManagerOptions>>().Value.TimeProvider;
-        return configured is null || ReferenceEquals(configured, TimeProvider.System) ? services.GetRequiredService<TimeProvider>() : configured;
+        public ValidateOptionsResult Validate(string? name, AccessTokenValidationOptions options) => Result(options.Validate());
     }
 
-    private static bool IsValidPolicy(SessionPolicy? policy)
-    {
-        if (policy is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            policy.Validate();
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    private static ValidateOptionsResult Result(IReadOnlyList<string> problems)
+        => problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems.Select(static p => "JwtSessions: " + p));
 }

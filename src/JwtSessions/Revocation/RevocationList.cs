@@ -21,7 +21,7 @@ namespace JwtSessions.Revocation;
 /// </para>
 /// </remarks>
 /// <threadsafety>All members are safe to call from any number of threads at once.</threadsafety>
-public sealed class RevocationList
+public sealed class RevocationList : IReadOnlyRevocationList
 {
     private const int PruneEvery = 1024;
 

@@ -10,9 +10,6 @@ public sealed partial class SessionManager
         [LoggerMessage(1, LogLevel.Warning, "Refresh-token reuse detected: session {SessionId} of subject {Subject} revoked (generation {Presented} presented, {Current} current).")]
         public static partial void ReuseDetected(ILogger logger, string sessionId, string subject, long presented, long current);
 
-        [LoggerMessage(2, LogLevel.Information, "Session {SessionId} of subject {Subject} revoked: {Reason}.")]
-        public static partial void SessionRevoked(ILogger logger, string sessionId, string subject, SessionEndReason reason);
-
         [LoggerMessage(4, LogLevel.Warning, "Burst of rejected access tokens: {Count} rejections in the window starting {WindowStart:O}.")]
         public static partial void RejectionBurst(ILogger logger, int count, DateTimeOffset windowStart);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using JwtSessions.Internal;
 using JwtSessions.Issuance;
@@ -38,110 +39,57 @@ public sealed partial class SessionManager : IDisposable
     private readonly TokenIssuer _refreshIssuer;
     private readonly TokenValidator _accessValidator;
     private readonly TokenValidator _refreshValidator;
-    private readonly RevocationList _revocations;
-    private readonly TimeSpan _revocationRetention;
+    private readonly RevocationFeed _feed;
+    private readonly JwtSessionsMetrics _metrics;
     private readonly TimeSpan _accessSkew;
     private readonly ILogger _logger;
-    private readonly IDisposable _subscription;
     private readonly InMemorySessionStore? _ownedStore;
 
     /// <summary>Initializes a new instance of the <see cref="SessionManager"/> class.</summary>
-    /// <param name="options">The configuration; copied and checked.</param>
+    /// <param name="options">The configuration; copied and checked (<see cref="SessionManagerOptions.Validate"/>).</param>
     /// <param name="store">The session store, which the caller keeps owning; when null, a new <see cref="InMemorySessionStore"/> that this manager owns and disposes.</param>
-    /// <exception cref="ArgumentException">A required value is missing, the policy makes no sense, or the access and refresh audiences are equal.</exception>
-    public SessionManager(SessionManagerOptions options, ISessionStore? store = null)
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null. Dependency injection passes the container's.</param>
+    /// <param name="logger">The logger for security events (reuse detected, revocations); tokens and keys are never logged. None when null.</param>
+    /// <param name="meterFactory">Makes the <see cref="JwtSessionsTelemetry.MeterName"/> meter; the process-wide meter when null.</param>
+    /// <exception cref="ArgumentException">The options are not valid; the message lists every problem <see cref="SessionManagerOptions.Validate"/> found.</exception>
+    public SessionManager(
+        SessionManagerOptions options,
+        ISessionStore? store = null,
+        TimeProvider? timeProvider = null,
+        ILogger<SessionManager>? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrEmpty(options.Issuer) || string.IsNullOrEmpty(options.Audience))
+        var problems = options.Validate();
+        if (problems.Count > 0)
         {
-            throw new ArgumentException("An issuer and an access-token audience are required.", nameof(options));
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        var accessKeys = options.AccessTokenKeys ?? throw new ArgumentException("Access-token keys are required.", nameof(options));
         var refreshKeys = options.RefreshTokenKeys ?? KeyRing.Create(SigningKey.Generate(JwtAlgorithm.HS256));
-        var refreshAudience = options.RefreshAudience ?? options.Issuer + "#refresh";
-        if (refreshAudience == options.Audience)
-        {
-            throw new ArgumentException("Refresh tokens need an audience of their own, distinct from access tokens'.", nameof(options));
-        }
-
-        _policy = options.Policy ?? throw new ArgumentException("A session policy is required.", nameof(options));
-        _policy.Validate();
-        if (options.ClockSkew >= TimeSpan.Zero && _policy.IdleTimeout - options.ClockSkew < TimeSpan.FromSeconds(1))
-        {
-            // Access tokens end ClockSkew before the session's deadline (IssuePair): a new session needs room for one.
-            throw new ArgumentException("The idle timeout must exceed the clock skew by at least a second.", nameof(options));
-        }
-
-        _time = options.TimeProvider ?? TimeProvider.System;
+        _policy = options.Policy;
+        _time = timeProvider ?? TimeProvider.System;
+        _metrics = JwtSessionsMetrics.Create(meterFactory);
         // A store made here belongs to the manager and is disposed with it: its sweep timer's state roots the store, so
         // a store left behind would keep a live timer for every disposed manager.
         _ownedStore = store is null ? new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time }) : null;
         _store = store ?? _ownedStore!;
-        _logger = options.Logger ?? NullLogger.Instance;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         if (options.RefreshTokenKeys is null && store is not null and not InMemorySessionStore)
         {
             // A store outside this process is there to be shared (docs/sessions.md): a per-process key breaks that quietly.
             Log.PerProcessRefreshKey(_logger, store.GetType().Name);
         }
 
-        _revocations = new RevocationList(_time);
-        _revocationRetention = _policy.AccessTokenLifetime + options.ClockSkew;
+        // Every access token of a revoked session has expired (with the validators' skew) once this has passed.
+        _feed = new RevocationFeed(_store, _policy.AccessTokenLifetime + options.ClockSkew, _time, _logger, _metrics);
         _accessSkew = options.ClockSkew;
 
-        var accessIssuerOptions = new TokenIssuerOptions
-        {
-            Issuer = options.Issuer,
-            Keys = accessKeys,
-            DefaultLifetime = _policy.AccessTokenLifetime,
-            MaxLifetime = _policy.AccessTokenLifetime,
-            TimeProvider = _time,
-        };
-        accessIssuerOptions.Audiences.Add(options.Audience);
-        _accessIssuer = new TokenIssuer(accessIssuerOptions);
-
-        var refreshIssuerOptions = new TokenIssuerOptions
-        {
-            Issuer = options.Issuer,
-            Keys = refreshKeys,
-            DefaultLifetime = _policy.AbsoluteLifetime,
-            MaxLifetime = _policy.AbsoluteLifetime,
-            MaxAllowedLifetimeOverride = SessionPolicy.MaxAbsoluteLifetime,
-            TimeProvider = _time,
-            Type = RefreshTokenType,
-        };
-        refreshIssuerOptions.Audiences.Add(refreshAudience);
-        _refreshIssuer = new TokenIssuer(refreshIssuerOptions);
-
-        var accessValidatorOptions = new TokenValidatorOptions
-        {
-            Issuer = options.Issuer,
-            Keys = accessKeys,
-            ClockSkew = options.ClockSkew,
-            TimeProvider = _time,
-            Revocations = _revocations,
-            RevocationFailureMode = options.RevocationFailureMode,
-            RequireSessionId = true,
-            Cache = options.AccessTokenCache,
-        };
-        accessValidatorOptions.Audiences.Add(options.Audience);
-        _accessValidator = new TokenValidator(accessValidatorOptions);
+        _accessIssuer = new TokenIssuer(SessionTokenFactory.AccessIssuer(options, _policy, _time));
+        _refreshIssuer = new TokenIssuer(SessionTokenFactory.RefreshIssuer(options, refreshKeys, _policy, _time));
+        _accessValidator = new TokenValidator(SessionTokenFactory.AccessValidator(options, _time, _feed.Revocations), _metrics);
         _accessValidator.RejectionBurst += OnRejectionBurst;
-
-        var refreshValidatorOptions = new TokenValidatorOptions
-        {
-            Issuer = options.Issuer,
-            Keys = refreshKeys,
-            ClockSkew = TimeSpan.Zero,
-            TimeProvider = _time,
-            RequireGeneration = true,
-        };
-        refreshValidatorOptions.Audiences.Add(refreshAudience);
-        refreshValidatorOptions.AcceptedTypes.Clear();
-        refreshValidatorOptions.AcceptedTypes.Add(RefreshTokenType);
-        _refreshValidator = new TokenValidator(refreshValidatorOptions);
-
-        _subscription = _store.SubscribeToRevocations(OnRevoked, available => _revocations.IsAvailable = available);
+        _refreshValidator = new TokenValidator(SessionTokenFactory.RefreshValidator(options, refreshKeys, _time), _metrics);
     }
 
     /// <summary>Raised when a replayed refresh token revoked a session (theft detection).</summary>
@@ -150,8 +98,8 @@ public sealed partial class SessionManager : IDisposable
     /// <summary>Gets the validator of this manager's access tokens, wired to the revocation list its store feeds.</summary>
     public TokenValidator AccessTokenValidator => _accessValidator;
 
-    /// <summary>Gets the in-memory list of revoked sessions the access-token validator consults.</summary>
-    public RevocationList Revocations => _revocations;
+    /// <summary>Gets a read-only view of the in-memory list of revoked sessions the access-token validator consults.</summary>
+    public IReadOnlyRevocationList Revocations => _feed.Revocations;
 
     /// <summary>Gets the session policy.</summary>
     public SessionPolicy Policy => _policy;
@@ -310,10 +258,10 @@ public sealed partial class SessionManager : IDisposable
         foreach (var revocation in evicted)
         {
             // Enforce at once in this process, whatever the feed's latency (as RevokeCoreAsync does).
-            _revocations.Add(revocation.SessionId, revocation.RevokedAt + _revocationRetention);
+            _feed.Enforce(revocation.SessionId, revocation.RevokedAt);
         }
 
-        JwtSessionsTelemetry.SessionsStarted.Add(1);
+        _metrics.SessionStarted();
     }
 
     /// <summary>Trades a refresh token for a new pair; see <see cref="RefreshStatus"/> for every outcome.</summary>
@@ -406,7 +354,7 @@ public sealed partial class SessionManager : IDisposable
     /// <summary>Stops following the store's revocations, and disposes the store if this manager created it (a store passed in is left alone).</summary>
     public void Dispose()
     {
-        _subscription.Dispose();
+        _feed.Dispose();
         _ownedStore?.Dispose();
     }
 
@@ -429,7 +377,7 @@ public sealed partial class SessionManager : IDisposable
         var revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, CancellationToken.None).ConfigureAwait(false);
 
         Log.ReuseDetected(_logger, current.SessionId, current.Subject, presented, current.Generation);
-        JwtSessionsTelemetry.ReuseDetected.Add(1);
+        _metrics.ReuseDetected();
         try
         {
             ReuseDetected?.Invoke(this, new SessionSecurityEventArgs(
@@ -452,7 +400,7 @@ public sealed partial class SessionManager : IDisposable
         if (revoked?.RevokedAt is { } at)
         {
             // Enforce at once in this process, whatever the feed's latency.
-            _revocations.Add(sessionId, at + _revocationRetention);
+            _feed.Enforce(sessionId, at);
         }
 
         return revoked;
@@ -460,13 +408,6 @@ public sealed partial class SessionManager : IDisposable
 
     private void OnRejectionBurst(object? sender, RejectionBurstEventArgs burst)
         => Log.RejectionBurst(_logger, burst.Count, burst.WindowStart);
-
-    private void OnRevoked(SessionRevocation revocation)
-    {
-        _revocations.Add(revocation.SessionId, revocation.RevokedAt + _revocationRetention);
-        JwtSessionsTelemetry.SessionsRevoked.Add(1, new KeyValuePair<string, object?>("reason", revocation.Reason.ToString()));
-        Log.SessionRevoked(_logger, revocation.SessionId, revocation.Subject, revocation.Reason);
-    }
 
     private RefreshResult Issued(RefreshStatus status, SessionRecord session, DateTimeOffset now)
     {
@@ -526,9 +467,9 @@ public sealed partial class SessionManager : IDisposable
 
     private DateTimeOffset AccessDeadline(SessionRecord session) => session.ExpiresAt - _accessSkew;
 
-    private static RefreshResult Count(RefreshResult result)
+    private RefreshResult Count(RefreshResult result)
     {
-        JwtSessionsTelemetry.Refreshes.Add(1, new KeyValuePair<string, object?>("status", result.Status.ToString()));
+        _metrics.Refreshed(result.Status);
         return result;
     }
 

@@ -1,6 +1,5 @@
 using JwtSessions.Signing;
 using JwtSessions.Validation;
-using Microsoft.Extensions.Logging;
 
 namespace JwtSessions.Sessions;
 
@@ -50,11 +49,62 @@ public sealed class SessionManagerOptions
     /// <value>A cache with default bounds.</value>
     public VerifiedTokenCacheOptions? AccessTokenCache { get; set; } = new();
 
-    /// <summary>Gets or sets the clock.</summary>
-    /// <value><see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <summary>
+    /// Lists every problem of this configuration that a <see cref="SessionManager"/> would refuse, with a message naming the
+    /// setting; empty when it is valid. It has no side effects (no key is generated, no store or timer made), so start-up
+    /// validation and the manager's constructor run the same rules.
+    /// </summary>
+    /// <returns>The problems, one sentence each; empty when the options are valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(Issuer))
+        {
+            problems.Add("Issuer is required.");
+        }
 
-    /// <summary>Gets or sets the logger for security events (reuse detected, revocations). Tokens and keys are never logged.</summary>
-    /// <value>No logging.</value>
-    public ILogger? Logger { get; set; }
+        if (string.IsNullOrEmpty(Audience))
+        {
+            problems.Add("Audience (the access tokens' audience) is required.");
+        }
+
+        if (AccessTokenKeys is null)
+        {
+            problems.Add("AccessTokenKeys is required.");
+        }
+
+        if (!string.IsNullOrEmpty(Audience) && SessionTokenFactory.RefreshAudience(this) == Audience)
+        {
+            problems.Add("RefreshAudience must differ from Audience: refresh tokens need an audience of their own.");
+        }
+
+        if (Policy is null)
+        {
+            problems.Add("Policy is required.");
+        }
+        else
+        {
+            try
+            {
+                Policy.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add("Policy: " + ex.Message);
+            }
+        }
+
+        if (Policy is not null && ClockSkew >= TimeSpan.Zero && Policy.IdleTimeout - ClockSkew < TimeSpan.FromSeconds(1))
+        {
+            // Access tokens end ClockSkew before the session's deadline: a new session needs room for one.
+            problems.Add("Policy.IdleTimeout must exceed ClockSkew by at least a second.");
+        }
+
+        if (problems.Count == 0)
+        {
+            problems.AddRange(SessionTokenFactory.Problems(this, Policy!));
+        }
+
+        return problems;
+    }
 }

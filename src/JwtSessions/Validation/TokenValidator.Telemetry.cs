@@ -30,10 +30,10 @@ public sealed partial class TokenValidator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnRejected(TokenValidationError error)
     {
-        JwtSessionsTelemetry.TokensRejected.Add(1, new KeyValuePair<string, object?>("error", error.ToCode()));
+        _metrics.TokenRejected(error);
         if (_burst is { } burst && burst.Record(_time.GetUtcNow().ToUnixTimeMilliseconds(), out var windowStart, out var count))
         {
-            JwtSessionsTelemetry.RejectionBursts.Add(1);
+            _metrics.RejectionBurst();
             try
             {
                 RejectionBurst?.Invoke(this, new RejectionBurstEventArgs(DateTimeOffset.FromUnixTimeMilliseconds(windowStart), count));

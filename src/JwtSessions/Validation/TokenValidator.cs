@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -31,6 +32,7 @@ public sealed partial class TokenValidator
     internal const int MaxJsonDepth = 16;
     internal const int MaxMembers = 256;
 
+    private readonly JwtSessionsMetrics _metrics;
     private readonly byte[] _issuer;
     private readonly byte[][] _audiences;
     private readonly byte[][] _types;
@@ -54,8 +56,29 @@ public sealed partial class TokenValidator
     /// <see cref="TokenValidatorOptions.MaxClockSkew"/>, or the size cap is outside 256 bytes to 64 KiB.
     /// </exception>
     public TokenValidator(TokenValidatorOptions options)
+        : this(options, meterFactory: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="TokenValidator"/> class that reports on a host's meter.</summary>
+    /// <param name="options">The configuration; copied and checked, so later changes to it have no effect.</param>
+    /// <param name="meterFactory">
+    /// Makes the <see cref="JwtSessionsTelemetry.MeterName"/> meter the validator counts rejections on (dependency injection
+    /// passes the host's); the process-wide meter when null.
+    /// </param>
+    /// <exception cref="ArgumentException">
+    /// A required value is missing (issuer, audience, keys), the skew exceeds
+    /// <see cref="TokenValidatorOptions.MaxClockSkew"/>, or the size cap is outside 256 bytes to 64 KiB.
+    /// </exception>
+    public TokenValidator(TokenValidatorOptions options, IMeterFactory? meterFactory)
+        : this(options, JwtSessionsMetrics.Create(meterFactory))
+    {
+    }
+
+    internal TokenValidator(TokenValidatorOptions options, JwtSessionsMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _metrics = metrics;
         if (string.IsNullOrEmpty(options.Issuer))
         {
             throw new ArgumentException("An issuer is required: tokens are accepted only from one exact iss.", nameof(options));

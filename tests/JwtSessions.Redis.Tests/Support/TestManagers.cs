@@ -27,8 +27,7 @@ internal sealed class TestManagers
                 Audience = Audience,
                 AccessTokenKeys = AccessKeys,
                 RefreshTokenKeys = RefreshKeys,
-                TimeProvider = Time,
                 RevocationFailureMode = failureMode,
             },
-            store);
+            store, timeProvider: Time);
 }

@@ -44,7 +44,7 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
 
         var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
 
-        act.Should().Throw<OptionsValidationException>().WithMessage("*access-token keys are required*");
+        act.Should().Throw<OptionsValidationException>().WithMessage("*AccessTokenKeys is required*");
     }
 
     [Test]
@@ -62,7 +62,7 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
 
         var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
 
-        act.Should().Throw<OptionsValidationException>().WithMessage("*session policy is not valid*");
+        act.Should().Throw<OptionsValidationException>().WithMessage("*Policy: The absolute lifetime must not be shorter than the idle timeout*");
     }
 
     private static IEnumerable<TestCaseData> ConfigurationsTheManagerRefuses()
@@ -98,28 +98,29 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
     }
 
     [Test]
-    public async Task AddJwtSessions_ClockInTheOptions_IsTheDefaultStoresClockToo()
+    public async Task AddJwtSessions_ContainerClock_IsTheManagersAndTheDefaultStoresClock()
     {
-        // The store's sweep judges the deadlines the manager set, so both run on one clock: the options' when set.
+        // The store's sweep judges the deadlines the manager set, so both run on one clock: the container's TimeProvider.
         var time = TestClock.Create();
         var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
         services.AddJwtSessions(o =>
         {
             o.Issuer = RawToken.Issuer;
             o.Audience = RawToken.Audience;
             o.AccessTokenKeys = KeyRing.Create(TestKeys.Es256);
-            o.TimeProvider = time;
         });
         using var provider = services.BuildServiceProvider();
         var manager = provider.GetRequiredService<SessionManager>();
         var store = (InMemorySessionStore)provider.GetRequiredService<ISessionStore>();
-        await manager.StartSessionAsync("alice");
+        var tokens = await manager.StartSessionAsync("alice");
 
         store.Count.Should().Be(1);
+        tokens.AccessTokenExpiresAt.Should().Be(time.GetUtcNow() + SessionPolicy.Default.AccessTokenLifetime, "the manager minted on the container's clock");
 
         // The store's periodic sweep runs on its clock: moved past the idle deadline, that clock removes the session.
         time.Advance(SessionPolicy.Default.IdleTimeout);
 
-        store.Count.Should().Be(0, "the sweep ran on the options' clock and found the session past its idle deadline");
+        store.Count.Should().Be(0, "the sweep ran on the container's clock and found the session past its idle deadline");
     }
 }

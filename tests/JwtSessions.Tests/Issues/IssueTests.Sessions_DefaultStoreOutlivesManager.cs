@@ -46,7 +46,6 @@ public sealed partial class IssueTests
             Audience = RawToken.Audience,
             AccessTokenKeys = KeyRing.Create(TestKeys.Hs256),
             Policy = SessionPolicy.Default with { IdleTimeout = TimeSpan.FromHours(1), AbsoluteLifetime = TimeSpan.FromHours(1) },
-            TimeProvider = time,
         },
-        store);
+        store, timeProvider: time);
 }

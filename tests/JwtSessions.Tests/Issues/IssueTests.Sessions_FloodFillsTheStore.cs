@@ -54,7 +54,6 @@ public sealed partial class IssueTests
             Audience = RawToken.Audience,
             AccessTokenKeys = KeyRing.Create(TestKeys.Hs256),
             Policy = policy,
-            TimeProvider = time,
         },
-        store);
+        store, timeProvider: time);
 }

@@ -85,7 +85,6 @@ public sealed partial class IssueTests
             Issuer = RawToken.Issuer,
             Audience = RawToken.Audience,
             AccessTokenKeys = KeyRing.Create(TestKeys.Hs256),
-            TimeProvider = time,
         },
-        store);
+        store, timeProvider: time);
 }

@@ -16,9 +16,8 @@ public sealed partial class IssueTests
             Issuer = RawToken.Issuer,
             Audience = RawToken.Audience,
             AccessTokenKeys = KeyRing.Create(TestKeys.Es256),
-            TimeProvider = time,
             Policy = SessionPolicy.Default with { RefreshGracePeriod = TimeSpan.Zero },
-        });
+        }, timeProvider: time);
         manager.ReuseDetected += (_, _) => throw new InvalidOperationException("observer failure");
         var first = await manager.StartSessionAsync("alice");
         (await manager.RefreshAsync(first.RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);

@@ -24,9 +24,8 @@ public sealed partial class IssueTests
                 Audience = RawToken.Audience,
                 AccessTokenKeys = KeyRing.Create(TestKeys.Hs256),
                 Policy = SessionPolicy.Default with { IdleTimeout = TimeSpan.FromMinutes(10), AbsoluteLifetime = TimeSpan.FromMinutes(20) },
-                TimeProvider = time,
             },
-            store);
+            store, timeProvider: time);
         var tokens = await manager.StartSessionAsync("alice");
         foreach (var at in new[] { TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(16), TimeSpan.FromSeconds((18 * 60) + 40) })
         {
@@ -65,9 +64,8 @@ public sealed partial class IssueTests
                 Audience = RawToken.Audience,
                 AccessTokenKeys = KeyRing.Create(TestKeys.Hs256),
                 Policy = SessionPolicy.Default with { IdleTimeout = TimeSpan.FromMinutes(10), AbsoluteLifetime = TimeSpan.FromMinutes(20) },
-                TimeProvider = time,
             },
-            store);
+            store, timeProvider: time);
         var tokens = await manager.StartSessionAsync("alice");
         time.SetUtcNow(TestClock.Start + TimeSpan.FromMinutes(9) + TimeSpan.FromSeconds(59));
         manager.ValidateAccessToken(tokens.AccessToken).IsValid.Should().BeFalse("the first access token lived 5 minutes");

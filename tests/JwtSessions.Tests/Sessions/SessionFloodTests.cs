@@ -56,9 +56,8 @@ public sealed class SessionFloodTests
                 AccessTokenKeys = s_accessKeys,
                 RefreshTokenKeys = s_refreshKeys,
                 Policy = SessionPolicy.Default with { MaxSessionsPerSubject = cap },
-                TimeProvider = time,
             },
-            store);
+            store, timeProvider: time);
 
         // Both subjects sit at the cap, so each step revokes two sessions. Tombstones: the count bound, or the retention's
         // worth of revocations (plus one sweep interval of lag), whichever is lower. The revocation list keeps each id for the

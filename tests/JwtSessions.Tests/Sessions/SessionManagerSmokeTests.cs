@@ -16,8 +16,7 @@ public sealed class SessionManagerSmokeTests
             Issuer = RawToken.Issuer,
             Audience = RawToken.Audience,
             AccessTokenKeys = KeyRing.Create(TestKeys.Es256),
-            TimeProvider = time,
-        });
+        }, timeProvider: time);
 
         var first = await manager.StartSessionAsync("alice");
         manager.ValidateAccessToken(first.AccessToken).IsValid.Should().BeTrue();

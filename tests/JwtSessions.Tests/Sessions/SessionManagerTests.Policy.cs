@@ -48,7 +48,7 @@ public sealed partial class SessionManagerTests
 
         var build = () => CreateManager(policy);
 
-        build.Should().Throw<ArgumentException>().Which.Message.Should().Contain("idle timeout must exceed the clock skew");
+        build.Should().Throw<ArgumentException>().Which.Message.Should().Contain("Policy.IdleTimeout must exceed ClockSkew");
         CreateManager(policy with { IdleTimeout = TimeSpan.FromSeconds(31) }).Policy.IdleTimeout.Should().Be(TimeSpan.FromSeconds(31));
     }
 
@@ -102,7 +102,7 @@ public sealed partial class SessionManagerTests
     {
         var build = () => CreateManager(configure: o => o.Policy = null!);
 
-        build.Should().Throw<ArgumentException>().Which.Message.Should().Contain("policy is required");
+        build.Should().Throw<ArgumentException>().Which.Message.Should().Contain("Policy is required");
     }
 
     [Test]
@@ -132,7 +132,7 @@ public sealed partial class SessionManagerTests
     {
         var build = () => CreateManager(configure: o => o.AccessTokenKeys = null);
 
-        build.Should().Throw<ArgumentException>().Which.Message.Should().Contain("Access-token keys are required");
+        build.Should().Throw<ArgumentException>().Which.Message.Should().Contain("AccessTokenKeys is required");
     }
 
     [Test]
@@ -141,11 +141,7 @@ public sealed partial class SessionManagerTests
         // TestSessionStore stands for any store that is not the in-process default, which is there to be shared.
         var logger = new ListLogger();
 
-        using var manager = CreateManager(configure: o =>
-        {
-            o.RefreshTokenKeys = null;
-            o.Logger = logger;
-        });
+        using var manager = CreateManager(configure: static o => o.RefreshTokenKeys = null, logger: logger);
 
         logger.Entries.Should().ContainSingle(static e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning)
             .Which.Message.Should().Contain("RefreshTokenKeys is not set").And.Contain(nameof(TestSessionStore));
@@ -156,7 +152,7 @@ public sealed partial class SessionManagerTests
     {
         var logger = new ListLogger();
 
-        using var manager = CreateManager(configure: o => o.Logger = logger);
+        using var manager = CreateManager(logger: logger);
 
         logger.Entries.Should().BeEmpty();
     }
@@ -167,11 +163,7 @@ public sealed partial class SessionManagerTests
         var logger = new ListLogger();
         using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });
 
-        using var manager = CreateManager(configure: o =>
-        {
-            o.RefreshTokenKeys = null;
-            o.Logger = logger;
-        }, store: store);
+        using var manager = CreateManager(configure: static o => o.RefreshTokenKeys = null, store: store, logger: logger);
 
         logger.Entries.Should().BeEmpty();
     }

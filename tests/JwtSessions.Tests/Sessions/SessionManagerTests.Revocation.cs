@@ -1,3 +1,4 @@
+using JwtSessions.Revocation;
 using JwtSessions.Sessions;
 using JwtSessions.Tests.Support;
 using JwtSessions.Validation;
@@ -180,12 +181,12 @@ public sealed partial class SessionManagerTests
         var retention = SessionPolicy.Default.AccessTokenLifetime + s_skew;
 
         _time.Advance(retention - TimeSpan.FromTicks(1));
-        manager.Revocations.Prune().Should().Be(0);
+        List(manager).Prune().Should().Be(0);
         manager.Revocations.Contains(tokens.SessionId).Should().BeTrue();
         manager.ValidateAccessToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.Revoked, "the token is still inside its skew");
 
         _time.Advance(TimeSpan.FromTicks(1));
-        manager.Revocations.Prune().Should().Be(1);
+        List(manager).Prune().Should().Be(1);
         manager.Revocations.Contains(tokens.SessionId).Should().BeFalse();
         manager.Revocations.Count.Should().Be(0);
         manager.ValidateAccessToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.Expired, "no access token of the session outlives the entry");
@@ -197,13 +198,13 @@ public sealed partial class SessionManagerTests
         using var manager = CreateManager();
         for (var i = 0; i < 1000; i++)
         {
-            manager.Revocations.Add("old-" + i, _time.GetUtcNow() + TimeSpan.FromMinutes(1));
+            List(manager).Add("old-" + i, _time.GetUtcNow() + TimeSpan.FromMinutes(1));
         }
 
         _time.Advance(TimeSpan.FromMinutes(1));
         for (var i = 0; i < 100; i++)
         {
-            manager.Revocations.Add("new-" + i, _time.GetUtcNow() + TimeSpan.FromMinutes(1));
+            List(manager).Add("new-" + i, _time.GetUtcNow() + TimeSpan.FromMinutes(1));
         }
 
         manager.Revocations.Count.Should().BeLessThan(200, "adds sweep expired entries, so the set is bounded by time, not history");
@@ -230,7 +231,7 @@ public sealed partial class SessionManagerTests
         using var manager = CreateManager(configure: o => o.RevocationFailureMode = RevocationFailureMode.Reject);
         var tokens = await manager.StartSessionAsync("alice");
 
-        manager.Revocations.IsAvailable = false;
+        List(manager).IsAvailable = false;
 
         manager.ValidateAccessToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.RevocationUnavailable);
     }
@@ -304,4 +305,7 @@ public sealed partial class SessionManagerTests
 
         return true;
     }
+
+    /// <summary>The list behind the manager's read-only view, for tests of the list's own behaviour.</summary>
+    private static RevocationList List(SessionManager manager) => (RevocationList)manager.Revocations;
 }

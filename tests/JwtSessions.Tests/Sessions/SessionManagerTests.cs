@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Buffers.Text;
 using JwtSessions.Issuance;
 using JwtSessions.Sessions;
@@ -207,7 +208,8 @@ public sealed partial class SessionManagerTests : IDisposable
         SessionPolicy? policy = null,
         Action<SessionManagerOptions>? configure = null,
         ISessionStore? store = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        ILogger<SessionManager>? logger = null)
     {
         var options = new SessionManagerOptions
         {
@@ -216,10 +218,9 @@ public sealed partial class SessionManagerTests : IDisposable
             AccessTokenKeys = s_accessKeys,
             RefreshTokenKeys = s_refreshKeys,
             Policy = policy ?? SessionPolicy.Default,
-            TimeProvider = time ?? _time,
         };
         configure?.Invoke(options);
-        var manager = new SessionManager(options, store ?? _store);
+        var manager = new SessionManager(options, store ?? _store, timeProvider: time ?? _time, logger: logger);
         _disposables.Add(manager);
         return manager;
     }

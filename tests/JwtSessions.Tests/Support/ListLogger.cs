@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace JwtSessions.Tests.Support;
 
 /// <summary>Keeps every log entry written to it, with its level and formatted message.</summary>
-internal sealed class ListLogger : ILogger
+internal sealed class ListLogger : ILogger<JwtSessions.Sessions.SessionManager>
 {
     public List<(LogLevel Level, string Message)> Entries { get; } = [];
 
