@@ -45,6 +45,33 @@ public sealed class ExternalSignerTests : IDisposable
     }
 
     [Test]
+    public async Task MintAsync_RemoteSignerWithSessionDeadlineAndGeneration_TokenValidates()
+    {
+        // The internal path SessionManager mints through: a session deadline caps exp, and a generation is written.
+        var (_, key) = External(JwtAlgorithm.ES256);
+        var deadline = TestClock.Start.AddSeconds(90);
+
+        var issued = await Issuer(key).MintAsync("alice", "session-1", TimeSpan.FromMinutes(5), deadline, generation: 3, now: TestClock.Start);
+
+        issued.ExpiresAt.Should().Be(deadline);
+        var result = Validators.For(key.ToPublicKey()).Validate(issued.Token);
+        result.Error.Should().Be(TokenValidationError.None);
+        result.SessionId.Should().Be("session-1");
+        result.ExpiresAt.Should().Be(deadline);
+    }
+
+    [Test]
+    public void Mint_RemoteOnlySigner_ThrowsInvalidOperationException()
+    {
+        var (signer, key) = External(JwtAlgorithm.ES256);
+
+        var act = () => Issuer(key).Mint("alice", "session-1", TimeSpan.FromMinutes(5), notAfter: null, generation: null);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*mint with IssueAsync.");
+        signer.Calls.Should().Be(0);
+    }
+
+    [Test]
     public async Task IssueAsync_ManyConcurrentCalls_EveryTokenValidates()
     {
         var (_, key) = External(JwtAlgorithm.ES256);
