@@ -61,14 +61,11 @@ internal sealed class HmacSigningKey : SigningKey
     {
         Span<byte> expected = stackalloc byte[64];
 
-        // A disposed key computes no MAC, so it matches nothing (SigningKey.Dispose).
-        if (!_pool.TryMac(signingInput, expected, out var length))
-        {
-            return false;
-        }
-
-        // RFC 7518 §3.2: the comparison MUST be constant time. The length was already checked against SignatureSize.
-        var equal = signature.Length == length && ConstantTime.AreEqual(expected[..length], signature);
+        // A disposed key computes no MAC, so it matches nothing (SigningKey.Dispose). RFC 7518 §3.2: the comparison MUST be
+        // constant time. The length was already checked against SignatureSize.
+        var equal = _pool.TryMac(signingInput, expected, out var length)
+            && signature.Length == length
+            && ConstantTime.AreEqual(expected[..length], signature);
         CryptographicOperations.ZeroMemory(expected);
         return equal;
     }
