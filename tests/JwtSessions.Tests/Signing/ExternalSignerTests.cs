@@ -297,6 +297,18 @@ public sealed class ExternalSignerTests : IDisposable
     }
 
     [Test]
+    public void FromExternalSigner_DisposedPublicKey_ThrowsObjectDisposedException()
+    {
+        var signer = Own(FakeKmsSigner.Create(JwtAlgorithm.ES256));
+        var publicKey = signer.PublicKey.ToPublicKey();
+        publicKey.Dispose();
+
+        var act = () => SigningKey.FromExternalSigner(publicKey, signer);
+
+        act.Should().Throw<ObjectDisposedException>().WithMessage("*The ES256 key 'kms-key-1' has been disposed*");
+    }
+
+    [Test]
     public void ExternalSignerConstructor_EmptyKeyId_Throws()
     {
         var act = () => FakeKmsSigner.Create(JwtAlgorithm.ES256, keyId: "");
