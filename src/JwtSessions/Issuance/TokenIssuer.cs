@@ -14,6 +14,11 @@ namespace JwtSessions.Issuance;
 /// Mints compact JWS access tokens (RFC 9068 profile: <c>typ</c> <c>at+jwt</c>) signed with the active key of a key ring.
 /// Every token carries <c>iss</c>, <c>sub</c>, <c>aud</c>, <c>exp</c>, <c>iat</c>, <c>nbf</c> and a random <c>jti</c>; no API issues a token without an expiry.
 /// </summary>
+/// <remarks>
+/// <see cref="Issue"/> signs on the calling thread. A key whose private half is in a KMS or HSM
+/// (<see cref="SigningKey.FromExternalSigner"/>) may only sign asynchronously: mint with <see cref="IssueAsync"/>, which
+/// completes synchronously, at no extra cost, for every key that signs in-process.
+/// </remarks>
 /// <threadsafety>Immutable and thread-safe: share one instance.</threadsafety>
 public sealed class TokenIssuer
 {
@@ -36,6 +41,7 @@ public sealed class TokenIssuer
     private readonly TimeSpan _defaultLifetime;
     private readonly TimeSpan _maxLifetime;
     private readonly TimeProvider _time;
+    private readonly bool _signsSynchronously;
 
     /// <summary>Initializes a new instance of the <see cref="TokenIssuer"/> class.</summary>
     /// <param name="options">The configuration; copied and checked.</param>
@@ -43,6 +49,7 @@ public sealed class TokenIssuer
     /// The issuer, an audience or a signing key is missing, or a lifetime is zero, negative, above the maximum, or above
     /// <see cref="TokenIssuerOptions.MaxAllowedLifetime"/>.
     /// </exception>
+    /// <exception cref="ObjectDisposedException">The ring's active key has been disposed.</exception>
     public TokenIssuer(TokenIssuerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -57,6 +64,7 @@ public sealed class TokenIssuer
         }
 
         _key = options.Keys?.ActiveKey ?? throw new ArgumentException("A key ring with an active signing key is required.", nameof(options));
+        ObjectDisposedException.ThrowIf(_key.IsDisposed, _key);
         var ceiling = options.MaxAllowedLifetimeOverride ?? TokenIssuerOptions.MaxAllowedLifetime;
         if (options.MaxLifetime < TimeSpan.FromSeconds(1) || options.MaxLifetime > ceiling)
         {
@@ -73,6 +81,7 @@ public sealed class TokenIssuer
         _defaultLifetime = options.DefaultLifetime;
         _maxLifetime = options.MaxLifetime;
         _time = options.TimeProvider ?? TimeProvider.System;
+        _signsSynchronously = _key.SignsSynchronously;
         _encodedHeader = EncodeHeader(_key, options.Type);
         (_payloadStart, _audienceAndExpiry) = EncodeFixedMembers(_issuer, _audiences);
     }
@@ -92,7 +101,42 @@ public sealed class TokenIssuer
     /// these, a string has an unpaired surrogate, or the custom claims make a payload the validator rejects (more than 256
     /// member names, nesting deeper than 16, a name twice in one object).
     /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// The key signs through a remote <see cref="ExternalSigner"/>, which has no synchronous path: use <see cref="IssueAsync"/>.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The signing key has been disposed.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">An external signer returned a signature that does not verify.</exception>
     public IssuedToken Issue(AccessTokenDescriptor descriptor)
+    {
+        ThrowIfRemoteOnly();
+        var lifetime = CheckDescriptor(descriptor);
+        return Mint(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims);
+    }
+
+    /// <summary>
+    /// Mints an access token, awaiting the key's signer when it is remote (a KMS or HSM behind
+    /// <see cref="SigningKey.FromExternalSigner"/>). With any other key it completes synchronously and costs what
+    /// <see cref="Issue"/> costs.
+    /// </summary>
+    /// <param name="descriptor">The subject, session, lifetime, scopes and custom claims.</param>
+    /// <param name="cancellationToken">Cancels the wait for a remote signer.</param>
+    /// <returns>The token and its id and times.</returns>
+    /// <exception cref="ArgumentException">The descriptor is invalid, as for <see cref="Issue"/> (thrown before anything is signed).</exception>
+    /// <exception cref="ObjectDisposedException">The signing key has been disposed.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">
+    /// The external signer returned a signature that does not verify with the key's public half: no token is issued.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public ValueTask<IssuedToken> IssueAsync(AccessTokenDescriptor descriptor, CancellationToken cancellationToken = default)
+    {
+        var lifetime = CheckDescriptor(descriptor);
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<IssuedToken>(cancellationToken)
+            : MintAsync(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims, cancellationToken);
+    }
+
+    /// <summary>The checks of <see cref="Issue"/> and <see cref="IssueAsync"/> on the caller's descriptor; returns the lifetime.</summary>
+    private TimeSpan CheckDescriptor(AccessTokenDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         if (descriptor.SessionId is { Length: 0 })
@@ -114,7 +158,7 @@ public sealed class TokenIssuer
             }
         }
 
-        return Mint(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims);
+        return lifetime;
     }
 
     /// <summary>
@@ -142,6 +186,7 @@ public sealed class TokenIssuer
     /// instant the caller already judged the deadline against (it becomes <c>iat</c>), so a second clock read cannot cross a
     /// second boundary between that judgement and the token; by default the issuer's clock is read.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The key signs through a remote external signer only: use <see cref="MintAsync(string, string?, TimeSpan, DateTimeOffset?, long?, string?, string?, IDictionary{string, object}?, DateTimeOffset?, CancellationToken)"/>.</exception>
     internal IssuedToken Mint(
         string subject,
         string? sessionId,
@@ -152,7 +197,39 @@ public sealed class TokenIssuer
         string? clientId = null,
         IDictionary<string, object>? claims = null,
         DateTimeOffset? now = null)
-        => Mint(now ?? _time.GetUtcNow(), subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims);
+    {
+        ThrowIfRemoteOnly();
+        return Mint(now ?? _time.GetUtcNow(), subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims);
+    }
+
+    /// <summary>
+    /// <see cref="Mint(string, string?, TimeSpan, DateTimeOffset?, long?, string?, string?, IDictionary{string, object}?, DateTimeOffset?)"/>
+    /// for every key, a remote external signer included: argument errors throw before anything is signed, and with a key that
+    /// signs in-process the task is already complete.
+    /// </summary>
+    internal ValueTask<IssuedToken> MintAsync(
+        string subject,
+        string? sessionId,
+        TimeSpan lifetime,
+        DateTimeOffset? notAfter,
+        long? generation,
+        string? scope = null,
+        string? clientId = null,
+        IDictionary<string, object>? claims = null,
+        DateTimeOffset? now = null,
+        CancellationToken cancellationToken = default)
+        => cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<IssuedToken>(cancellationToken)
+            : MintAsync(now ?? _time.GetUtcNow(), subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims, cancellationToken);
+
+    private void ThrowIfRemoteOnly()
+    {
+        if (!_signsSynchronously)
+        {
+            throw new InvalidOperationException(
+                $"The signing key '{_key.KeyId}' signs through a remote external signer, which has no synchronous path: mint with {nameof(IssueAsync)}.");
+        }
+    }
 
     private IssuedToken Mint(
         DateTimeOffset now,
@@ -165,14 +242,103 @@ public sealed class TokenIssuer
         string? clientId,
         IDictionary<string, object>? claims)
     {
+        var scratch = WritePayload(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, out var tokenId, out var issuedAt, out var expiresAt);
+        try
+        {
+            var issued = new IssuedToken(
+                Sign(scratch),
+                tokenId,
+                DateTimeOffset.FromUnixTimeSeconds(issuedAt),
+                DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+            if (scratch.Reset())
+            {
+                t_scratch = scratch;
+            }
+
+            return issued;
+        }
+        catch
+        {
+            scratch.Dispose();
+            throw;
+        }
+    }
+
+    private ValueTask<IssuedToken> MintAsync(
+        DateTimeOffset now,
+        string subject,
+        string? sessionId,
+        TimeSpan lifetime,
+        DateTimeOffset? notAfter,
+        long? generation,
+        IList<string>? scopes,
+        string? clientId,
+        IDictionary<string, object>? claims,
+        CancellationToken cancellationToken)
+    {
+        if (_signsSynchronously)
+        {
+            return new(Mint(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims));
+        }
+
+        // The signing input leaves the thread's scratch before the first await: the scratch belongs to this thread, and the
+        // signer gets memory that stays put while it works.
+        var scratch = WritePayload(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, out var tokenId, out var issuedAt, out var expiresAt);
+        var payloadJson = scratch.Json;
+        var signingInputLength = _encodedHeader.Length + 1 + Base64Url.GetEncodedLength(payloadJson.Length);
+        var token = new byte[signingInputLength + 1 + Base64Url.GetEncodedLength(_key.SignatureSize)];
+        _encodedHeader.CopyTo(token, 0);
+        token[_encodedHeader.Length] = (byte)'.';
+        Base64Url.EncodeToUtf8(payloadJson, token.AsSpan(_encodedHeader.Length + 1), out _, out _);
+        if (scratch.Reset())
+        {
+            t_scratch = scratch;
+        }
+
+        return SignRemoteAsync(token, signingInputLength, tokenId, issuedAt, expiresAt, cancellationToken);
+    }
+
+    private async ValueTask<IssuedToken> SignRemoteAsync(
+        byte[] token, int signingInputLength, string tokenId, long issuedAt, long expiresAt, CancellationToken cancellationToken)
+    {
+        // The key verifies what the signer returns before handing it over (ExternalSigningKey): a bad signature throws here.
+        var signature = new byte[_key.SignatureSize];
+        var written = await _key.SignAsync(token.AsMemory(0, signingInputLength), signature, cancellationToken).ConfigureAwait(false);
+        token[signingInputLength] = (byte)'.';
+        Base64Url.EncodeToUtf8(signature.AsSpan(0, written), token.AsSpan(signingInputLength + 1), out _, out var signatureWritten);
+        return new IssuedToken(
+            Encoding.ASCII.GetString(token, 0, signingInputLength + 1 + signatureWritten),
+            tokenId,
+            DateTimeOffset.FromUnixTimeSeconds(issuedAt),
+            DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+    }
+
+    /// <summary>
+    /// Checks the lifetime, draws the <c>jti</c> and writes the payload into the calling thread's scratch, which the caller
+    /// then owns: it puts it back into the thread's slot when done, or disposes it on failure.
+    /// </summary>
+    private PayloadScratch WritePayload(
+        DateTimeOffset now,
+        string subject,
+        string? sessionId,
+        TimeSpan lifetime,
+        DateTimeOffset? notAfter,
+        long? generation,
+        IList<string>? scopes,
+        string? clientId,
+        IDictionary<string, object>? claims,
+        out string tokenId,
+        out long issuedAt,
+        out long expiresAt)
+    {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         if (lifetime < TimeSpan.FromSeconds(1) || lifetime > _maxLifetime)
         {
             throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, $"A token lifetime must be between 1 second and {_maxLifetime}.");
         }
 
-        var issuedAt = now.ToUnixTimeSeconds();
-        var expiresAt = issuedAt + (long)lifetime.TotalSeconds;
+        issuedAt = now.ToUnixTimeSeconds();
+        expiresAt = issuedAt + (long)lifetime.TotalSeconds;
         if (notAfter is { } deadline)
         {
             // Floor, so exp never lands after the deadline; a token that would live under a second is refused.
@@ -185,7 +351,7 @@ public sealed class TokenIssuer
 
         Span<byte> jtiBytes = stackalloc byte[16];
         RandomBatch.Fill(jtiBytes);
-        var tokenId = Base64UrlStrict.Encode(jtiBytes);
+        tokenId = Base64UrlStrict.Encode(jtiBytes);
 
         // A writer and its buffer are reused per thread: minting then allocates the token string, its jti and the result only.
         // Taken out of the slot while in use, so a claim value whose enumerator mints re-entrantly gets a fresh pair.
@@ -245,17 +411,8 @@ public sealed class TokenIssuer
             {
                 ThrowIfTheValidatorWouldRefuse(scratch.Json);
             }
-            var issued = new IssuedToken(
-                Sign(scratch),
-                tokenId,
-                DateTimeOffset.FromUnixTimeSeconds(issuedAt),
-                DateTimeOffset.FromUnixTimeSeconds(expiresAt));
-            if (scratch.Reset())
-            {
-                t_scratch = scratch;
-            }
 
-            return issued;
+            return scratch;
         }
         catch
         {

@@ -75,13 +75,16 @@ internal sealed class EcdsaSigningKey : SigningKey
     }
 
     public override SigningKey ToPublicKey()
-        => CanSign ? Create(_ecdsa.ExportParameters(includePrivateParameters: false), Algorithm, KeyId) : this;
+    {
+        ThrowIfDisposed();
+        return Create(_ecdsa.ExportParameters(includePrivateParameters: false), Algorithm, KeyId);
+    }
 
     internal override bool VerifySignature(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
     {
         // RFC 7518 §3.4: exactly R || S at the field size. Then 1 <= r, s < n is checked here, before the platform call,
         // so a provider regression of the CVE-2022-21449 kind ("psychic signatures", r = s = 0) cannot make us accept.
-        if (signature.Length != SignatureSize)
+        if (signature.Length != SignatureSize || IsDisposed)
         {
             return false;
         }
@@ -100,10 +103,21 @@ internal sealed class EcdsaSigningKey : SigningKey
         {
             return false;
         }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while this call was on its way (SigningKey.Dispose): rejected like any signature of a disposed key.
+            return false;
+        }
     }
 
     internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination)
-        => _ecdsa.SignData(signingInput, destination, _hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    {
+        ThrowIfDisposed();
+        return _ecdsa.SignData(signingInput, destination, _hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
+    private protected override void ReleaseResources()
+        => _ecdsa.Dispose();
 
     private protected override void WriteKeyMembers(JsonWebKey jwk, bool includePrivateKey)
     {

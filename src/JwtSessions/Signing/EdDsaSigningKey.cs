@@ -82,13 +82,19 @@ internal sealed class EdDsaSigningKey : SigningKey
         return new EdDsaSigningKey(pub, seed, point, keyId ?? Thumbprint(pub));
     }
 
-    public override SigningKey ToPublicKey() => CanSign ? new EdDsaSigningKey(_publicKey, null, _publicPoint, KeyId) : this;
+    public override SigningKey ToPublicKey()
+    {
+        ThrowIfDisposed();
+        return new EdDsaSigningKey(_publicKey, null, _publicPoint, KeyId);
+    }
 
+    // Ed25519 holds no native handle, but a disposed key fails closed like the others.
     internal override bool VerifySignature(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
-        => signature.Length == Ed25519.SignatureSize && Ed25519.Verify(signature, _publicPoint, signingInput);
+        => signature.Length == Ed25519.SignatureSize && !IsDisposed && Ed25519.Verify(signature, _publicPoint, signingInput);
 
     internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination)
     {
+        ThrowIfDisposed();
         var seed = _privateKey ?? throw new InvalidOperationException("This Ed25519 key has no private part.");
         // Spans on purpose: with byte[] arguments overload resolution picks Sign(sk, byte[] ctx, m, sig), which is Ed25519ctx.
         Ed25519.Sign((ReadOnlySpan<byte>)seed, (ReadOnlySpan<byte>)_publicKey, signingInput, destination[..Ed25519.SignatureSize]);

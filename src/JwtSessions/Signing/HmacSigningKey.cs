@@ -60,15 +60,28 @@ internal sealed class HmacSigningKey : SigningKey
     internal override bool VerifySignature(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
     {
         Span<byte> expected = stackalloc byte[64];
-        var length = Sign(signingInput, expected);
 
-        // RFC 7518 §3.2: the comparison MUST be constant time. The length was already checked against SignatureSize.
-        var equal = signature.Length == length && ConstantTime.AreEqual(expected[..length], signature);
+        // A disposed key computes no MAC, so it matches nothing (SigningKey.Dispose). RFC 7518 §3.2: the comparison MUST be
+        // constant time. The length was already checked against SignatureSize.
+        var equal = _pool.TryMac(signingInput, expected, out var length)
+            && signature.Length == length
+            && ConstantTime.AreEqual(expected[..length], signature);
         CryptographicOperations.ZeroMemory(expected);
         return equal;
     }
 
-    internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination) => _pool.Mac(signingInput, destination);
+    internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination)
+    {
+        if (!_pool.TryMac(signingInput, destination, out var length))
+        {
+            ThrowDisposed();
+        }
+
+        return length;
+    }
+
+    private protected override void ReleaseResources()
+        => _pool.Dispose();
 
     private protected override void WriteKeyMembers(JsonWebKey jwk, bool includePrivateKey)
     {

@@ -14,9 +14,15 @@ internal static class JwkImporter
 
         // RFC 7517 §4.3: key_ops says what the key is for. A private key declared for verifying only is kept as its public
         // half, so it can never sign. (An HMAC secret has no such half: "verify" alone changes nothing for it.)
-        return key.CanSign && key.KeyType != SigningKeyType.Symmetric && jwk.KeyOps.Count > 0 && !jwk.KeyOps.Contains("sign")
-            ? key.ToPublicKey()
-            : key;
+        if (key.CanSign && key.KeyType != SigningKeyType.Symmetric && jwk.KeyOps.Count > 0 && !jwk.KeyOps.Contains("sign"))
+        {
+            using (key)
+            {
+                return key.ToPublicKey();
+            }
+        }
+
+        return key;
     }
 
     private static SigningKey ImportMaterial(JsonWebKey jwk, JwtAlgorithm? algorithm)
@@ -88,7 +94,13 @@ internal static class JwkImporter
         {
             case JsonWebKey jwk:
                 var imported = Import(jwk, algorithm);
-                return keyId is null || keyId == imported.KeyId ? imported : Import(WithKid(jwk, keyId), algorithm);
+                if (keyId is null || keyId == imported.KeyId)
+                {
+                    return imported;
+                }
+
+                imported.Dispose();
+                return Import(WithKid(jwk, keyId), algorithm);
             case SymmetricSecurityKey symmetric:
                 return SigningKey.CreateHmac(symmetric.Key, algorithm, keyId);
             case RsaSecurityKey rsa:

@@ -95,12 +95,15 @@ internal sealed class RsaSigningKey : SigningKey
     }
 
     public override SigningKey ToPublicKey()
-        => CanSign ? Create(_rsa.ExportParameters(includePrivateParameters: false), Algorithm, KeyId) : this;
+    {
+        ThrowIfDisposed();
+        return Create(_rsa.ExportParameters(includePrivateParameters: false), Algorithm, KeyId);
+    }
 
     internal override bool VerifySignature(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
     {
         // RFC 8017 §8.2.2: the signature is exactly k bytes; a prepended zero or a truncation never reaches the platform.
-        if (signature.Length != SignatureSize)
+        if (signature.Length != SignatureSize || IsDisposed)
         {
             return false;
         }
@@ -113,10 +116,21 @@ internal sealed class RsaSigningKey : SigningKey
         {
             return false;
         }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while this call was on its way (SigningKey.Dispose): rejected like any signature of a disposed key.
+            return false;
+        }
     }
 
     internal override int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination)
-        => _rsa.SignData(signingInput, destination, _hash, _padding);
+    {
+        ThrowIfDisposed();
+        return _rsa.SignData(signingInput, destination, _hash, _padding);
+    }
+
+    private protected override void ReleaseResources()
+        => _rsa.Dispose();
 
     private protected override void WriteKeyMembers(JsonWebKey jwk, bool includePrivateKey)
     {

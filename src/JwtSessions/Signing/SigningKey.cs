@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using JwtSessions.Internal;
@@ -21,11 +22,24 @@ namespace JwtSessions.Signing;
 /// the algorithm names, valid Ed25519 points, JWK <c>use</c>/<c>key_ops</c> that allow signing or verifying, and key ids
 /// that are valid Unicode text.
 /// </para>
+/// <para>
+/// Lifetime: RSA and ECDSA keys hold native key handles and HMAC keys a pool of native MAC contexts. Whoever creates a key
+/// (<see cref="Generate"/>, a <c>Create</c> or <c>From</c> method, <see cref="ToPublicKey"/>) owns it and may
+/// <see cref="Dispose()"/> it once no issuer or validator uses it any longer; a <see cref="KeyRing"/> is only a view of keys
+/// and never disposes them. A key that is not disposed releases its handles through their finalizers once it is unreachable.
+/// A disposed key fails closed: signing and exporting throw <see cref="ObjectDisposedException"/>, and verifying reports
+/// every signature as invalid (docs/keys-and-rotation.md, "Key lifetime").
+/// </para>
 /// </remarks>
-/// <threadsafety>Instances are immutable; signing and verifying are safe from any number of threads at once.</threadsafety>
-public abstract class SigningKey
+/// <threadsafety>
+/// Instances are immutable; signing and verifying are safe from any number of threads at once. <see cref="Dispose()"/> may
+/// race with them: an operation that overlaps it either completes as if before it or fails closed.
+/// </threadsafety>
+public abstract class SigningKey : IDisposable
 {
     private const int MaxKeyIdLength = 256;
+
+    private int _disposed;
 
     private protected SigningKey(JwtAlgorithm algorithm, string keyId)
     {
@@ -59,6 +73,12 @@ public abstract class SigningKey
     public abstract bool CanSign { get; }
 
     internal byte[] KeyIdUtf8 { get; }
+
+    /// <summary>Gets a value indicating whether <see cref="Sign"/> works; <see langword="false"/> for a key whose external signer is remote only.</summary>
+    internal virtual bool SignsSynchronously => true;
+
+    /// <summary>Gets a value indicating whether <see cref="Dispose()"/> was called.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Gets the exact signature length in bytes; any other length is rejected before verification.</summary>
     internal abstract int SignatureSize { get; }
@@ -111,6 +131,32 @@ public abstract class SigningKey
     public static SigningKey CreateEd25519(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> privateKey = default, string? keyId = null)
         => EdDsaSigningKey.Create(publicKey, privateKey, keyId);
 
+    /// <summary>
+    /// Creates a key whose private half lives elsewhere (an HSM, a cloud KMS, a PKCS#11 token): it signs through
+    /// <paramref name="signer"/> and verifies with <paramref name="publicKey"/>.
+    /// </summary>
+    /// <param name="publicKey">
+    /// The public half of the signer's key (for example from the KMS's public-key export, through <see cref="FromJwk"/> or
+    /// <see cref="CreateEcdsa"/>). The new key keeps its own copy: the caller still owns <paramref name="publicKey"/>.
+    /// </param>
+    /// <param name="signer">The signer. The new key never disposes it: its creator owns it.</param>
+    /// <returns>
+    /// A key with <see cref="CanSign"/> <see langword="true"/> that can be a ring's active key. Every signature the signer returns
+    /// is verified with <paramref name="publicKey"/> before a token is issued; one that does not verify throws
+    /// <see cref="CryptographicException"/>. Exporting the key writes its public members only, whatever
+    /// <c>includePrivateKey</c> says: it has no private material.
+    /// </returns>
+    /// <exception cref="InvalidSigningKeyException">
+    /// <paramref name="publicKey"/> is symmetric or holds a private key, or its algorithm or key id differs from the signer's.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="publicKey"/> has been disposed.</exception>
+    public static SigningKey FromExternalSigner(SigningKey publicKey, ExternalSigner signer)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        ArgumentNullException.ThrowIfNull(signer);
+        return ExternalSigningKey.Create(publicKey, signer);
+    }
+
     /// <summary>Imports a JWK given as JSON text (RFC 7517).</summary>
     /// <param name="json">The JWK.</param>
     /// <param name="algorithm">The algorithm to bind; required when the JWK has no <c>alg</c> and its type does not imply one.</param>
@@ -153,16 +199,43 @@ public abstract class SigningKey
         => JwkImporter.Import(key, algorithm, keyId);
 
     /// <summary>Gets a verification-only copy of this key: the public half of an asymmetric key.</summary>
-    /// <returns>A key with <see cref="CanSign"/> <see langword="false"/>.</returns>
+    /// <returns>
+    /// A new key with <see cref="CanSign"/> <see langword="false"/>, owned by the caller (also when this key is already public),
+    /// so disposing either leaves the other usable.
+    /// </returns>
     /// <exception cref="InvalidOperationException">The key is symmetric: an HMAC secret has no public half.</exception>
+    /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
     public abstract SigningKey ToPublicKey();
+
+    /// <summary>
+    /// Releases the key's native handles (RSA and ECDSA keys, pooled HMAC contexts). Afterwards signing and exporting throw
+    /// <see cref="ObjectDisposedException"/> and verification rejects every signature, so a validator whose ring still holds
+    /// the key rejects its tokens (<c>bad_signature</c>) rather than failing. Idempotent. A key made by
+    /// <see cref="FromExternalSigner"/> releases its copy of the public key, never the signer.
+    /// </summary>
+    /// <remarks>
+    /// Managed copies of secrets (an HMAC secret, an Ed25519 seed) are left to the garbage collector rather than zeroed: a sign
+    /// or verify running at the same moment would otherwise compute with a half-zeroed key, and a MAC under a zero key is one
+    /// anybody can forge.
+    /// </remarks>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            ReleaseResources();
+        }
+
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Exports this key as Microsoft.IdentityModel's <see cref="JsonWebKey"/> with <c>kty</c>, <c>kid</c>, <c>alg</c> and <c>use</c>.</summary>
     /// <param name="includePrivateKey">Whether to include private members (<c>d</c>, <c>p</c>, <c>k</c>, ...).</param>
     /// <returns>A new JWK.</returns>
     /// <exception cref="InvalidOperationException">A symmetric key is exported without <paramref name="includePrivateKey"/>: it has no public form.</exception>
+    /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
     public JsonWebKey ToJsonWebKey(bool includePrivateKey = false)
     {
+        ThrowIfDisposed();
         var jwk = new JsonWebKey { Kid = KeyId, Alg = Algorithm.GetName(), Use = "sig" };
         WriteKeyMembers(jwk, includePrivateKey);
         return jwk;
@@ -176,12 +249,47 @@ public abstract class SigningKey
     /// <inheritdoc />
     public override string ToString() => $"{Algorithm.GetName()} key '{KeyId}'{(CanSign ? " (private)" : string.Empty)}";
 
+    /// <summary>Checks a signature; <see langword="false"/> for any signature once the key is disposed, never an exception.</summary>
     internal abstract bool VerifySignature(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature);
 
     /// <summary>Signs into <paramref name="destination"/> (at least <see cref="SignatureSize"/> bytes) and returns the length.</summary>
+    /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">The key signs through a remote signer only (<see cref="SignsSynchronously"/> is <see langword="false"/>).</exception>
     internal abstract int Sign(ReadOnlySpan<byte> signingInput, Span<byte> destination);
 
+    /// <summary>
+    /// Signs into <paramref name="destination"/> (at least <see cref="SignatureSize"/> bytes), awaiting a remote signer if the
+    /// key has one; completes synchronously for every other key.
+    /// </summary>
+    internal virtual ValueTask<int> SignAsync(ReadOnlyMemory<byte> signingInput, Memory<byte> destination, CancellationToken cancellationToken)
+        => new(Sign(signingInput.Span, destination.Span));
+
+    /// <summary>Writes the public members of this key (<c>kty</c>, <c>n</c>/<c>e</c>, <c>crv</c>/<c>x</c>/<c>y</c>) into <paramref name="jwk"/>.</summary>
+    internal void WritePublicMembers(JsonWebKey jwk)
+    {
+        ThrowIfDisposed();
+        WriteKeyMembers(jwk, includePrivateKey: false);
+    }
+
     private protected abstract void WriteKeyMembers(JsonWebKey jwk, bool includePrivateKey);
+
+    /// <summary>Releases native resources; called once, by the first <see cref="Dispose()"/>, after the key is marked disposed.</summary>
+    private protected virtual void ReleaseResources()
+    {
+    }
+
+    /// <exception cref="ObjectDisposedException">The key has been disposed.</exception>
+    private protected void ThrowIfDisposed()
+    {
+        if (IsDisposed)
+        {
+            ThrowDisposed();
+        }
+    }
+
+    [DoesNotReturn]
+    private protected void ThrowDisposed()
+        => throw new ObjectDisposedException(nameof(SigningKey), $"The {Algorithm.GetName()} key '{KeyId}' has been disposed; it neither signs nor verifies.");
 
     internal static string RandomKeyId()
     {

@@ -15,7 +15,8 @@ public sealed class PublicSurfaceTests
     [Test]
     public void PublicClasses_AreSealedStaticOrDesignedForInheritance()
     {
-        // SigningKey is the one public base class: its constructor is private protected, so no one outside can derive.
+        // SigningKey's constructor is private protected, so no one outside can derive from it; ExternalSigner is the public
+        // extension point for keys in an HSM or KMS (docs/design/signing.md).
         var open = PublicTypes
             .Where(t => t.IsClass && !t.IsSealed && !t.IsAbstract)
             .Select(t => t.FullName)

@@ -16,6 +16,14 @@ public sealed class TokenValidatorKeySelectionTests
     private static readonly SigningKey s_hsB = SigningKey.CreateHmac(RandomNumberGenerator.GetBytes(32), JwtAlgorithm.HS256, "b");
     private static readonly SigningKey s_hs384 = SigningKey.CreateHmac(RandomNumberGenerator.GetBytes(48), JwtAlgorithm.HS384, "c");
 
+    [OneTimeTearDown]
+    public static void DisposeKeys()
+    {
+        s_hsA.Dispose();
+        s_hsB.Dispose();
+        s_hs384.Dispose();
+    }
+
     [Test]
     public void Validate_UnknownKid_ReturnsUnknownKey()
     {
