@@ -44,6 +44,7 @@ public sealed partial class SessionManager : IDisposable
     private readonly TimeSpan _accessSkew;
     private readonly ILogger _logger;
     private readonly InMemorySessionStore? _ownedStore;
+    private readonly SigningKey? _ownedRefreshKey;
 
     /// <summary>Initializes a new instance of the <see cref="SessionManager"/> class.</summary>
     /// <param name="options">The configuration; copied and checked (<see cref="SessionManagerOptions.Validate"/>).</param>
@@ -66,7 +67,9 @@ public sealed partial class SessionManager : IDisposable
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        var refreshKeys = options.RefreshTokenKeys ?? KeyRing.Create(SigningKey.Generate(JwtAlgorithm.HS256));
+        // A key made here belongs to the manager and is disposed with it (keys are owned by whoever creates them).
+        _ownedRefreshKey = options.RefreshTokenKeys is null ? SigningKey.Generate(JwtAlgorithm.HS256) : null;
+        var refreshKeys = options.RefreshTokenKeys ?? KeyRing.Create(_ownedRefreshKey!);
         _policy = options.Policy;
         _time = timeProvider ?? TimeProvider.System;
         _metrics = JwtSessionsMetrics.Create(meterFactory);
@@ -136,7 +139,7 @@ public sealed partial class SessionManager : IDisposable
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        var (session, tokens) = PrepareSession(subject, options);
+        var (session, tokens) = await PrepareSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
         await CreateAsync(session, cancellationToken).ConfigureAwait(false);
         return tokens;
     }
@@ -162,7 +165,7 @@ public sealed partial class SessionManager : IDisposable
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        var (session, tokens) = PrepareSession(subject, options);
+        var (session, tokens) = await PrepareSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
         ArgumentException.ThrowIfNullOrEmpty(previousSessionId);
         var previous = await StoreCallAsync(static (store, a, ct) => store.GetAsync(a.Id, ct), (Id: previousSessionId, Unused: 0), "re-authentication", cancellationToken)
             .ConfigureAwait(false);
@@ -188,7 +191,10 @@ public sealed partial class SessionManager : IDisposable
     /// validators would: otherwise a session would be stored without tokens, or with tokens that never validate, or
     /// (re-authentication) the previous one revoked for nothing.
     /// </summary>
-    private (SessionRecord Session, SessionTokens Tokens) PrepareSession(string subject, SessionStartOptions? options)
+    private async ValueTask<(SessionRecord Session, SessionTokens Tokens)> PrepareSessionAsync(
+        string subject,
+        SessionStartOptions? options,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         PayloadScratch.ThrowIfNotUnicode(subject);
@@ -224,13 +230,14 @@ public sealed partial class SessionManager : IDisposable
         // access token as minted, and a refresh token at the largest generation it can ever carry, since later rotations
         // write more digits. That one is minted only near the limit: the 18 more digits of long.MaxValue add at most 25
         // base64url characters.
-        var tokens = IssuePair(session, now);
+        var tokens = await IssuePairAsync(session, now, cancellationToken).ConfigureAwait(false);
         CheckSize("access", tokens.AccessToken.Length, _accessValidator.MaxTokenSize, session);
         var refreshLength = tokens.RefreshToken.Length;
         if (refreshLength + MaxGenerationGrowth > _refreshValidator.MaxTokenSize)
         {
-            refreshLength = _refreshIssuer.Mint(
-                session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, long.MaxValue, now: now).Token.Length;
+            refreshLength = (await _refreshIssuer.MintAsync(
+                session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, long.MaxValue, now: now, cancellationToken: cancellationToken)
+                .ConfigureAwait(false)).Token.Length;
         }
 
         CheckSize("refresh", refreshLength, _refreshValidator.MaxTokenSize, session);
@@ -299,7 +306,7 @@ public sealed partial class SessionManager : IDisposable
         var session = outcome.Session;
         return Count(outcome.Status switch
         {
-            RotationStatus.Rotated => Issued(RefreshStatus.Rotated, session!, now),
+            RotationStatus.Rotated => await IssuedAsync(RefreshStatus.Rotated, session!, now).ConfigureAwait(false),
             RotationStatus.NotFound => RefreshResult.Failure(RefreshStatus.UnknownSession, sessionId, claims.Subject),
             RotationStatus.Revoked => RefreshResult.Failure(RefreshStatus.SessionRevoked, sessionId, session!.Subject),
             RotationStatus.Expired => RefreshResult.Failure(RefreshStatus.SessionExpired, sessionId, session!.Subject),
@@ -356,6 +363,7 @@ public sealed partial class SessionManager : IDisposable
     {
         _feed.Dispose();
         _ownedStore?.Dispose();
+        _ownedRefreshKey?.Dispose();
     }
 
     private async ValueTask<RefreshResult> OnGenerationMismatchAsync(
@@ -368,7 +376,7 @@ public sealed partial class SessionManager : IDisposable
         var grace = _policy.RefreshGracePeriod;
         if (presented == current.Generation - 1 && grace > TimeSpan.Zero && now - current.RotatedAt <= grace)
         {
-            return Issued(RefreshStatus.GraceReissued, current, now);
+            return await IssuedAsync(RefreshStatus.GraceReissued, current, now).ConfigureAwait(false);
         }
 
         // Anything else is a replay: some party holds a refresh token that was already used. Revoke the whole session.
@@ -409,13 +417,18 @@ public sealed partial class SessionManager : IDisposable
     private void OnRejectionBurst(object? sender, RejectionBurstEventArgs burst)
         => Log.RejectionBurst(_logger, burst.Count, burst.WindowStart);
 
-    private RefreshResult Issued(RefreshStatus status, SessionRecord session, DateTimeOffset now)
+    private async ValueTask<RefreshResult> IssuedAsync(RefreshStatus status, SessionRecord session, DateTimeOffset now)
     {
-        // Access tokens end ClockSkew before the session's deadline (IssuePair). A session with under a second left before
-        // that cannot carry a token whose exp (whole seconds) stays inside it.
-        return AccessDeadline(session).ToUnixTimeSeconds() <= now.ToUnixTimeSeconds()
-            ? RefreshResult.Failure(RefreshStatus.SessionExpired, session.SessionId, session.Subject)
-            : RefreshResult.Success(status, IssuePair(session, now));
+        // Access tokens end ClockSkew before the session's deadline (IssuePairAsync). A session with under a second left
+        // before that cannot carry a token whose exp (whole seconds) stays inside it.
+        if (AccessDeadline(session).ToUnixTimeSeconds() <= now.ToUnixTimeSeconds())
+        {
+            return RefreshResult.Failure(RefreshStatus.SessionExpired, session.SessionId, session.Subject);
+        }
+
+        // Not cancellable: the store has committed the rotation, and the client's pair must be signed now (a remote signer
+        // included); a signer that fails leaves the retry to the grace window.
+        return RefreshResult.Success(status, await IssuePairAsync(session, now, CancellationToken.None).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -446,21 +459,24 @@ public sealed partial class SessionManager : IDisposable
     }
 
     /// <summary>
-    /// Mints the pair at <paramref name="now"/>, the instant <see cref="Issued"/> checked the deadline against: a second read of
+    /// Mints the pair at <paramref name="now"/>, the instant <see cref="IssuedAsync"/> checked the deadline against: a second read of
     /// the clock could cross into the deadline's second and leave no time for a token, an exception instead of
     /// <see cref="RefreshStatus.SessionExpired"/>.
     /// </summary>
-    private SessionTokens IssuePair(SessionRecord session, DateTimeOffset now)
+    private async ValueTask<SessionTokens> IssuePairAsync(SessionRecord session, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Neither token outlives the session's deadline (the earlier of idle and absolute). For an access token that matters
         // after a grace re-issue (the idle deadline is not extended, so grace plus the access lifetime could pass it) and near
         // the absolute deadline. The access token ends ClockSkew before it, because validators accept it until exp + skew:
         // so no access token validates at or after the deadline, when the store may sweep the session and logout, "log out
         // everywhere" and the cap could no longer reach it.
-        var access = _accessIssuer.Mint(
-            session.Subject, session.SessionId, _policy.AccessTokenLifetime, AccessDeadline(session), generation: null, session.Scope, session.ClientId, now: now);
-        var refresh = _refreshIssuer.Mint(
-            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation, now: now);
+        // MintAsync completes at once for a key that signs in-process; a remote external signer (an HSM, a KMS) is awaited.
+        var access = await _accessIssuer.MintAsync(
+            session.Subject, session.SessionId, _policy.AccessTokenLifetime, AccessDeadline(session), generation: null, session.Scope, session.ClientId, now: now,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var refresh = await _refreshIssuer.MintAsync(
+            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation, now: now,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         return new SessionTokens(
             session.SessionId, session.Subject, access.Token, access.ExpiresAt, refresh.Token, refresh.ExpiresAt, session.Generation);
     }
