@@ -32,6 +32,9 @@ public sealed class TokenIssuer
     private static PayloadScratch? t_scratch;
 #pragma warning restore IDE1006
 
+    private static readonly System.Buffers.SearchValues<char> s_mediaTypeCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&^_.+-");
+
     private readonly string _issuer;
     private readonly string[] _audiences;
     private readonly SigningKey _key;
@@ -61,6 +64,13 @@ public sealed class TokenIssuer
         if (options.Audiences.Count == 0 || options.Audiences.Any(string.IsNullOrEmpty))
         {
             throw new ArgumentException("At least one non-empty audience is required.", nameof(options));
+        }
+
+        if (!IsMediaType(options.Type))
+        {
+            throw new ArgumentException(
+                "The type must be a media type without parameters: 1 to 64 letters, digits or !#$&^_.+- characters, optionally after \"application/\".",
+                nameof(options));
         }
 
         _key = options.Keys?.ActiveKey ?? throw new ArgumentException("A key ring with an active signing key is required.", nameof(options));
@@ -463,6 +473,18 @@ public sealed class TokenIssuer
         token[signingInputLength] = (byte)'.';
         Base64Url.EncodeToUtf8(signature[..written], token[(signingInputLength + 1)..], out _, out var signatureWritten);
         return Encoding.ASCII.GetString(token[..(signingInputLength + 1 + signatureWritten)]);
+    }
+
+    /// <summary>A restricted media-type name (RFC 6838 §4.2), optionally after <c>application/</c>, that validators can accept.</summary>
+    private static bool IsMediaType(string? type)
+    {
+        if (string.IsNullOrEmpty(type) || type.Length > 64)
+        {
+            return false;
+        }
+
+        var name = type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) ? type.AsSpan("application/".Length) : type.AsSpan();
+        return name.Length > 0 && !name.ContainsAnyExcept(s_mediaTypeCharacters);
     }
 
     /// <summary>

@@ -32,9 +32,13 @@ public sealed class TokenIssuerOptions
     /// <value><see cref="TimeProvider.System"/> by default.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Gets or sets the <c>typ</c> header.</summary>
+    /// <summary>
+    /// Gets or sets the <c>typ</c> header (RFC 8725 §3.11: explicit typing), which validators check against their
+    /// <see cref="Validation.TokenValidatorOptions.AcceptedTypes"/>: a media type without parameters, 1 to 64 characters
+    /// of letters, digits and <c>!#$&amp;^_.+-</c>, optionally with the <c>application/</c> prefix.
+    /// </summary>
     /// <value><c>at+jwt</c> (RFC 9068) by default.</value>
-    internal string Type { get; set; } = Validation.TokenValidatorOptions.AccessTokenType;
+    public string Type { get; set; } = Validation.TokenValidatorOptions.AccessTokenType;
 
     /// <summary>Gets or sets a higher lifetime ceiling, for refresh tokens that live as long as a session.</summary>
     internal TimeSpan? MaxAllowedLifetimeOverride { get; set; }
