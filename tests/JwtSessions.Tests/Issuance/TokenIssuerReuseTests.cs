@@ -18,7 +18,7 @@ public sealed class TokenIssuerReuseTests
         act.Should().Throw<ArgumentException>();
 
         var issued = _issuer.Issue(new AccessTokenDescriptor { Subject = "bob", Scopes = { "read", "write" } });
-        var result = Validators.For(TestKeys.Hs256).Validate(issued.Token);
+        var result = Validators.For(TestKeys.Hs256).ValidateToken(issued.Token);
 
         result.IsValid.Should().BeTrue();
         result.Subject.Should().Be("bob");
@@ -46,7 +46,7 @@ public sealed class TokenIssuerReuseTests
             descriptor.Scopes.Add(scope);
         }
 
-        Validators.For(TestKeys.Hs256).Validate(_issuer.Issue(descriptor).Token).Scopes.Should().Equal(scopes);
+        Validators.For(TestKeys.Hs256).ValidateToken(_issuer.Issue(descriptor).Token).Scopes.Should().Equal(scopes);
     }
 
     [Test]
@@ -63,7 +63,7 @@ public sealed class TokenIssuerReuseTests
         var withoutNote = System.Text.Encoding.UTF8.GetBytes(json.Replace(",\"note\":\"a\\\"quote\\\" and \\\\\"", string.Empty, StringComparison.Ordinal));
         JwtSessions.Validation.TokenValidator.TryScanFlatClaims(withoutNote, System.Text.Encoding.UTF8.GetBytes(RawToken.Issuer), [System.Text.Encoding.UTF8.GetBytes(RawToken.Audience)], out _)
             .Should().BeTrue("a payload of plain strings stays in the flat reader's subset");
-        var result = Validators.For(TestKeys.Hs256).Validate(issued.Token);
+        var result = Validators.For(TestKeys.Hs256).ValidateToken(issued.Token);
         result.Subject.Should().Be(Subject);
         result.TryGetClaim("note", out var note).Should().BeTrue();
         note.GetString().Should().Be("a\"quote\" and \\");

@@ -63,7 +63,7 @@ public sealed partial class SessionManagerTests
         var tokens = await manager.StartSessionAsync("alice");
 
         manager.ValidateAccessToken(tokens.RefreshToken).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
-        manager.ValidateAccessToken("Bearer " + tokens.RefreshToken).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
+        manager.ValidateAuthorizationHeader("Bearer " + tokens.RefreshToken).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
     }
 
     [Test]

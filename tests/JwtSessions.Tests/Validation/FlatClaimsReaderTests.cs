@@ -235,8 +235,8 @@ public sealed class FlatClaimsReaderTests
         var key = TestKeys.Hs256;
         var token = RawToken.SignSegments(RawToken.B64(RawToken.Header(key)), RawToken.B64(json), key);
         var validator = Validators.For(key);
-        validator.Validate(token).Error.Should().Be(TokenValidationError.Malformed);
-        validator.Validate(token, new byte[validator.ClaimsBufferSize], out _).Should().Be(TokenValidationError.Malformed);
+        validator.ValidateToken(token).Error.Should().Be(TokenValidationError.Malformed);
+        validator.TokenInto(token, new byte[validator.ClaimsBufferSize], out _).Should().Be(TokenValidationError.Malformed);
     }
 
     [Test]

@@ -16,7 +16,7 @@ public sealed class TokenValidatorRoundTripTests
         var issuer = CreateIssuer(key, time);
         var issued = issuer.Issue(new AccessTokenDescriptor { Subject = "alice", SessionId = "s-1", Scopes = { "read", "write" } });
 
-        var result = Validators.For(key.CanSign && key.KeyType != SigningKeyType.Symmetric ? key.ToPublicKey() : key, time).Validate(issued.Token);
+        var result = Validators.For(key.CanSign && key.KeyType != SigningKeyType.Symmetric ? key.ToPublicKey() : key, time).ValidateToken(issued.Token);
 
         result.Error.Should().Be(TokenValidationError.None);
         result.IsValid.Should().BeTrue();
@@ -32,15 +32,15 @@ public sealed class TokenValidatorRoundTripTests
     {
         var token = RawToken.Valid(TestKeys.Hs256);
 
-        Validators.For(TestKeys.Hs256).Validate("bearer " + token).IsValid.Should().BeTrue();
-        Validators.For(TestKeys.Hs256).Validate(System.Text.Encoding.ASCII.GetBytes("Bearer " + token)).IsValid.Should().BeTrue();
+        Validators.For(TestKeys.Hs256).ValidateAuthorizationHeader("bearer " + token).IsValid.Should().BeTrue();
+        Validators.For(TestKeys.Hs256).ValidateAuthorizationHeader(System.Text.Encoding.ASCII.GetBytes("Bearer " + token)).IsValid.Should().BeTrue();
     }
 
     [Test]
     public void Default_Result_IsInvalid()
     {
-        default(TokenValidationResult).IsValid.Should().BeFalse();
-        default(TokenValidationResult).Error.Should().Be(TokenValidationError.NotValidated);
+        default(JwtValidationResult).IsValid.Should().BeFalse();
+        default(JwtValidationResult).Error.Should().Be(TokenValidationError.NotValidated);
     }
 
     [Test]
@@ -50,7 +50,7 @@ public sealed class TokenValidatorRoundTripTests
         var token = RawToken.Valid(TestKeys.Hs256);
         time.Advance(TimeSpan.FromSeconds(300 + 30));
 
-        Validators.For(TestKeys.Hs256, time).Validate(token).Error.Should().Be(TokenValidationError.Expired);
+        Validators.For(TestKeys.Hs256, time).ValidateToken(token).Error.Should().Be(TokenValidationError.Expired);
     }
 
     private static TokenIssuer CreateIssuer(SigningKey key, FakeTimeProvider time)
