@@ -117,6 +117,6 @@ public readonly ref struct TokenClaimsView
             return default;
         }
 
-        return slot.TryRaw(_payload, out var raw) ? raw : TokenValidator.Unescape(_payload, slot.Start, new byte[_payload.Length]);
+        return slot.TryRaw(_payload, out var raw) ? raw : ClaimsReader.Unescape(_payload, slot.Start, new byte[_payload.Length]);
     }
 }

@@ -26,24 +26,16 @@ namespace JwtSessions.Validation;
 public sealed partial class TokenValidator
 {
     private const int StackThreshold = 1024;
-    private const int MaxHeaderBytes = 1024;
-    private const int MaxSignatureBytes = 1024;
-    internal const int MaxJsonDepth = 16;
-    internal const int MaxMembers = 256;
 
     private readonly byte[] _issuer;
     private readonly byte[][] _audiences;
     private readonly byte[][] _types;
     private readonly KeyRing _keys;
     private readonly int _allowedAlgorithms;
-    private readonly long _skewMs;
-    private readonly long? _maxAgeMs;
     private readonly int _maxTokenSize;
     private readonly TimeProvider _time;
-    private readonly RevocationList? _revocations;
-    private readonly RevocationFailureMode _revocationFailureMode;
-    private readonly bool _requireSessionId;
-    private readonly bool _requireGeneration;
+    private readonly ClaimChecks _claimChecks;
+    private readonly AcceptedHeaderMemo _acceptedHeaders = new();
     private readonly VerifiedTokenCache? _cache;
     private readonly RejectionBurstMonitor? _burst;
 
@@ -89,19 +81,17 @@ public sealed partial class TokenValidator
 
         // Compared without "application/", so "application/" alone would accept a token whose typ is empty.
         if (options.AcceptedTypes.Count == 0
-            || options.AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64 || NormalizeType(t).Length == 0))
+            || options.AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64 || JoseHeaderReader.NormalizeType(t).Length == 0))
         {
             throw new ArgumentException("At least one accepted typ of 1 to 64 characters is required (RFC 8725 §3.11), besides \"application/\".", nameof(options));
         }
 
         var algorithms = options.AllowedAlgorithms.Count > 0 ? options.AllowedAlgorithms : _keys.Keys.Select(static k => k.Algorithm);
-        _allowedAlgorithms = AlgorithmMask(algorithms);
+        _allowedAlgorithms = JoseHeaderReader.AlgorithmMask(algorithms);
 
         _issuer = Encoding.UTF8.GetBytes(options.Issuer);
         _audiences = [.. options.Audiences.Select(Encoding.UTF8.GetBytes)];
-        _types = [.. options.AcceptedTypes.Select(static t => Encoding.UTF8.GetBytes(NormalizeType(t)))];
-        _skewMs = (long)options.ClockSkew.TotalMilliseconds;
-        _maxAgeMs = options.MaxTokenAge is { } maxAge ? (long)maxAge.TotalMilliseconds : null;
+        _types = [.. options.AcceptedTypes.Select(static t => Encoding.UTF8.GetBytes(JoseHeaderReader.NormalizeType(t)))];
         _maxTokenSize = options.MaxTokenSize;
         _time = options.TimeProvider ?? TimeProvider.System;
         if (options.RejectionBurst is { } burst)
@@ -114,10 +104,14 @@ public sealed partial class TokenValidator
             _burst = new RejectionBurstMonitor(burst.Threshold, (long)burst.Window.TotalMilliseconds);
         }
         _cache = options.Cache is { } cache ? new VerifiedTokenCache(cache, _time) : null;
-        _revocations = options.Revocations;
-        _revocationFailureMode = options.RevocationFailureMode;
-        _requireSessionId = options.RequireSessionId || options.RequireGeneration;
-        _requireGeneration = options.RequireGeneration;
+        _claimChecks = new ClaimChecks(
+            skewMs: (long)options.ClockSkew.TotalMilliseconds,
+            maxAgeMs: options.MaxTokenAge is { } maxAge ? (long)maxAge.TotalMilliseconds : null,
+            _time,
+            options.Revocations,
+            options.RevocationFailureMode,
+            requireSessionId: options.RequireSessionId || options.RequireGeneration,
+            requireGeneration: options.RequireGeneration);
     }
 
     /// <summary>Gets the keys this validator verifies with.</summary>
@@ -299,7 +293,7 @@ public sealed partial class TokenValidator
         payloadLength = 0;
         slots = default;
         claims = null;
-        if (header.Length > _maxTokenSize + BearerPrefixLength)
+        if (header.Length > _maxTokenSize + AuthorizationHeader.BearerPrefixLength)
         {
             return TokenValidationError.TooLarge;
         }
@@ -318,7 +312,7 @@ public sealed partial class TokenValidator
             }
 
             // Not ASCII: the header's own rules (scheme, no space or tab after it) decide first, else the token is malformed.
-            var token = HasBearerPrefix(header) ? header[BearerPrefixLength..] : default;
+            var token = AuthorizationHeader.HasBearerPrefix(header) ? header[AuthorizationHeader.BearerPrefixLength..] : default;
             return token.IsEmpty || token.IndexOfAny(' ', '\t') >= 0
                 ? TokenValidationError.InvalidAuthorizationHeader
                 : TokenValidationError.Malformed;
@@ -365,17 +359,17 @@ public sealed partial class TokenValidator
         payloadLength = 0;
         slots = default;
         claims = null;
-        if (header.Length > _maxTokenSize + BearerPrefixLength)
+        if (header.Length > _maxTokenSize + AuthorizationHeader.BearerPrefixLength)
         {
             return TokenValidationError.TooLarge;
         }
 
-        if (!HasBearerPrefix(header))
+        if (!AuthorizationHeader.HasBearerPrefix(header))
         {
             return TokenValidationError.InvalidAuthorizationHeader;
         }
 
-        var token = header[BearerPrefixLength..];
+        var token = header[AuthorizationHeader.BearerPrefixLength..];
         var error = ValidateCompact(token, payload, keepClaims, out payloadLength, out slots, out claims);
         return HeaderError(error == TokenValidationError.Malformed && token.IndexOfAny((byte)' ', (byte)'\t') >= 0, error);
     }
@@ -395,17 +389,6 @@ public sealed partial class TokenValidator
         return ValidateCompact(token, payload, keepClaims, out payloadLength, out slots, out claims);
     }
 
-    private const int BearerPrefixLength = 7;
-
-    // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1); we accept
-    // exactly one space and nothing after the token, which rejects tabs, doubled spaces and multiple credentials. A header
-    // without the scheme, the space and at least one character after it is no Bearer credential.
-    private static bool HasBearerPrefix(ReadOnlySpan<char> value)
-        => value.Length > BearerPrefixLength && value[6] == ' ' && Ascii.EqualsIgnoreCase(value[..6], "Bearer");
-
-    private static bool HasBearerPrefix(ReadOnlySpan<byte> value)
-        => value.Length > BearerPrefixLength && value[6] == (byte)' ' && Ascii.EqualsIgnoreCase(value[..6], "Bearer"u8);
-
     /// <summary>
     /// After the scheme, a space or tab can only make the token fail as malformed (it is no base64url character); the header's
     /// own error is reported for it instead. Looked for only then, so a well-formed header is scanned once, by the checks.
@@ -414,44 +397,4 @@ public sealed partial class TokenValidator
     /// </summary>
     private static TokenValidationError HeaderError(bool spaceAfterScheme, TokenValidationError error)
         => spaceAfterScheme ? TokenValidationError.InvalidAuthorizationHeader : error;
-
-    /// <summary>The allowlist as a bit set over <see cref="JwtAlgorithm"/> values; by default the algorithms of the ring's keys.</summary>
-    internal static int AlgorithmMask(IEnumerable<JwtAlgorithm> algorithms)
-    {
-        var mask = 0;
-        foreach (var algorithm in algorithms)
-        {
-            algorithm.GetName(); // throws for an undefined value
-            mask |= 1 << (int)algorithm;
-        }
-
-        return mask;
-    }
-
-    private static string NormalizeType(string type)
-    {
-        // RFC 7515 §4.1.9: "application/" may be omitted; media types compare case-insensitively.
-        const string Prefix = "application/";
-        var t = type.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? type[Prefix.Length..] : type;
-        return t.ToLowerInvariant();
-    }
-
-    private static bool IsAcceptedType(ReadOnlySpan<byte> type, byte[][] acceptedTypes)
-    {
-        var prefix = "application/"u8;
-        if (type.Length > prefix.Length && Ascii.EqualsIgnoreCase(type[..prefix.Length], prefix))
-        {
-            type = type[prefix.Length..];
-        }
-
-        foreach (var accepted in acceptedTypes)
-        {
-            if (Ascii.EqualsIgnoreCase(type, accepted))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

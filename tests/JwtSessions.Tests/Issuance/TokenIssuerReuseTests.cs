@@ -1,7 +1,6 @@
 using JwtSessions.Issuance;
 using JwtSessions.Signing;
 using JwtSessions.Tests.Support;
-
 namespace JwtSessions.Tests.Issuance;
 
 /// <summary>The issuer reuses a per-thread writer and batches its randomness; neither may leak between tokens.</summary>
@@ -61,7 +60,7 @@ public sealed class TokenIssuerReuseTests
         json.Should().Contain("\"sub\":\"" + Subject + "\"");
         json.Should().Contain("\"note\":\"a\\\"quote\\\" and \\\\\"");
         var withoutNote = System.Text.Encoding.UTF8.GetBytes(json.Replace(",\"note\":\"a\\\"quote\\\" and \\\\\"", string.Empty, StringComparison.Ordinal));
-        JwtSessions.Validation.TokenValidator.TryScanFlatClaims(withoutNote, System.Text.Encoding.UTF8.GetBytes(RawToken.Issuer), [System.Text.Encoding.UTF8.GetBytes(RawToken.Audience)], out _)
+        JwtSessions.Internal.FlatPayloadScanner.TryScan(withoutNote, System.Text.Encoding.UTF8.GetBytes(RawToken.Issuer), [System.Text.Encoding.UTF8.GetBytes(RawToken.Audience)], out _)
             .Should().BeTrue("a payload of plain strings stays in the flat reader's subset");
         var result = Validators.For(TestKeys.Hs256).ValidateToken(issued.Token);
         result.Subject.Should().Be(Subject);
