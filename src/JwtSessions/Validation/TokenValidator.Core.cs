@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Unicode;
 using JwtSessions.Internal;
-using JwtSessions.Signing;
 
 namespace JwtSessions.Validation;
 

@@ -3,14 +3,15 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using JwtSessions.Internal;
-using JwtSessions.Revocation;
 using JwtSessions.Signing;
 
 namespace JwtSessions.Validation;
 
 /// <summary>
-/// Validates compact JWS tokens from an <c>Authorization: Bearer</c> header or as bare tokens: strict by default
-/// (RFC 8725), no network call, no exception for a bad token, and no allocation on the rejection paths.
+/// Validates compact JWS tokens from an <c>Authorization: Bearer</c> header (<see cref="ValidateAuthorizationHeader(string)"/>)
+/// or as bare tokens (<see cref="ValidateToken(string)"/>), never guessing which: strict by default (RFC 8725), no network
+/// call, no exception for a bad token, and no allocation on the rejection paths; the <c>TryValidate…</c> forms read the claims
+/// from a caller's buffer and allocate nothing on success either.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,7 +19,8 @@ namespace JwtSessions.Validation;
 /// compact form, strict base64url, the verified-token cache (exact bytes; lifetime and revocation still checked), the strict
 /// JOSE header (duplicates, no <c>crit</c>/<c>b64</c>/<c>zip</c>/<c>jku</c>/<c>jwk</c>/<c>x5u</c>/<c>x5c</c>), the exact <c>alg</c>
 /// allowlist, <c>typ</c>, key selection by <c>kid</c>, algorithm-to-key binding, signature, then the claims (<c>exp</c>, <c>nbf</c>,
-/// <c>iat</c>, <c>iss</c>, <c>aud</c>) and revocation. docs/validation.md explains each check and why.
+/// <c>iat</c>, <c>iss</c>, <c>aud</c>) and revocation. docs/validation.md explains each check and why, and names the internal
+/// stage that runs it (its "Stages" table).
 /// </para>
 /// <para>The validator is built once from <see cref="TokenValidatorOptions"/> and is immutable afterwards.</para>
 /// </remarks>
