@@ -37,6 +37,46 @@ public sealed class TokenValidatorRoundTripTests
     }
 
     [Test]
+    public void ValidateAuthorizationHeader_NullOrEmpty_InvalidAuthorizationHeader()
+    {
+        var validator = Validators.For(TestKeys.Hs256);
+        var buffer = new byte[validator.ClaimsBufferSize];
+
+        validator.ValidateAuthorizationHeader((string?)null).Error.Should().Be(TokenValidationError.InvalidAuthorizationHeader);
+        validator.ValidateAuthorizationHeader(string.Empty).Error.Should().Be(TokenValidationError.InvalidAuthorizationHeader);
+        validator.ValidateAuthorizationHeader(ReadOnlySpan<byte>.Empty).Error.Should().Be(TokenValidationError.InvalidAuthorizationHeader);
+        validator.TryValidateAuthorizationHeader(ReadOnlySpan<char>.Empty, buffer, out var claims, out var error).Should().BeFalse();
+        error.Should().Be(TokenValidationError.InvalidAuthorizationHeader);
+        claims.IsEmpty.Should().BeTrue();
+    }
+
+    [Test]
+    public void ValidateToken_NullOrEmpty_Malformed()
+    {
+        var validator = Validators.For(TestKeys.Hs256);
+        var buffer = new byte[validator.ClaimsBufferSize];
+
+        validator.ValidateToken((string?)null).Error.Should().Be(TokenValidationError.Malformed);
+        validator.ValidateToken(string.Empty).Error.Should().Be(TokenValidationError.Malformed);
+        validator.TryValidateToken(ReadOnlySpan<byte>.Empty, buffer, out var claims, out var error).Should().BeFalse();
+        error.Should().Be(TokenValidationError.Malformed);
+        claims.IsEmpty.Should().BeTrue();
+    }
+
+    [Test]
+    public void TryValidateToken_ValidToken_ReturnsTrueWithNoneAndClaims()
+    {
+        var validator = Validators.For(TestKeys.Hs256);
+        var buffer = new byte[validator.ClaimsBufferSize];
+
+        validator.TryValidateToken(RawToken.Valid(TestKeys.Hs256), buffer, out var claims, out var error).Should().BeTrue();
+
+        error.Should().Be(TokenValidationError.None);
+        claims.IsEmpty.Should().BeFalse();
+        System.Text.Encoding.UTF8.GetString(claims.SubjectUtf8).Should().Be("user-1");
+    }
+
+    [Test]
     public void Default_Result_IsInvalid()
     {
         default(JwtValidationResult).IsValid.Should().BeFalse();
