@@ -178,8 +178,7 @@ internal sealed class BenchmarkFixture
     /// </summary>
     public int ValidateIntoBuffer()
     {
-        var error = ColdValidator.Validate(BearerHeader, ClaimsBuffer, out var claims);
-        if (error != TokenValidationError.None)
+        if (!ColdValidator.TryValidateAuthorizationHeader(BearerHeader, ClaimsBuffer, out var claims, out var error))
         {
             throw new InvalidOperationException($"into a buffer: expected a valid token, got {error}.");
         }
@@ -189,7 +188,7 @@ internal sealed class BenchmarkFixture
     }
 
     /// <summary>Throws unless <paramref name="result"/> is valid: a benchmark that measures a failure by mistake is worthless.</summary>
-    public static void EnsureValid(JwtSessions.Validation.TokenValidationResult result, string what)
+    public static void EnsureValid(JwtSessions.Validation.JwtValidationResult result, string what)
     {
         if (!result.IsValid)
         {

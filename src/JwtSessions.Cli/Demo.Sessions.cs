@@ -36,7 +36,7 @@ internal sealed partial class Demo
     {
         var manager = Required(_sessions);
         var pair = Required(_firstPair);
-        var result = manager.ValidateAccessToken("Bearer " + pair.AccessToken);
+        var result = manager.ValidateAuthorizationHeader("Bearer " + pair.AccessToken);
         output.WriteLine($"   access token: {(result.IsValid ? $"valid, sub {result.Subject}, sid {result.SessionId}" : "rejected: " + result.Error.ToCode())}");
         var confused = manager.ValidateAccessToken(pair.RefreshToken);
         output.WriteLine($"   the refresh token presented as an access token: rejected: {confused.Error.ToCode()}");
@@ -79,7 +79,7 @@ internal sealed partial class Demo
     /// <summary>Step: the revocation reaches the validator's in-memory list at once; no store call per request.</summary>
     public bool RevokedAccessTokenRejected(TextWriter output)
     {
-        var result = Required(_sessions).ValidateAccessToken("Bearer " + Required(_secondPair).AccessToken);
+        var result = Required(_sessions).ValidateAuthorizationHeader("Bearer " + Required(_secondPair).AccessToken);
         output.WriteLine(result.IsValid ? "   unexpectedly accepted" : $"   rejected: {result.Error.ToCode()}");
         return result.Error == TokenValidationError.Revoked;
     }

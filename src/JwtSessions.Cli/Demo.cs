@@ -141,7 +141,7 @@ internal sealed partial class Demo : IDisposable
     /// <summary>Step: the token as an API receives it, in an Authorization header.</summary>
     public bool ValidateToken(TextWriter output)
     {
-        var result = Required(_validator).Validate("Bearer " + Required(_token).Token);
+        var result = Required(_validator).ValidateAuthorizationHeader("Bearer " + Required(_token).Token);
         if (!result.IsValid)
         {
             output.WriteLine($"   unexpectedly rejected: {result.Error.ToCode()}");
@@ -161,7 +161,7 @@ internal sealed partial class Demo : IDisposable
         var forged = payload.Replace($"\"sub\":\"{Subject}\"", "\"sub\":\"mallory\"", StringComparison.Ordinal);
         var tampered = $"{segments[0]}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(forged))}.{segments[2]}";
         output.WriteLine($"   Changed sub from {Subject} to mallory in the payload and kept the original signature.");
-        return ExpectRejected(output, Required(_validator).Validate(tampered), TokenValidationError.BadSignature);
+        return ExpectRejected(output, Required(_validator).ValidateToken(tampered), TokenValidationError.BadSignature);
     }
 
     /// <summary>Step: the clock moves past expiry plus skew; the untouched token is now refused.</summary>
@@ -170,10 +170,10 @@ internal sealed partial class Demo : IDisposable
         var advance = Required(_token).ExpiresAt - _clock.GetUtcNow() + s_clockSkew;
         _clock.Advance(advance);
         output.WriteLine($"   Moved the clock {advance.TotalSeconds:0} s forward to {Format(_clock.GetUtcNow())}: expiry plus the {s_clockSkew.TotalSeconds:0} s skew.");
-        return ExpectRejected(output, Required(_validator).Validate(Required(_token).Token), TokenValidationError.Expired);
+        return ExpectRejected(output, Required(_validator).ValidateToken(Required(_token).Token), TokenValidationError.Expired);
     }
 
-    private bool ExpectRejected(TextWriter output, TokenValidationResult result, TokenValidationError expected)
+    private bool ExpectRejected(TextWriter output, JwtValidationResult result, TokenValidationError expected)
     {
         if (result.IsValid)
         {

@@ -76,7 +76,12 @@ internal static class VerifyCommand
     {
         options.Keys = KeyFiles.LoadVerificationKeys(keysFile);
         var validator = new TokenValidator(options);
-        var result = validator.Validate(TokenInput.Read(tokenArgument, context.Input));
+        // The library never guesses (ValidateAuthorizationHeader or ValidateToken); a person at a terminal pastes either, and a
+        // compact JWS has no space or tab, so input with one is read as a header value and held to the header's rules.
+        var input = TokenInput.Read(tokenArgument, context.Input);
+        var result = input.AsSpan().IndexOfAny(' ', '\t') >= 0
+            ? validator.ValidateAuthorizationHeader(input)
+            : validator.ValidateToken(input);
         if (!result.IsValid)
         {
             context.Error.WriteLine($"invalid: {result.Error.ToCode()}");

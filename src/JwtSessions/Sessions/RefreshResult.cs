@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using JwtSessions.Validation;
 
 namespace JwtSessions.Sessions;
@@ -18,7 +19,8 @@ public sealed class RefreshResult
     /// <summary>Gets what happened.</summary>
     public RefreshStatus Status { get; }
 
-    /// <summary>Gets a value indicating whether a usable pair was issued.</summary>
+    /// <summary>Gets a value indicating whether a usable pair was issued; <see cref="Tokens"/> is then not <see langword="null"/>.</summary>
+    [MemberNotNullWhen(true, nameof(Tokens))]
     public bool Succeeded => Status is RefreshStatus.Rotated or RefreshStatus.GraceReissued;
 
     /// <summary>Gets the new pair when <see cref="Succeeded"/>.</summary>

@@ -1,25 +1,27 @@
 namespace JwtSessions.Sessions;
 
-/// <summary>What <see cref="ISessionStore.TryRotateAsync"/> did.</summary>
-public enum RotationStatus
+/// <summary>The result of an atomic rotation attempt (<see cref="ISessionStore.TryRotateAsync"/>).</summary>
+/// <remarks>
+/// A <see langword="readonly struct"/>, like every result returned per request without allocating (docs/design/api-1.0.md).
+/// </remarks>
+/// <threadsafety>An immutable value; safe to share.</threadsafety>
+public readonly struct RotationOutcome
 {
-    /// <summary>The generation matched and was advanced; <see cref="RotationOutcome.Session"/> is the new state.</summary>
-    Rotated = 1,
+    /// <summary>Initializes a new instance of the <see cref="RotationOutcome"/> struct.</summary>
+    /// <param name="status">What happened.</param>
+    /// <param name="session">The session after the attempt, or <see langword="null"/> when not found.</param>
+    public RotationOutcome(RotationStatus status, SessionRecord? session)
+    {
+        Status = status;
+        Session = session;
+    }
 
-    /// <summary>The generation did not match; nothing changed and <see cref="RotationOutcome.Session"/> is the current state.</summary>
-    GenerationMismatch,
+    /// <summary>Gets what happened.</summary>
+    public RotationStatus Status { get; }
 
-    /// <summary>No such session.</summary>
-    NotFound,
+    /// <summary>Gets the session after the attempt, or <see langword="null"/> when not found.</summary>
+    public SessionRecord? Session { get; }
 
-    /// <summary>The session is revoked; nothing changed.</summary>
-    Revoked,
-
-    /// <summary>The session is past its idle or absolute deadline; nothing changed.</summary>
-    Expired,
+    /// <inheritdoc />
+    public override string ToString() => Session is null ? $"{Status}" : $"{Status} (session {Session.SessionId}, generation {Session.Generation})";
 }
-
-/// <summary>The result of an atomic rotation attempt.</summary>
-/// <param name="Status">What happened.</param>
-/// <param name="Session">The session after the attempt, or <see langword="null"/> when not found.</param>
-public readonly record struct RotationOutcome(RotationStatus Status, SessionRecord? Session);

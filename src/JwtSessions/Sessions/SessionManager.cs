@@ -110,11 +110,20 @@ public sealed partial class SessionManager : IDisposable
     /// <summary>Gets the session store.</summary>
     public ISessionStore Store => _store;
 
-    /// <summary>Validates an access token from an <c>Authorization</c> header value or as a bare token; see <see cref="TokenValidator"/>.</summary>
-    /// <param name="authorizationOrToken">The header value or token.</param>
+    /// <summary>
+    /// Validates the access token of an <c>Authorization</c> header value (<c>Bearer &lt;token&gt;</c>); see
+    /// <see cref="TokenValidator.ValidateAuthorizationHeader(ReadOnlySpan{char})"/>.
+    /// </summary>
+    /// <param name="header">The header value.</param>
     /// <returns>The result; never throws for bad input.</returns>
-    public TokenValidationResult ValidateAccessToken(ReadOnlySpan<char> authorizationOrToken)
-        => _accessValidator.Validate(authorizationOrToken);
+    public JwtValidationResult ValidateAuthorizationHeader(ReadOnlySpan<char> header)
+        => _accessValidator.ValidateAuthorizationHeader(header);
+
+    /// <summary>Validates a bare access token; see <see cref="TokenValidator.ValidateToken(ReadOnlySpan{char})"/>.</summary>
+    /// <param name="token">The compact JWS, without a scheme.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public JwtValidationResult ValidateAccessToken(ReadOnlySpan<char> token)
+        => _accessValidator.ValidateToken(token);
 
     /// <summary>
     /// Starts a session for an authenticated subject: a new id from <see cref="RandomNumberGenerator"/> (a client can never
@@ -285,7 +294,7 @@ public sealed partial class SessionManager : IDisposable
     public async ValueTask<RefreshResult> RefreshAsync(string? refreshToken, CancellationToken cancellationToken = default)
     {
         // Signature, type, audience, issuer and expiry first: forgeries and garbage never reach the store.
-        var validation = _refreshValidator.Validate(refreshToken);
+        var validation = _refreshValidator.ValidateToken(refreshToken);
         if (!validation.IsValid)
         {
             return Count(RefreshResult.Invalid(validation.Error));

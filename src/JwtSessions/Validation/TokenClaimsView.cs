@@ -6,7 +6,7 @@ namespace JwtSessions.Validation;
 
 /// <summary>
 /// The claims of a validated token, read in place from the decoded payload in the caller's buffer: reading them allocates
-/// nothing. Returned by <see cref="TokenValidator.Validate(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView)"/>.
+/// nothing. Returned by the <c>TryValidate</c> methods of <see cref="TokenValidator"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -117,6 +117,6 @@ public readonly ref struct TokenClaimsView
             return default;
         }
 
-        return slot.TryRaw(_payload, out var raw) ? raw : TokenValidator.Unescape(_payload, slot.Start, new byte[_payload.Length]);
+        return slot.TryRaw(_payload, out var raw) ? raw : ClaimsReader.Unescape(_payload, slot.Start, new byte[_payload.Length]);
     }
 }

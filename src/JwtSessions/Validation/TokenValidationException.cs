@@ -1,6 +1,6 @@
 namespace JwtSessions.Validation;
 
-/// <summary>Thrown by <see cref="TokenValidationResult.ThrowIfInvalid"/>; the validator itself never throws for a bad token.</summary>
+/// <summary>Thrown by <see cref="JwtValidationResult.ThrowIfInvalid"/>; the validator itself never throws for a bad token.</summary>
 public sealed class TokenValidationException : Exception
 {
     /// <summary>Initializes a new instance of the <see cref="TokenValidationException"/> class.</summary>

@@ -23,8 +23,8 @@ public sealed partial class TokenValidator
         return error;
     }
 
-    private TokenValidationResult Observe(TokenValidationError error, TokenClaims? claims)
-        => Observe(error) == TokenValidationError.None ? new TokenValidationResult(claims!) : TokenValidationResult.Fail(error);
+    private JwtValidationResult Observe(TokenValidationError error, TokenClaims? claims)
+        => Observe(error) == TokenValidationError.None ? new JwtValidationResult(claims!) : JwtValidationResult.Fail(error);
 
     /// <summary>Counts a rejection (metric <c>jwtsessions.tokens.rejected</c>, tagged with the code) and watches for bursts.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

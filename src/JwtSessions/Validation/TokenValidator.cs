@@ -4,14 +4,15 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using JwtSessions.Internal;
-using JwtSessions.Revocation;
 using JwtSessions.Signing;
 
 namespace JwtSessions.Validation;
 
 /// <summary>
-/// Validates compact JWS tokens from an <c>Authorization: Bearer</c> header or as bare tokens: strict by default
-/// (RFC 8725), no network call, no exception for a bad token, and no allocation on the rejection paths.
+/// Validates compact JWS tokens from an <c>Authorization: Bearer</c> header (<see cref="ValidateAuthorizationHeader(string)"/>)
+/// or as bare tokens (<see cref="ValidateToken(string)"/>), never guessing which: strict by default (RFC 8725), no network
+/// call, no exception for a bad token, and no allocation on the rejection paths; the <c>TryValidate…</c> forms read the claims
+/// from a caller's buffer and allocate nothing on success either.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,7 +20,8 @@ namespace JwtSessions.Validation;
 /// compact form, strict base64url, the verified-token cache (exact bytes; lifetime and revocation still checked), the strict
 /// JOSE header (duplicates, no <c>crit</c>/<c>b64</c>/<c>zip</c>/<c>jku</c>/<c>jwk</c>/<c>x5u</c>/<c>x5c</c>), the exact <c>alg</c>
 /// allowlist, <c>typ</c>, key selection by <c>kid</c>, algorithm-to-key binding, signature, then the claims (<c>exp</c>, <c>nbf</c>,
-/// <c>iat</c>, <c>iss</c>, <c>aud</c>) and revocation. docs/validation.md explains each check and why.
+/// <c>iat</c>, <c>iss</c>, <c>aud</c>) and revocation. docs/validation.md explains each check and why, and names the internal
+/// stage that runs it (its "Stages" table).
 /// </para>
 /// <para>The validator is built once from <see cref="TokenValidatorOptions"/> and is immutable afterwards.</para>
 /// </remarks>
@@ -27,10 +29,6 @@ namespace JwtSessions.Validation;
 public sealed partial class TokenValidator
 {
     private const int StackThreshold = 1024;
-    private const int MaxHeaderBytes = 1024;
-    private const int MaxSignatureBytes = 1024;
-    internal const int MaxJsonDepth = 16;
-    internal const int MaxMembers = 256;
 
     private readonly JwtSessionsMetrics _metrics;
     private readonly byte[] _issuer;
@@ -38,14 +36,10 @@ public sealed partial class TokenValidator
     private readonly byte[][] _types;
     private readonly KeyRing _keys;
     private readonly int _allowedAlgorithms;
-    private readonly long _skewMs;
-    private readonly long? _maxAgeMs;
     private readonly int _maxTokenSize;
     private readonly TimeProvider _time;
-    private readonly RevocationList? _revocations;
-    private readonly RevocationFailureMode _revocationFailureMode;
-    private readonly bool _requireSessionId;
-    private readonly bool _requireGeneration;
+    private readonly ClaimChecks _claimChecks;
+    private readonly AcceptedHeaderMemo _acceptedHeaders = new();
     private readonly VerifiedTokenCache? _cache;
     private readonly RejectionBurstMonitor? _burst;
 
@@ -112,19 +106,17 @@ public sealed partial class TokenValidator
 
         // Compared without "application/", so "application/" alone would accept a token whose typ is empty.
         if (options.AcceptedTypes.Count == 0
-            || options.AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64 || NormalizeType(t).Length == 0))
+            || options.AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64 || JoseHeaderReader.NormalizeType(t).Length == 0))
         {
             throw new ArgumentException("At least one accepted typ of 1 to 64 characters is required (RFC 8725 §3.11), besides \"application/\".", nameof(options));
         }
 
         var algorithms = options.AllowedAlgorithms.Count > 0 ? options.AllowedAlgorithms : _keys.Keys.Select(static k => k.Algorithm);
-        _allowedAlgorithms = AlgorithmMask(algorithms);
+        _allowedAlgorithms = JoseHeaderReader.AlgorithmMask(algorithms);
 
         _issuer = Encoding.UTF8.GetBytes(options.Issuer);
         _audiences = [.. options.Audiences.Select(Encoding.UTF8.GetBytes)];
-        _types = [.. options.AcceptedTypes.Select(static t => Encoding.UTF8.GetBytes(NormalizeType(t)))];
-        _skewMs = (long)options.ClockSkew.TotalMilliseconds;
-        _maxAgeMs = options.MaxTokenAge is { } maxAge ? (long)maxAge.TotalMilliseconds : null;
+        _types = [.. options.AcceptedTypes.Select(static t => Encoding.UTF8.GetBytes(JoseHeaderReader.NormalizeType(t)))];
         _maxTokenSize = options.MaxTokenSize;
         _time = options.TimeProvider ?? TimeProvider.System;
         if (options.RejectionBurst is { } burst)
@@ -137,10 +129,14 @@ public sealed partial class TokenValidator
             _burst = new RejectionBurstMonitor(burst.Threshold, (long)burst.Window.TotalMilliseconds);
         }
         _cache = options.Cache is { } cache ? new VerifiedTokenCache(cache, _time) : null;
-        _revocations = options.Revocations;
-        _revocationFailureMode = options.RevocationFailureMode;
-        _requireSessionId = options.RequireSessionId || options.RequireGeneration;
-        _requireGeneration = options.RequireGeneration;
+        _claimChecks = new ClaimChecks(
+            skewMs: (long)options.ClockSkew.TotalMilliseconds,
+            maxAgeMs: options.MaxTokenAge is { } maxAge ? (long)maxAge.TotalMilliseconds : null,
+            _time,
+            options.Revocations,
+            options.RevocationFailureMode,
+            requireSessionId: options.RequireSessionId || options.RequireGeneration,
+            requireGeneration: options.RequireGeneration);
     }
 
     /// <summary>Gets the keys this validator verifies with.</summary>
@@ -150,86 +146,152 @@ public sealed partial class TokenValidator
     public int MaxTokenSize => _maxTokenSize;
 
     /// <summary>
-    /// Gets the buffer size <see cref="Validate(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView)"/> needs for the payload of
-    /// any token within <see cref="TokenValidatorOptions.MaxTokenSize"/>: three quarters of it (6 KiB by default).
+    /// Gets the buffer size <see cref="TryValidateToken(ReadOnlySpan{byte}, Span{byte}, out TokenClaimsView, out TokenValidationError)"/>
+    /// and <see cref="TryValidateAuthorizationHeader(ReadOnlySpan{byte}, Span{byte}, out TokenClaimsView, out TokenValidationError)"/>
+    /// need for the payload of any token within <see cref="TokenValidatorOptions.MaxTokenSize"/>: three quarters of it (6 KiB by default).
     /// </summary>
     public int ClaimsBufferSize => Base64UrlStrict.DecodedLength(_maxTokenSize);
 
     /// <summary>
-    /// Validates an Authorization header value (<c>Bearer &lt;token&gt;</c>, scheme case-insensitive, exactly one space) or a
-    /// bare token. Input with a space or tab is read as a header; anything else as a bare token.
+    /// Validates the value of an <c>Authorization</c> header: exactly <c>Bearer</c> (any letter case), one space and a compact
+    /// JWS with no space or tab (RFC 6750 §2.1). Anything else, an absent or empty header included, is
+    /// <see cref="TokenValidationError.InvalidAuthorizationHeader"/>; a well-formed credential is then validated as
+    /// <see cref="ValidateToken(ReadOnlySpan{char})"/> validates a token.
     /// </summary>
-    /// <param name="authorizationOrToken">The header value or the token.</param>
+    /// <param name="header">The header value; <see langword="null"/> (no header) is rejected.</param>
     /// <returns>The result; never throws for bad input.</returns>
-    /// <remarks>A valid token allocates its <see cref="TokenClaims"/>; the overload with a buffer allocates nothing.</remarks>
-    public TokenValidationResult Validate(ReadOnlySpan<char> authorizationOrToken)
-        => Observe(ValidateChars(authorizationOrToken, payload: default, keepClaims: true, out _, out _, out var claims), claims);
+    /// <remarks>A valid token allocates its <see cref="TokenClaims"/>; the <c>TryValidate</c> methods allocate nothing.</remarks>
+    public JwtValidationResult ValidateAuthorizationHeader(string? header)
+        => header is null
+            ? Observe(TokenValidationError.InvalidAuthorizationHeader, claims: null)
+            : ValidateAuthorizationHeader(header.AsSpan());
+
+    /// <summary>Validates the value of an <c>Authorization</c> header; see <see cref="ValidateAuthorizationHeader(string)"/>.</summary>
+    /// <param name="header">The header value.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public JwtValidationResult ValidateAuthorizationHeader(ReadOnlySpan<char> header)
+        => Observe(HeaderChars(header, payload: default, keepClaims: true, out _, out _, out var claims), claims);
 
     /// <summary>
-    /// Validates an Authorization header value or a bare token, as <see cref="Validate(ReadOnlySpan{char})"/> does, and reads its
-    /// claims in place from <paramref name="buffer"/>: a successful validation allocates nothing, nor does reading its standard
-    /// claims from <paramref name="claims"/>.
+    /// Validates the UTF-8 bytes of an <c>Authorization</c> header value, as a server reads them off the wire, without
+    /// transcoding; see <see cref="ValidateAuthorizationHeader(string)"/>.
     /// </summary>
-    /// <param name="authorizationOrToken">The header value or the token.</param>
+    /// <param name="header">The header value, UTF-8.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public JwtValidationResult ValidateAuthorizationHeader(ReadOnlySpan<byte> header)
+        => Observe(HeaderBytes(header, payload: default, keepClaims: true, out _, out _, out var claims), claims);
+
+    /// <summary>
+    /// Validates a bare compact JWS (no scheme). A space, a tab or a scheme inside is not base64url and fails as
+    /// <see cref="TokenValidationError.Malformed"/>: the input is never guessed to be a header.
+    /// </summary>
+    /// <param name="token">The token; <see langword="null"/> is rejected as malformed.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    /// <remarks>A valid token allocates its <see cref="TokenClaims"/>; the <c>TryValidate</c> methods allocate nothing.</remarks>
+    public JwtValidationResult ValidateToken(string? token)
+        => token is null
+            ? Observe(TokenValidationError.Malformed, claims: null)
+            : ValidateToken(token.AsSpan());
+
+    /// <summary>Validates a bare compact JWS; see <see cref="ValidateToken(string)"/>.</summary>
+    /// <param name="token">The token.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public JwtValidationResult ValidateToken(ReadOnlySpan<char> token)
+        => Observe(TokenChars(token, payload: default, keepClaims: true, out _, out _, out var claims), claims);
+
+    /// <summary>Validates the UTF-8 bytes of a bare compact JWS; see <see cref="ValidateToken(string)"/>.</summary>
+    /// <param name="token">The token, UTF-8.</param>
+    /// <returns>The result; never throws for bad input.</returns>
+    public JwtValidationResult ValidateToken(ReadOnlySpan<byte> token)
+        => Observe(TokenBytes(token, payload: default, keepClaims: true, out _, out _, out var claims), claims);
+
+    /// <summary>
+    /// Validates an <c>Authorization</c> header value as <see cref="ValidateAuthorizationHeader(ReadOnlySpan{char})"/> does and
+    /// reads the claims in place from <paramref name="buffer"/>: a successful validation allocates nothing, nor does reading
+    /// its standard claims from <paramref name="claims"/>.
+    /// </summary>
+    /// <param name="header">The header value.</param>
     /// <param name="buffer">
     /// Where the payload is decoded; <see cref="ClaimsBufferSize"/> bytes fit every token the size cap lets through. A token whose
     /// payload does not fit is rejected as <see cref="TokenValidationError.TooLarge"/>.
     /// </param>
-    /// <param name="claims">The claims when the result is <see cref="TokenValidationError.None"/>; otherwise empty.</param>
-    /// <returns><see cref="TokenValidationError.None"/> when the token passed every check, otherwise why not; never throws for bad input.</returns>
+    /// <param name="claims">The claims when the token is valid; otherwise empty.</param>
+    /// <param name="error"><see cref="TokenValidationError.None"/> when the token is valid, otherwise why not.</param>
+    /// <returns><see langword="true"/> when the token passed every check; never throws for bad input.</returns>
     /// <example>
     /// <code>
     /// Span&lt;byte&gt; buffer = stackalloc byte[validator.ClaimsBufferSize];
-    /// if (validator.Validate(header, buffer, out var claims) == TokenValidationError.None &amp;&amp; claims.HasScope("orders:read"u8)) { ... }
+    /// if (validator.TryValidateAuthorizationHeader(header, buffer, out var claims, out var error) &amp;&amp; claims.HasScope("orders:read"u8)) { ... }
     /// </code>
     /// </example>
-    /// <exception cref="ArgumentException"><paramref name="buffer"/> overlaps <paramref name="authorizationOrToken"/>.</exception>
-    public TokenValidationError Validate(ReadOnlySpan<char> authorizationOrToken, Span<byte> buffer, out TokenClaimsView claims)
+    /// <exception cref="ArgumentException"><paramref name="buffer"/> overlaps <paramref name="header"/>.</exception>
+    public bool TryValidateAuthorizationHeader(ReadOnlySpan<char> header, Span<byte> buffer, out TokenClaimsView claims, out TokenValidationError error)
     {
-        ThrowIfOverlapping(MemoryMarshal.AsBytes(authorizationOrToken), buffer);
-        var error = ValidateChars(authorizationOrToken, buffer, keepClaims: false, out var length, out var slots, out var kept);
-        claims = View(error, buffer[..length], slots, kept);
-        return Observe(error);
+        ThrowIfOverlapping(MemoryMarshal.AsBytes(header), buffer);
+        error = HeaderChars(header, buffer, keepClaims: false, out var length, out var slots, out var kept);
+        return Complete(error, buffer[..length], slots, kept, out claims);
     }
 
-    /// <summary>Validates an Authorization header value or a bare token given as a string.</summary>
-    /// <param name="authorizationOrToken">The header value or the token; <see langword="null"/> is rejected as malformed.</param>
-    /// <returns>The result; never throws for bad input.</returns>
-    public TokenValidationResult Validate(string? authorizationOrToken)
-        => authorizationOrToken is null
-            ? Observe(TokenValidationError.Malformed, claims: null)
-            : Validate(authorizationOrToken.AsSpan());
-
     /// <summary>
-    /// Validates the UTF-8 bytes of an Authorization header value (<c>Bearer &lt;token&gt;</c>) or a bare token, as a server reads
-    /// them off the wire, without transcoding.
+    /// Validates the UTF-8 bytes of an <c>Authorization</c> header value and reads the claims in place from
+    /// <paramref name="buffer"/>, allocating nothing; see
+    /// <see cref="TryValidateAuthorizationHeader(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView, out TokenValidationError)"/>.
     /// </summary>
-    /// <param name="authorizationOrTokenUtf8">The header value or the token, UTF-8.</param>
-    /// <returns>The result; never throws for bad input.</returns>
-    public TokenValidationResult Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8)
-        => Observe(ValidateBytes(authorizationOrTokenUtf8, payload: default, keepClaims: true, out _, out _, out var claims), claims);
-
-    /// <summary>
-    /// Validates the UTF-8 bytes of an Authorization header value or a bare token and reads its claims in place from
-    /// <paramref name="buffer"/>, allocating nothing; see <see cref="Validate(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView)"/>.
-    /// </summary>
-    /// <param name="authorizationOrTokenUtf8">The header value or the token, UTF-8.</param>
+    /// <param name="header">The header value, UTF-8.</param>
     /// <param name="buffer">Where the payload is decoded; <see cref="ClaimsBufferSize"/> bytes fit every token.</param>
-    /// <param name="claims">The claims when the result is <see cref="TokenValidationError.None"/>; otherwise empty.</param>
-    /// <returns><see cref="TokenValidationError.None"/> when the token passed every check, otherwise why not; never throws for bad input.</returns>
-    /// <exception cref="ArgumentException"><paramref name="buffer"/> overlaps <paramref name="authorizationOrTokenUtf8"/>.</exception>
-    public TokenValidationError Validate(ReadOnlySpan<byte> authorizationOrTokenUtf8, Span<byte> buffer, out TokenClaimsView claims)
+    /// <param name="claims">The claims when the token is valid; otherwise empty.</param>
+    /// <param name="error"><see cref="TokenValidationError.None"/> when the token is valid, otherwise why not.</param>
+    /// <returns><see langword="true"/> when the token passed every check; never throws for bad input.</returns>
+    /// <exception cref="ArgumentException"><paramref name="buffer"/> overlaps <paramref name="header"/>.</exception>
+    public bool TryValidateAuthorizationHeader(ReadOnlySpan<byte> header, Span<byte> buffer, out TokenClaimsView claims, out TokenValidationError error)
     {
-        ThrowIfOverlapping(authorizationOrTokenUtf8, buffer);
-        var error = ValidateBytes(authorizationOrTokenUtf8, buffer, keepClaims: false, out var length, out var slots, out var kept);
-        claims = View(error, buffer[..length], slots, kept);
-        return Observe(error);
+        ThrowIfOverlapping(header, buffer);
+        error = HeaderBytes(header, buffer, keepClaims: false, out var length, out var slots, out var kept);
+        return Complete(error, buffer[..length], slots, kept, out claims);
     }
 
-    private static TokenClaimsView View(TokenValidationError error, ReadOnlySpan<byte> payload, scoped in ClaimSlots slots, TokenClaims? kept)
-        => error != TokenValidationError.None ? default
+    /// <summary>
+    /// Validates a bare compact JWS as <see cref="ValidateToken(ReadOnlySpan{char})"/> does and reads the claims in place from
+    /// <paramref name="buffer"/>, allocating nothing; see
+    /// <see cref="TryValidateAuthorizationHeader(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView, out TokenValidationError)"/>.
+    /// </summary>
+    /// <param name="token">The token.</param>
+    /// <param name="buffer">Where the payload is decoded; <see cref="ClaimsBufferSize"/> bytes fit every token.</param>
+    /// <param name="claims">The claims when the token is valid; otherwise empty.</param>
+    /// <param name="error"><see cref="TokenValidationError.None"/> when the token is valid, otherwise why not.</param>
+    /// <returns><see langword="true"/> when the token passed every check; never throws for bad input.</returns>
+    /// <exception cref="ArgumentException"><paramref name="buffer"/> overlaps <paramref name="token"/>.</exception>
+    public bool TryValidateToken(ReadOnlySpan<char> token, Span<byte> buffer, out TokenClaimsView claims, out TokenValidationError error)
+    {
+        ThrowIfOverlapping(MemoryMarshal.AsBytes(token), buffer);
+        error = TokenChars(token, buffer, keepClaims: false, out var length, out var slots, out var kept);
+        return Complete(error, buffer[..length], slots, kept, out claims);
+    }
+
+    /// <summary>
+    /// Validates the UTF-8 bytes of a bare compact JWS and reads the claims in place from <paramref name="buffer"/>, allocating
+    /// nothing; see <see cref="TryValidateAuthorizationHeader(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView, out TokenValidationError)"/>.
+    /// </summary>
+    /// <param name="token">The token, UTF-8.</param>
+    /// <param name="buffer">Where the payload is decoded; <see cref="ClaimsBufferSize"/> bytes fit every token.</param>
+    /// <param name="claims">The claims when the token is valid; otherwise empty.</param>
+    /// <param name="error"><see cref="TokenValidationError.None"/> when the token is valid, otherwise why not.</param>
+    /// <returns><see langword="true"/> when the token passed every check; never throws for bad input.</returns>
+    /// <exception cref="ArgumentException"><paramref name="buffer"/> overlaps <paramref name="token"/>.</exception>
+    public bool TryValidateToken(ReadOnlySpan<byte> token, Span<byte> buffer, out TokenClaimsView claims, out TokenValidationError error)
+    {
+        ThrowIfOverlapping(token, buffer);
+        error = TokenBytes(token, buffer, keepClaims: false, out var length, out var slots, out var kept);
+        return Complete(error, buffer[..length], slots, kept, out claims);
+    }
+
+    private bool Complete(TokenValidationError error, ReadOnlySpan<byte> payload, scoped in ClaimSlots slots, TokenClaims? kept, out TokenClaimsView claims)
+    {
+        claims = error != TokenValidationError.None ? default
             : kept is not null ? new TokenClaimsView(kept.Payload.Span, kept.Slots)
             : new TokenClaimsView(payload, slots);
+        return Observe(error) == TokenValidationError.None;
+    }
 
     /// <summary>
     /// Decoding in place would overwrite the token while it is still being read and remembered (header memo, cache): a caller
@@ -251,29 +313,37 @@ public sealed partial class TokenValidator
         }
     }
 
+    /// <summary>Step 1 (size cap, with room for the scheme), then the ASCII narrowing of step 3, then <see cref="HeaderBytes"/>.</summary>
     [SkipLocalsInit]
-    private TokenValidationError ValidateChars(
-        ReadOnlySpan<char> authorizationOrToken, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
+    private TokenValidationError HeaderChars(
+        ReadOnlySpan<char> header, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
     {
         payloadLength = 0;
         slots = default;
         claims = null;
-        if (authorizationOrToken.Length > _maxTokenSize + BearerPrefixLength)
+        if (header.Length > _maxTokenSize + AuthorizationHeader.BearerPrefixLength)
         {
             return TokenValidationError.TooLarge;
         }
 
         byte[]? rented = null;
-        var bytes = authorizationOrToken.Length <= StackThreshold
+        var bytes = header.Length <= StackThreshold
             ? stackalloc byte[StackThreshold]
-            : (rented = ArrayPool<byte>.Shared.Rent(authorizationOrToken.Length));
+            : (rented = ArrayPool<byte>.Shared.Rent(header.Length));
         try
         {
             // One vectorized pass checks that every char is ASCII and narrows it: the header and the token are then read
             // exactly as UTF-8 input is, and the MAC gets the bytes it needs.
-            return Ascii.FromUtf16(authorizationOrToken, bytes, out var written) == OperationStatus.Done
-                ? ValidateBytes(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims)
-                : NonAsciiError(authorizationOrToken);
+            if (Ascii.FromUtf16(header, bytes, out var written) == OperationStatus.Done)
+            {
+                return HeaderBytes(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims);
+            }
+
+            // Not ASCII: the header's own rules (scheme, no space or tab after it) decide first, else the token is malformed.
+            var token = AuthorizationHeader.HasBearerPrefix(header) ? header[AuthorizationHeader.BearerPrefixLength..] : default;
+            return token.IsEmpty || token.IndexOfAny(' ', '\t') >= 0
+                ? TokenValidationError.InvalidAuthorizationHeader
+                : TokenValidationError.Malformed;
         }
         finally
         {
@@ -281,60 +351,71 @@ public sealed partial class TokenValidator
         }
     }
 
-    /// <summary>
-    /// Input with a character outside ASCII is malformed, unless the header rules of <see cref="ValidateBytes"/> reject it first:
-    /// a space or tab where none may be, or a bare token over the cap.
-    /// </summary>
-    private TokenValidationError NonAsciiError(ReadOnlySpan<char> input)
-    {
-        var isHeader = HasBearerPrefix(input);
-        var token = isHeader ? input[BearerPrefixLength..] : input;
-        return token.IndexOfAny(' ', '\t') >= 0 ? TokenValidationError.InvalidAuthorizationHeader
-            : !isHeader && token.Length > _maxTokenSize ? TokenValidationError.TooLarge
-            : TokenValidationError.Malformed;
-    }
-
-    private TokenValidationError ValidateBytes(
-        ReadOnlySpan<byte> authorizationOrTokenUtf8, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
+    /// <summary>Step 1 (size cap), then the ASCII narrowing of step 3, then <see cref="TokenBytes"/>.</summary>
+    [SkipLocalsInit]
+    private TokenValidationError TokenChars(
+        ReadOnlySpan<char> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
     {
         payloadLength = 0;
         slots = default;
         claims = null;
-        var token = authorizationOrTokenUtf8;
-        if (token.Length > _maxTokenSize + BearerPrefixLength)
+        if (token.Length > _maxTokenSize)
         {
             return TokenValidationError.TooLarge;
         }
 
-        var isHeader = HasBearerPrefix(token);
-        if (isHeader)
+        byte[]? rented = null;
+        var bytes = token.Length <= StackThreshold
+            ? stackalloc byte[StackThreshold]
+            : (rented = ArrayPool<byte>.Shared.Rent(token.Length));
+        try
         {
-            token = token[BearerPrefixLength..];
+            return Ascii.FromUtf16(token, bytes, out var written) == OperationStatus.Done
+                ? ValidateCompact(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims)
+                : TokenValidationError.Malformed;
         }
-        else if (token.IndexOfAny((byte)' ', (byte)'\t') >= 0)
+        finally
+        {
+            ReturnClean(rented);
+        }
+    }
+
+    /// <summary>Steps 1 and 2: the size cap with room for the scheme, then the <c>Bearer</c> credential syntax.</summary>
+    private TokenValidationError HeaderBytes(
+        ReadOnlySpan<byte> header, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
+    {
+        payloadLength = 0;
+        slots = default;
+        claims = null;
+        if (header.Length > _maxTokenSize + AuthorizationHeader.BearerPrefixLength)
+        {
+            return TokenValidationError.TooLarge;
+        }
+
+        if (!AuthorizationHeader.HasBearerPrefix(header))
         {
             return TokenValidationError.InvalidAuthorizationHeader;
         }
-        else if (token.Length > _maxTokenSize)
+
+        var token = header[AuthorizationHeader.BearerPrefixLength..];
+        var error = ValidateCompact(token, payload, keepClaims, out payloadLength, out slots, out claims);
+        return HeaderError(error == TokenValidationError.Malformed && token.IndexOfAny((byte)' ', (byte)'\t') >= 0, error);
+    }
+
+    /// <summary>Step 1, the size cap, then the compact JWS.</summary>
+    private TokenValidationError TokenBytes(
+        ReadOnlySpan<byte> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
+    {
+        if (token.Length > _maxTokenSize)
         {
-            // Only a bare token can be over the cap here: the first check bounds a header's token to the cap.
+            payloadLength = 0;
+            slots = default;
+            claims = null;
             return TokenValidationError.TooLarge;
         }
 
-        var error = ValidateCompact(token, payload, keepClaims, out payloadLength, out slots, out claims);
-        return HeaderError(isHeader && error == TokenValidationError.Malformed && token.IndexOfAny((byte)' ', (byte)'\t') >= 0, error);
+        return ValidateCompact(token, payload, keepClaims, out payloadLength, out slots, out claims);
     }
-
-    private const int BearerPrefixLength = 7;
-
-    // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1); we accept
-    // exactly one space and nothing after the token, which rejects tabs, doubled spaces and multiple credentials. Input
-    // that does not start with the scheme and a space is a bare token, and any space or tab in it a malformed header.
-    private static bool HasBearerPrefix(ReadOnlySpan<char> value)
-        => value.Length > BearerPrefixLength && value[6] == ' ' && Ascii.EqualsIgnoreCase(value[..6], "Bearer");
-
-    private static bool HasBearerPrefix(ReadOnlySpan<byte> value)
-        => value.Length > BearerPrefixLength && value[6] == (byte)' ' && Ascii.EqualsIgnoreCase(value[..6], "Bearer"u8);
 
     /// <summary>
     /// After the scheme, a space or tab can only make the token fail as malformed (it is no base64url character); the header's
@@ -344,44 +425,4 @@ public sealed partial class TokenValidator
     /// </summary>
     private static TokenValidationError HeaderError(bool spaceAfterScheme, TokenValidationError error)
         => spaceAfterScheme ? TokenValidationError.InvalidAuthorizationHeader : error;
-
-    /// <summary>The allowlist as a bit set over <see cref="JwtAlgorithm"/> values; by default the algorithms of the ring's keys.</summary>
-    internal static int AlgorithmMask(IEnumerable<JwtAlgorithm> algorithms)
-    {
-        var mask = 0;
-        foreach (var algorithm in algorithms)
-        {
-            algorithm.GetName(); // throws for an undefined value
-            mask |= 1 << (int)algorithm;
-        }
-
-        return mask;
-    }
-
-    private static string NormalizeType(string type)
-    {
-        // RFC 7515 §4.1.9: "application/" may be omitted; media types compare case-insensitively.
-        const string Prefix = "application/";
-        var t = type.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? type[Prefix.Length..] : type;
-        return t.ToLowerInvariant();
-    }
-
-    private static bool IsAcceptedType(ReadOnlySpan<byte> type, byte[][] acceptedTypes)
-    {
-        var prefix = "application/"u8;
-        if (type.Length > prefix.Length && Ascii.EqualsIgnoreCase(type[..prefix.Length], prefix))
-        {
-            type = type[prefix.Length..];
-        }
-
-        foreach (var accepted in acceptedTypes)
-        {
-            if (Ascii.EqualsIgnoreCase(type, accepted))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

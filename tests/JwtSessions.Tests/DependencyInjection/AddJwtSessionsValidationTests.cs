@@ -39,8 +39,8 @@ public sealed class AddJwtSessionsValidationTests
 
         await issuer.RevokeAsync(revoked.SessionId);
 
-        validator.Validate("Bearer " + live.AccessToken).Subject.Should().Be("alice");
-        validator.Validate("Bearer " + revoked.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
+        validator.ValidateAuthorizationHeader("Bearer " + live.AccessToken).Subject.Should().Be("alice");
+        validator.ValidateAuthorizationHeader("Bearer " + revoked.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
         validator.Keys.Keys.Should().OnlyContain(static k => !k.CanSign, "the validating server holds no private key");
         provider.GetService<SessionManager>().Should().BeNull();
     }
@@ -64,7 +64,7 @@ public sealed class AddJwtSessionsValidationTests
         using var provider = services.BuildServiceProvider();
         var tokens = await issuer.StartSessionAsync("alice");
 
-        provider.GetRequiredService<TokenValidator>().Validate("Bearer " + tokens.AccessToken).Subject.Should().Be("alice");
+        provider.GetRequiredService<TokenValidator>().ValidateAuthorizationHeader("Bearer " + tokens.AccessToken).Subject.Should().Be("alice");
         var feed = () => provider.GetRequiredService<RevocationFeed>();
         feed.Should().Throw<InvalidOperationException>().WithMessage("*register one*");
     }

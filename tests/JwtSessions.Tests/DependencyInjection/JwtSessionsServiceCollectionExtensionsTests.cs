@@ -28,7 +28,7 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
 
         provider.GetRequiredService<SessionManager>().Should().BeSameAs(manager);
         provider.GetRequiredService<ISessionStore>().Should().BeOfType<InMemorySessionStore>();
-        provider.GetRequiredService<TokenValidator>().Validate("Bearer " + tokens.AccessToken).Subject.Should().Be("alice");
+        provider.GetRequiredService<TokenValidator>().ValidateAuthorizationHeader("Bearer " + tokens.AccessToken).Subject.Should().Be("alice");
     }
 
     [Test]

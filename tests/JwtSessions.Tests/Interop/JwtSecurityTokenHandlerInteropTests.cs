@@ -19,7 +19,7 @@ public sealed class JwtSecurityTokenHandlerInteropTests
         var token = handler.WriteToken(handler.CreateToken(descriptor));
         var key = SigningKey.FromSecurityKey(MicrosoftKeys.Verification(JwtAlgorithm.RS256), JwtAlgorithm.RS256);
 
-        var result = Validators.For(key, time).Validate(token);
+        var result = Validators.For(key, time).ValidateToken(token);
 
         result.Error.Should().Be(TokenValidationError.None);
         result.Subject.Should().Be("alice");

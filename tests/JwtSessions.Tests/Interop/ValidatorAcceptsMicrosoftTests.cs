@@ -19,7 +19,7 @@ public sealed class ValidatorAcceptsMicrosoftTests
         var token = new JsonWebTokenHandler().CreateToken(Descriptor(MicrosoftKeys.Signing(algorithm), algorithm, time));
         var key = Import(MicrosoftKeys.Verification(algorithm), algorithm, import);
 
-        var result = Validators.For(key, time).Validate(token);
+        var result = Validators.For(key, time).ValidateToken(token);
 
         result.Error.Should().Be(TokenValidationError.None);
         result.Subject.Should().Be("alice");
@@ -43,7 +43,7 @@ public sealed class ValidatorAcceptsMicrosoftTests
         var validator = Validators.For(Import(MicrosoftKeys.Verification(algorithm), algorithm, import), time);
         time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(30));
 
-        validator.Validate(token).Error.Should().Be(TokenValidationError.Expired);
+        validator.ValidateToken(token).Error.Should().Be(TokenValidationError.Expired);
     }
 
     [TestCaseSource(typeof(InteropCases), nameof(InteropCases.Algorithms))]
@@ -74,7 +74,7 @@ public sealed class ValidatorAcceptsMicrosoftTests
         var token = new JsonWebTokenHandler().CreateToken(descriptor);
         var key = Import(MicrosoftKeys.Verification(JwtAlgorithm.ES256), JwtAlgorithm.ES256, KeyImport.SecurityKey);
 
-        Validators.For(key, time).Validate(token).Error.Should().Be(TokenValidationError.WrongType);
+        Validators.For(key, time).ValidateToken(token).Error.Should().Be(TokenValidationError.WrongType);
     }
 
     internal static SigningKey Import(SecurityKey key, JwtAlgorithm algorithm, KeyImport import) => import switch

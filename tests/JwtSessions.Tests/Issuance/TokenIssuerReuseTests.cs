@@ -1,7 +1,6 @@
 using JwtSessions.Issuance;
 using JwtSessions.Signing;
 using JwtSessions.Tests.Support;
-
 namespace JwtSessions.Tests.Issuance;
 
 /// <summary>The issuer reuses a per-thread writer and batches its randomness; neither may leak between tokens.</summary>
@@ -18,7 +17,7 @@ public sealed class TokenIssuerReuseTests
         act.Should().Throw<ArgumentException>();
 
         var issued = _issuer.Issue(new AccessTokenDescriptor { Subject = "bob", Scopes = { "read", "write" } });
-        var result = Validators.For(TestKeys.Hs256).Validate(issued.Token);
+        var result = Validators.For(TestKeys.Hs256).ValidateToken(issued.Token);
 
         result.IsValid.Should().BeTrue();
         result.Subject.Should().Be("bob");
@@ -46,7 +45,7 @@ public sealed class TokenIssuerReuseTests
             descriptor.Scopes.Add(scope);
         }
 
-        Validators.For(TestKeys.Hs256).Validate(_issuer.Issue(descriptor).Token).Scopes.Should().Equal(scopes);
+        Validators.For(TestKeys.Hs256).ValidateToken(_issuer.Issue(descriptor).Token).Scopes.Should().Equal(scopes);
     }
 
     [Test]
@@ -61,9 +60,9 @@ public sealed class TokenIssuerReuseTests
         json.Should().Contain("\"sub\":\"" + Subject + "\"");
         json.Should().Contain("\"note\":\"a\\\"quote\\\" and \\\\\"");
         var withoutNote = System.Text.Encoding.UTF8.GetBytes(json.Replace(",\"note\":\"a\\\"quote\\\" and \\\\\"", string.Empty, StringComparison.Ordinal));
-        JwtSessions.Validation.TokenValidator.TryScanFlatClaims(withoutNote, System.Text.Encoding.UTF8.GetBytes(RawToken.Issuer), [System.Text.Encoding.UTF8.GetBytes(RawToken.Audience)], out _)
+        JwtSessions.Internal.FlatPayloadScanner.TryScan(withoutNote, System.Text.Encoding.UTF8.GetBytes(RawToken.Issuer), [System.Text.Encoding.UTF8.GetBytes(RawToken.Audience)], out _)
             .Should().BeTrue("a payload of plain strings stays in the flat reader's subset");
-        var result = Validators.For(TestKeys.Hs256).Validate(issued.Token);
+        var result = Validators.For(TestKeys.Hs256).ValidateToken(issued.Token);
         result.Subject.Should().Be(Subject);
         result.TryGetClaim("note", out var note).Should().BeTrue();
         note.GetString().Should().Be("a\"quote\" and \\");

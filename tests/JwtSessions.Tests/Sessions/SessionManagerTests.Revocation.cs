@@ -19,8 +19,8 @@ public sealed partial class SessionManagerTests
 
         existed.Should().BeTrue();
         manager.ValidateAccessToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
-        manager.ValidateAccessToken("Bearer " + tokens.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
-        manager.AccessTokenValidator.Validate(tokens.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
+        manager.ValidateAuthorizationHeader("Bearer " + tokens.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
+        manager.AccessTokenValidator.ValidateToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.Revoked);
         var record = await StoredAsync(tokens.SessionId);
         record!.RevocationReason.Should().Be(SessionEndReason.Logout);
     }

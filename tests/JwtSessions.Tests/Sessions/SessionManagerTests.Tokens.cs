@@ -57,13 +57,39 @@ public sealed partial class SessionManagerTests
     }
 
     [Test]
+    public async Task Refresh_TokenWithBearerScheme_InvalidTokenMalformedWithoutStoreCall()
+    {
+        // A refresh token is read as a bare token: a scheme in front of it is never stripped (docs/design/api-1.0.md).
+        using var manager = CreateManager();
+        var tokens = await manager.StartSessionAsync("alice");
+        var calls = _store.Calls;
+
+        var result = await manager.RefreshAsync("Bearer " + tokens.RefreshToken);
+
+        AssertInvalidWithoutStoreCall(result, TokenValidationError.Malformed, calls);
+    }
+
+    [Test]
+    public async Task ValidateAccessToken_HeaderValue_Malformed()
+    {
+        // The two entry points never guess: a header to the token method, or a bare token to the header method, is refused.
+        using var manager = CreateManager();
+        var tokens = await manager.StartSessionAsync("alice");
+
+        manager.ValidateAccessToken("Bearer " + tokens.AccessToken).Error.Should().Be(TokenValidationError.Malformed);
+        manager.ValidateAuthorizationHeader(tokens.AccessToken).Error.Should().Be(TokenValidationError.InvalidAuthorizationHeader);
+        manager.ValidateAccessToken(tokens.AccessToken).Error.Should().Be(TokenValidationError.None);
+        manager.ValidateAuthorizationHeader("Bearer " + tokens.AccessToken).Error.Should().Be(TokenValidationError.None);
+    }
+
+    [Test]
     public async Task ValidateAccessToken_RefreshTokenOfOtherRing_UnsupportedAlgorithm()
     {
         using var manager = CreateManager();
         var tokens = await manager.StartSessionAsync("alice");
 
         manager.ValidateAccessToken(tokens.RefreshToken).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
-        manager.ValidateAccessToken("Bearer " + tokens.RefreshToken).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
+        manager.ValidateAuthorizationHeader("Bearer " + tokens.RefreshToken).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
     }
 
     [Test]

@@ -73,7 +73,7 @@ public sealed class EdDsaSigningKeyTests
 
         key.CanSign.Should().BeTrue();
         verifier.CanSign.Should().BeFalse();
-        Validators.For(verifier).Validate(RawToken.Valid(key)).IsValid.Should().BeTrue();
+        Validators.For(verifier).ValidateToken(RawToken.Valid(key)).IsValid.Should().BeTrue();
     }
 
     [Test]

@@ -35,7 +35,7 @@ public sealed class ExternalSignerTests : IDisposable
 
         var issued = await Issuer(key).IssueAsync(new AccessTokenDescriptor { Subject = "alice", Scopes = { "orders:read" } });
 
-        var result = Validators.For(KeyRing.FromJwks(jwks)).Validate(issued.Token);
+        var result = Validators.For(KeyRing.FromJwks(jwks)).ValidateToken(issued.Token);
         result.Error.Should().Be(TokenValidationError.None);
         result.Subject.Should().Be("alice");
         result.TokenId.Should().Be(issued.TokenId);
@@ -54,7 +54,7 @@ public sealed class ExternalSignerTests : IDisposable
         var issued = await Issuer(key).MintAsync("alice", "session-1", TimeSpan.FromMinutes(5), deadline, generation: 3, now: TestClock.Start);
 
         issued.ExpiresAt.Should().Be(deadline);
-        var result = Validators.For(key.ToPublicKey()).Validate(issued.Token);
+        var result = Validators.For(key.ToPublicKey()).ValidateToken(issued.Token);
         result.Error.Should().Be(TokenValidationError.None);
         result.SessionId.Should().Be("session-1");
         result.ExpiresAt.Should().Be(deadline);
@@ -81,7 +81,7 @@ public sealed class ExternalSignerTests : IDisposable
         var tokens = await Task.WhenAll(Enumerable.Range(0, 64).Select(
             i => issuer.IssueAsync(new AccessTokenDescriptor { Subject = $"user-{i}" }).AsTask()));
 
-        tokens.Select(t => validator.Validate(t.Token).Error).Should().OnlyContain(e => e == TokenValidationError.None);
+        tokens.Select(t => validator.ValidateToken(t.Token).Error).Should().OnlyContain(e => e == TokenValidationError.None);
         tokens.Select(t => t.TokenId).Should().OnlyHaveUniqueItems();
     }
 
@@ -221,8 +221,8 @@ public sealed class ExternalSignerTests : IDisposable
         var pending = issuer.IssueAsync(new AccessTokenDescriptor { Subject = "bob" });
 
         pending.IsCompletedSuccessfully.Should().BeTrue();
-        validator.Validate(issued.Token).Error.Should().Be(TokenValidationError.None);
-        validator.Validate((await pending).Token).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(issued.Token).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken((await pending).Token).Error.Should().Be(TokenValidationError.None);
         signer.Calls.Should().Be(2);
     }
 
@@ -247,7 +247,7 @@ public sealed class ExternalSignerTests : IDisposable
 
         pending.IsCompletedSuccessfully.Should().BeTrue();
         var verifier = algorithm.GetKeyType() == SigningKeyType.Symmetric ? TestKeys.For(algorithm) : Own(TestKeys.For(algorithm).ToPublicKey());
-        Validators.For(verifier).Validate((await pending).Token).Error.Should().Be(TokenValidationError.None);
+        Validators.For(verifier).ValidateToken((await pending).Token).Error.Should().Be(TokenValidationError.None);
     }
 
     [Test]
@@ -363,7 +363,7 @@ public sealed class ExternalSignerTests : IDisposable
         using var again = SigningKey.FromExternalSigner(signer.PublicKey, signer);
         var issued = await Issuer(again).IssueAsync(new AccessTokenDescriptor { Subject = "alice" });
 
-        Validators.For(signer.PublicKey).Validate(issued.Token).Error.Should().Be(TokenValidationError.None);
+        Validators.For(signer.PublicKey).ValidateToken(issued.Token).Error.Should().Be(TokenValidationError.None);
     }
 
     [Test]
@@ -372,11 +372,11 @@ public sealed class ExternalSignerTests : IDisposable
         var (_, key) = External(JwtAlgorithm.ES256);
         var issued = await Issuer(key).IssueAsync(new AccessTokenDescriptor { Subject = "alice" });
         var validator = Validators.For(key);
-        validator.Validate(issued.Token).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(issued.Token).Error.Should().Be(TokenValidationError.None);
 
         key.Dispose();
 
-        validator.Validate(issued.Token).Error.Should().Be(TokenValidationError.BadSignature);
+        validator.ValidateToken(issued.Token).Error.Should().Be(TokenValidationError.BadSignature);
     }
 
     private static ECParameters PublicParameters(FakeKmsSigner signer)

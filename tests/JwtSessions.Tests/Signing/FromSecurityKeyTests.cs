@@ -19,7 +19,7 @@ public sealed class FromSecurityKeyTests
 
         key.KeyType.Should().Be(SigningKeyType.Symmetric);
         key.KeyId.Should().Be("sym");
-        Validators.For(key).Validate(RawToken.Valid(SigningKey.CreateHmac(secret, algorithm, "sym"))).IsValid.Should().BeTrue();
+        Validators.For(key).ValidateToken(RawToken.Valid(SigningKey.CreateHmac(secret, algorithm, "sym"))).IsValid.Should().BeTrue();
     }
 
     [Test]
@@ -41,7 +41,7 @@ public sealed class FromSecurityKeyTests
         key.KeyId.Should().Be("r");
         var verifier = SigningKey.FromSecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "r" }, JwtAlgorithm.PS256);
         verifier.CanSign.Should().BeFalse();
-        Validators.For(verifier).Validate(RawToken.Valid(key)).IsValid.Should().BeTrue();
+        Validators.For(verifier).ValidateToken(RawToken.Valid(key)).IsValid.Should().BeTrue();
     }
 
     [Test]
@@ -88,7 +88,7 @@ public sealed class FromSecurityKeyTests
 
         key.CanSign.Should().BeTrue();
         key.KeyId.Should().Be("e");
-        Validators.For(key.ToPublicKey()).Validate(RawToken.Valid(key)).IsValid.Should().BeTrue();
+        Validators.For(key.ToPublicKey()).ValidateToken(RawToken.Valid(key)).IsValid.Should().BeTrue();
     }
 
     [Test]
@@ -112,7 +112,7 @@ public sealed class FromSecurityKeyTests
         key.KeyId.Should().Be(original.KeyId);
         key.Algorithm.Should().Be(algorithm);
         key.CanSign.Should().BeTrue();
-        Validators.For(original).Validate(RawToken.Valid(key)).IsValid.Should().BeTrue();
+        Validators.For(original).ValidateToken(RawToken.Valid(key)).IsValid.Should().BeTrue();
     }
 
     [Test]

@@ -25,7 +25,7 @@ public sealed class HmacSigningKeyTests
         key.Algorithm.Should().Be(algorithm);
         key.KeyType.Should().Be(SigningKeyType.Symmetric);
         key.CanSign.Should().BeTrue();
-        Validators.For(key).Validate(RawToken.Valid(key)).IsValid.Should().BeTrue();
+        Validators.For(key).ValidateToken(RawToken.Valid(key)).IsValid.Should().BeTrue();
     }
 
     [TestCase(JwtAlgorithm.HS256)]

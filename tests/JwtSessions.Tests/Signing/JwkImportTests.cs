@@ -24,8 +24,8 @@ public sealed class JwkImportTests
         imported.KeyId.Should().Be(original.KeyId);
         imported.CanSign.Should().BeTrue();
         var verifier = original.KeyType == SigningKeyType.Symmetric ? original : original.ToPublicKey();
-        Validators.For(verifier).Validate(RawToken.Valid(imported)).IsValid.Should().BeTrue();
-        Validators.For(imported).Validate(RawToken.Valid(original)).IsValid.Should().BeTrue();
+        Validators.For(verifier).ValidateToken(RawToken.Valid(imported)).IsValid.Should().BeTrue();
+        Validators.For(imported).ValidateToken(RawToken.Valid(original)).IsValid.Should().BeTrue();
     }
 
     [TestCaseSource(nameof(AllAlgorithms))]
@@ -44,7 +44,7 @@ public sealed class JwkImportTests
 
         imported.CanSign.Should().BeFalse();
         imported.Algorithm.Should().Be(algorithm);
-        Validators.For(imported).Validate(RawToken.Valid(original)).IsValid.Should().BeTrue();
+        Validators.For(imported).ValidateToken(RawToken.Valid(original)).IsValid.Should().BeTrue();
     }
 
     [TestCase(JwtAlgorithm.HS256)]
@@ -169,7 +169,7 @@ public sealed class JwkImportTests
         var key = SigningKey.FromJwk(jwk.ToJsonString());
 
         key.Algorithm.Should().Be(algorithm);
-        Validators.For(key).Validate(RawToken.Valid(TestKeys.For(algorithm))).IsValid.Should().BeTrue();
+        Validators.For(key).ValidateToken(RawToken.Valid(TestKeys.For(algorithm))).IsValid.Should().BeTrue();
     }
 
     [TestCase("none")]
@@ -282,7 +282,7 @@ public sealed class JwkImportTests
 
         imported.CanSign.Should().BeFalse("RFC 7517 §4.3: the key is declared for verifying only");
         imported.KeyId.Should().Be(key.KeyId);
-        Validators.For(imported).Validate(RawToken.Valid(key)).Error.Should().Be(JwtSessions.Validation.TokenValidationError.None);
+        Validators.For(imported).ValidateToken(RawToken.Valid(key)).Error.Should().Be(JwtSessions.Validation.TokenValidationError.None);
     }
 
     [Test]

@@ -41,20 +41,20 @@ public sealed class KeyRingTests
         // 1. Publish the next key for verification only; signing still uses the old one.
         ring = ring.WithKey(newKey);
         ring.ActiveKey.Should().BeSameAs(oldKey);
-        Validators.For(ring, time).Validate(oldToken).IsValid.Should().BeTrue();
+        Validators.For(ring, time).ValidateToken(oldToken).IsValid.Should().BeTrue();
 
         // 2. Promote it: new tokens carry the new kid, old tokens still validate.
         ring = ring.WithActiveKey(newKey.KeyId);
         ring.ActiveKey.Should().BeSameAs(newKey);
         var newToken = Issue(ring, time);
-        Validators.For(ring, time).Validate(newToken).IsValid.Should().BeTrue();
-        Validators.For(ring, time).Validate(oldToken).IsValid.Should().BeTrue();
+        Validators.For(ring, time).ValidateToken(newToken).IsValid.Should().BeTrue();
+        Validators.For(ring, time).ValidateToken(oldToken).IsValid.Should().BeTrue();
 
         // 3. Retire the old key: its tokens are refused as signed by an unknown key, not by a fallback key.
         ring = ring.WithoutKey(oldKey.KeyId);
         ring.Keys.Should().Equal(newKey);
-        Validators.For(ring, time).Validate(oldToken).Error.Should().Be(TokenValidationError.UnknownKey);
-        Validators.For(ring, time).Validate(newToken).IsValid.Should().BeTrue();
+        Validators.For(ring, time).ValidateToken(oldToken).Error.Should().Be(TokenValidationError.UnknownKey);
+        Validators.For(ring, time).ValidateToken(newToken).IsValid.Should().BeTrue();
     }
 
     [Test]
@@ -69,10 +69,10 @@ public sealed class KeyRingTests
         var published = KeyRing.FromJwks(ring.ToJwks());
         published.ActiveKey.Should().BeNull();
         published.Keys.Should().OnlyContain(static k => !k.CanSign);
-        Validators.For(published, time).Validate(oldToken).IsValid.Should().BeTrue();
+        Validators.For(published, time).ValidateToken(oldToken).IsValid.Should().BeTrue();
 
         ring = ring.WithActiveKey("new").WithoutKey("old");
-        Validators.For(KeyRing.FromJwks(ring.ToJwks()), time).Validate(oldToken).Error.Should().Be(TokenValidationError.UnknownKey);
+        Validators.For(KeyRing.FromJwks(ring.ToJwks()), time).ValidateToken(oldToken).Error.Should().Be(TokenValidationError.UnknownKey);
     }
 
     [Test]
@@ -144,7 +144,7 @@ public sealed class KeyRingTests
 
         ring.ActiveKey.Should().BeNull();
         ring.Keys.Select(static k => k.KeyId).Should().Equal(TestKeys.Es256.KeyId, TestKeys.Rs256.KeyId, TestKeys.For(JwtAlgorithm.EdDSA).KeyId);
-        Validators.For(ring).Validate(RawToken.Valid(TestKeys.Rs256)).IsValid.Should().BeTrue();
+        Validators.For(ring).ValidateToken(RawToken.Valid(TestKeys.Rs256)).IsValid.Should().BeTrue();
     }
 
     [Test]
@@ -170,7 +170,7 @@ public sealed class KeyRingTests
         var ring = FromJwks(TestKeys.Es256.ToJwk(), encryption)();
 
         ring.Keys.Select(static k => k.KeyId).Should().Equal(TestKeys.Es256.KeyId);
-        Validators.For(ring).Validate(RawToken.Valid(TestKeys.Es256)).IsValid.Should().BeTrue();
+        Validators.For(ring).ValidateToken(RawToken.Valid(TestKeys.Es256)).IsValid.Should().BeTrue();
     }
 
     [Test]
@@ -195,7 +195,7 @@ public sealed class KeyRingTests
     {
         var ring = KeyRing.ForVerification(TestKeys.Es256);
 
-        Validators.For(ring).Validate(RawToken.Valid(SigningKey.Generate(JwtAlgorithm.ES256, "stranger")))
+        Validators.For(ring).ValidateToken(RawToken.Valid(SigningKey.Generate(JwtAlgorithm.ES256, "stranger")))
             .Error.Should().Be(TokenValidationError.UnknownKey);
     }
 
@@ -233,7 +233,7 @@ public sealed class KeyRingTests
         var key = SigningKey.Generate(JwtAlgorithm.ES256, "k\uD83D\uDE00");
         var ring = KeyRing.ForVerification(key.ToPublicKey(), SigningKey.Generate(JwtAlgorithm.ES256, "k\uFFFD").ToPublicKey());
 
-        Validators.For(ring).Validate(RawToken.Valid(key)).Error.Should().Be(TokenValidationError.None);
+        Validators.For(ring).ValidateToken(RawToken.Valid(key)).Error.Should().Be(TokenValidationError.None);
     }
 
     [Test]

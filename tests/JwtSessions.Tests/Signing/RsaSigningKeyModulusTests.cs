@@ -40,7 +40,7 @@ public sealed class RsaSigningKeyModulusTests
         options.Audiences.Add(RawToken.Audience);
         var issued = new TokenIssuer(options).Issue(new AccessTokenDescriptor { Subject = "alice" });
 
-        var result = Validators.For(key.ToPublicKey(), time).Validate(issued.Token);
+        var result = Validators.For(key.ToPublicKey(), time).ValidateToken(issued.Token);
 
         result.Error.Should().Be(TokenValidationError.None);
     }

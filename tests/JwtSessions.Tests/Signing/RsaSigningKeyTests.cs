@@ -81,7 +81,7 @@ public sealed class RsaSigningKeyTests
 
         signer.CanSign.Should().BeTrue();
         key.CanSign.Should().BeFalse();
-        Validators.For(key).Validate(RawToken.Valid(signer)).IsValid.Should().BeTrue();
+        Validators.For(key).ValidateToken(RawToken.Valid(signer)).IsValid.Should().BeTrue();
     }
 
     [Test]
@@ -90,7 +90,7 @@ public sealed class RsaSigningKeyTests
         using var rsa = RSA.Create(3072);
         var key = SigningKey.CreateRsa(rsa.ExportParameters(includePrivateParameters: true), JwtAlgorithm.PS384);
 
-        Validators.For(key.ToPublicKey()).Validate(RawToken.Valid(key)).IsValid.Should().BeTrue();
+        Validators.For(key.ToPublicKey()).ValidateToken(RawToken.Valid(key)).IsValid.Should().BeTrue();
     }
 
     [Test]
@@ -115,12 +115,12 @@ public sealed class RsaSigningKeyTests
         new BigInteger(parameters.Modulus, isUnsigned: true, isBigEndian: true).GetBitLength().Should().Be(2052);
         var key = SigningKey.CreateRsa(parameters, JwtAlgorithm.PS256, "odd");
 
-        Validators.For(key.ToPublicKey()).Validate(RawToken.Valid(key)).Error.Should().Be(TokenValidationError.None);
+        Validators.For(key.ToPublicKey()).ValidateToken(RawToken.Valid(key)).Error.Should().Be(TokenValidationError.None);
         var time = TestClock.Create();
         var options = new TokenIssuerOptions { Issuer = RawToken.Issuer, Keys = KeyRing.Create(key), TimeProvider = time };
         options.Audiences.Add(RawToken.Audience);
         var token = new TokenIssuer(options).Issue(new AccessTokenDescriptor { Subject = "alice" }).Token;
-        Validators.For(key.ToPublicKey(), time).Validate(token).IsValid.Should().BeTrue();
+        Validators.For(key.ToPublicKey(), time).ValidateToken(token).IsValid.Should().BeTrue();
         Base64UrlDecodedLength(token.Split('.')[2]).Should().Be(257);
     }
 

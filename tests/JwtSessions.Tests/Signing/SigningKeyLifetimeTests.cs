@@ -46,13 +46,13 @@ public sealed class SigningKeyLifetimeTests
         var seen = issuer.Issue(new AccessTokenDescriptor { Subject = "alice" }).Token;
         var unseen = issuer.Issue(new AccessTokenDescriptor { Subject = "bob" }).Token;
         var validator = Validators.For(key);
-        validator.Validate(seen).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(seen).Error.Should().Be(TokenValidationError.None);
 
         key.Dispose();
 
         // The first token's header is in the validator's accepted-header memo, which hands over the disposed key itself.
-        validator.Validate(seen).Error.Should().Be(TokenValidationError.BadSignature);
-        validator.Validate(unseen).Error.Should().Be(TokenValidationError.BadSignature);
+        validator.ValidateToken(seen).Error.Should().Be(TokenValidationError.BadSignature);
+        validator.ValidateToken(unseen).Error.Should().Be(TokenValidationError.BadSignature);
     }
 
     [TestCaseSource(nameof(Algorithms))]
@@ -103,7 +103,7 @@ public sealed class SigningKeyLifetimeTests
         copy.Dispose();
 
         copy.Should().NotBeSameAs(publicKey);
-        Validators.For(publicKey).Validate(token).Error.Should().Be(TokenValidationError.None);
+        Validators.For(publicKey).ValidateToken(token).Error.Should().Be(TokenValidationError.None);
     }
 
     [Test]
@@ -117,7 +117,7 @@ public sealed class SigningKeyLifetimeTests
         old.Dispose();
         var token = Issuer(ring.ActiveKey!).Issue(new AccessTokenDescriptor { Subject = "alice" }).Token;
 
-        Validators.For(ring).Validate(token).Error.Should().Be(TokenValidationError.None);
+        Validators.For(ring).ValidateToken(token).Error.Should().Be(TokenValidationError.None);
     }
 
     [Test]
@@ -146,7 +146,7 @@ public sealed class SigningKeyLifetimeTests
             {
                 key = SigningKey.FromJwk(privateJwk);
                 validator = Validators.For(key);
-                validator.Validate(token);
+                validator.ValidateToken(token);
             },
             act: t =>
             {
@@ -156,7 +156,7 @@ public sealed class SigningKeyLifetimeTests
                 }
                 else
                 {
-                    result = validator.Validate(token).Error;
+                    result = validator.ValidateToken(token).Error;
                 }
             },
             violated: () => result is not (TokenValidationError.None or TokenValidationError.BadSignature));
@@ -206,7 +206,7 @@ public sealed class SigningKeyLifetimeTests
             },
             violated: () => token is null
                 ? error is null
-                : checker.Validate(token).Error != TokenValidationError.None);
+                : checker.ValidateToken(token).Error != TokenValidationError.None);
 
         failures.Should().Be(0);
     }

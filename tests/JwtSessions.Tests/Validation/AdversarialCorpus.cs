@@ -61,8 +61,13 @@ internal static class AdversarialCorpus
 
     private static string WithMember(string json, string rawMember) => json[..^1] + "," + rawMember + "}";
 
-    private static CorpusCase Case(string id, string input, TokenValidator validator, TokenValidationError expected, Action<TokenValidationResult>? verify = null)
+    /// <summary>A bare token, for <see cref="TokenValidator.ValidateToken(string)"/> and <c>TryValidateToken</c>.</summary>
+    private static CorpusCase Case(string id, string input, TokenValidator validator, TokenValidationError expected, Action<JwtValidationResult>? verify = null)
         => new(id, input, validator, expected, verify);
+
+    /// <summary>An Authorization header value, for <see cref="TokenValidator.ValidateAuthorizationHeader(string)"/> and <c>TryValidateAuthorizationHeader</c>.</summary>
+    private static CorpusCase Header(string id, string input, TokenValidator validator, TokenValidationError expected, Action<JwtValidationResult>? verify = null)
+        => new(id, input, validator, expected, verify) { IsHeader = true };
 
     private static IReadOnlyList<CorpusCase> Build() =>
     [
@@ -88,49 +93,54 @@ internal static class AdversarialCorpus
     {
         var token = HsToken(Forge.Claims());
         yield return Case("auth-bare-token-control", token, Hs256, None);
-        yield return Case("auth-bearer-control", "Bearer " + token, Hs256, None);
-        yield return Case("auth-lowercase-bearer", "bearer " + token, Hs256, None, static r => r.Subject.Should().Be("user-1"));
-        yield return Case("auth-uppercase-bearer", "BEARER " + token, Hs256, None);
-        yield return Case("auth-missing-token", "Bearer ", Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-missing-token-scheme-only", "Bearer", Hs256, Malformed);
+        yield return Header("auth-bearer-control", "Bearer " + token, Hs256, None);
+        yield return Header("auth-lowercase-bearer", "bearer " + token, Hs256, None, static r => r.Subject.Should().Be("user-1"));
+        yield return Header("auth-uppercase-bearer", "BEARER " + token, Hs256, None);
+        yield return Header("auth-missing-token", "Bearer ", Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-missing-token-scheme-only", "Bearer", Hs256, InvalidAuthorizationHeader);
         yield return Case("auth-empty", string.Empty, Hs256, Malformed);
-        yield return Case("auth-tab", "Bearer\t" + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-space-then-tab", "Bearer \t" + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-two-spaces", "Bearer  " + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-trailing-space", "Bearer " + token + " ", Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-trailing-tab", "Bearer " + token + "\t", Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-leading-space", " Bearer " + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-multiple-credentials", "Bearer " + token + ", Bearer " + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-multiple-tokens", "Bearer " + token + " " + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-other-scheme-basic", "Basic dXNlcjpwYXNzd29yZA==", Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-other-scheme-token", "Token " + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-other-scheme-dpop", "DPoP " + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-scheme-with-colon", "Bearer: " + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-crlf-after-token", "Bearer " + token + "\r\n", Hs256, Malformed);
-        yield return Case("auth-dots-dos", "Bearer " + new string('.', 1_000_000), Hs256, TooLarge);
+        yield return Header("auth-empty-header", string.Empty, Hs256, InvalidAuthorizationHeader);
+
+        // A bare token is never taken for a header (docs/design/api-1.0.md): with its scheme it is just not base64url.
+        yield return Case("auth-header-given-as-token", "Bearer " + token, Hs256, Malformed);
+        yield return Case("auth-lowercase-header-given-as-token", "bearer " + token, Hs256, Malformed);
+        yield return Header("auth-tab", "Bearer\t" + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-space-then-tab", "Bearer \t" + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-two-spaces", "Bearer  " + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-trailing-space", "Bearer " + token + " ", Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-trailing-tab", "Bearer " + token + "\t", Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-leading-space", " Bearer " + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-multiple-credentials", "Bearer " + token + ", Bearer " + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-multiple-tokens", "Bearer " + token + " " + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-other-scheme-basic", "Basic dXNlcjpwYXNzd29yZA==", Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-other-scheme-token", "Token " + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-other-scheme-dpop", "DPoP " + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-scheme-with-colon", "Bearer: " + token, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-crlf-after-token", "Bearer " + token + "\r\n", Hs256, Malformed);
+        yield return Header("auth-dots-dos", "Bearer " + new string('.', 1_000_000), Hs256, TooLarge);
         yield return Case("auth-dots-dos-bare", new string('.', 1_000_000), Hs256, TooLarge);
-        yield return Case("auth-dots-within-cap", "Bearer " + new string('.', 8000), Hs256, Malformed);
-        yield return Case("auth-huge-segment", "Bearer " + new string('A', 1 << 20), Hs256, TooLarge);
+        yield return Header("auth-dots-within-cap", "Bearer " + new string('.', 8000), Hs256, Malformed);
+        yield return Header("auth-huge-segment", "Bearer " + new string('A', 1 << 20), Hs256, TooLarge);
         yield return Case("auth-huge-segment-bare", new string('A', 1 << 20), Hs256, TooLarge);
 
         // A header segment that fits the 8 KiB token cap but decodes to more than the 1 KiB header cap.
-        yield return Case("auth-huge-header-segment-within-cap", "Bearer " + new string('A', 8000) + ".e30.AAAA", Hs256, Malformed);
+        yield return Header("auth-huge-header-segment-within-cap", "Bearer " + new string('A', 8000) + ".e30.AAAA", Hs256, Malformed);
 
         var big = HsToken(Forge.Claims(("pad", $"\"{new string('x', 7000)}\"")));
-        yield return Case("auth-token-over-cap", "Bearer " + big, Hs256, TooLarge);
+        yield return Header("auth-token-over-cap", "Bearer " + big, Hs256, TooLarge);
         var large = HsToken(Forge.Claims(("pad", $"\"{new string('x', 5500)}\"")));
-        yield return Case("auth-large-token-within-cap-control", "Bearer " + large, Hs256, None);
+        yield return Header("auth-large-token-within-cap-control", "Bearer " + large, Hs256, None);
 
-        // A bare token just over the cap (within the first check's allowance for "Bearer ") is too large, ASCII or not.
+        // A bare token just over the cap (within a header's allowance for "Bearer ") is too large, ASCII or not.
         yield return Case("auth-bare-token-just-over-cap", new string('A', 8195), Hs256, TooLarge);
         yield return Case("auth-bare-non-ascii-token-just-over-cap", new string('A', 8190) + "\u00e9AAAA", Hs256, TooLarge);
 
         // After the scheme, a space or tab is the header's error even where the token would fail first on its charset.
-        yield return Case("auth-non-ascii-then-space", "Bearer é" + token + " x", Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-non-ascii-then-space", "Bearer é" + token + " x", Hs256, InvalidAuthorizationHeader);
         var (header, payload, signature) = Forge.Split(token);
-        yield return Case("auth-space-in-header-segment", "Bearer " + header[..5] + " " + header[5..] + "." + payload + "." + signature, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-tab-in-payload-segment", "Bearer " + header + "." + payload[..9] + "\t" + payload[9..] + "." + signature, Hs256, InvalidAuthorizationHeader);
-        yield return Case("auth-space-in-large-token", "Bearer " + large[..2000] + "	" + large[2000..], Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-space-in-header-segment", "Bearer " + header[..5] + " " + header[5..] + "." + payload + "." + signature, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-tab-in-payload-segment", "Bearer " + header + "." + payload[..9] + "\t" + payload[9..] + "." + signature, Hs256, InvalidAuthorizationHeader);
+        yield return Header("auth-space-in-large-token", "Bearer " + large[..2000] + "	" + large[2000..], Hs256, InvalidAuthorizationHeader);
     }
 
     // Checklist item 3; attacks 9, 19, 20: compact JWS only, exactly three non-empty (header, payload) segments.
@@ -403,7 +413,7 @@ internal static class AdversarialCorpus
     {
         var now = TestClock.StartSeconds;
         CorpusCase C(string id, TokenValidationError expected, params (string, string?)[] changes) => Case(id, HsToken(Forge.Claims(changes)), Hs256, expected);
-        CorpusCase Accept(string id, Action<TokenValidationResult> verify, params (string, string?)[] changes) => Case(id, HsToken(Forge.Claims(changes)), Hs256, None, verify);
+        CorpusCase Accept(string id, Action<JwtValidationResult> verify, params (string, string?)[] changes) => Case(id, HsToken(Forge.Claims(changes)), Hs256, None, verify);
 
         yield return C("exp-string", InvalidClaim, ("exp", $"\"{now + 300}\""));
         yield return C("exp-bool", InvalidClaim, ("exp", "true"));
@@ -529,10 +539,10 @@ internal static class AdversarialCorpus
         yield return Case("b64-question-mark-in-payload", h + "." + p[..5] + "?" + p[5..] + "." + s, Hs256, Malformed);
         yield return Case("b64-non-ascii-in-payload", h + "." + p[..5] + "\u00e9" + p[5..] + "." + s, Hs256, Malformed);
         yield return Case("b64-fullwidth-letter-in-sig", h + "." + p + "." + s[..5] + "\uFF21" + s[5..], Hs256, Malformed);
-        yield return Case("ws-trailing-space", token + " ", Hs256, InvalidAuthorizationHeader);
-        yield return Case("ws-leading-space", " " + token, Hs256, InvalidAuthorizationHeader);
-        yield return Case("ws-space-before-sig", h + "." + p + ". " + s, Hs256, InvalidAuthorizationHeader);
-        yield return Case("ws-tab-in-sig", h + "." + p + "." + s[..10] + "\t" + s[10..], Hs256, InvalidAuthorizationHeader);
+        yield return Case("ws-trailing-space", token + " ", Hs256, Malformed);
+        yield return Case("ws-leading-space", " " + token, Hs256, Malformed);
+        yield return Case("ws-space-before-sig", h + "." + p + ". " + s, Hs256, Malformed);
+        yield return Case("ws-tab-in-sig", h + "." + p + "." + s[..10] + "\t" + s[10..], Hs256, Malformed);
         yield return Case("ws-trailing-newline", token + "\n", Hs256, Malformed);
         yield return Case("ws-trailing-crlf", token + "\r\n", Hs256, Malformed);
         yield return Case("ws-inner-newline", h + "." + p[..10] + "\n" + p[10..] + "." + s, Hs256, Malformed);

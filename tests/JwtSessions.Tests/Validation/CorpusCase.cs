@@ -11,7 +11,10 @@ internal sealed record CorpusCase(
     string Input,
     TokenValidator Validator,
     TokenValidationError Expected,
-    Action<TokenValidationResult>? Verify = null)
+    Action<JwtValidationResult>? Verify = null)
 {
+    /// <summary>Gets a value indicating whether <see cref="Input"/> is an Authorization header value rather than a bare token.</summary>
+    public bool IsHeader { get; init; }
+
     public override string ToString() => Id;
 }

@@ -114,7 +114,7 @@ public sealed class FlatClaimsReaderTests
     {
         var utf8 = Encoding.UTF8.GetBytes(json);
 
-        TokenValidator.TryScanFlatClaims(utf8, s_issuer, s_audiences, out _).Should().Be(accepted);
+        JwtSessions.Internal.FlatPayloadScanner.TryScan(utf8, s_issuer, s_audiences, out _).Should().Be(accepted);
         AssertAgrees(utf8);
     }
 
@@ -124,7 +124,7 @@ public sealed class FlatClaimsReaderTests
         foreach (var seed in s_seeds)
         {
             var utf8 = Encoding.UTF8.GetBytes(seed);
-            TokenValidator.TryScanFlatClaims(utf8, s_issuer, s_audiences, out _).Should().BeTrue(seed);
+            JwtSessions.Internal.FlatPayloadScanner.TryScan(utf8, s_issuer, s_audiences, out _).Should().BeTrue(seed);
             AssertAgrees(utf8).Should().BeTrue(seed);
         }
     }
@@ -151,7 +151,7 @@ public sealed class FlatClaimsReaderTests
                     "user-1", sessionId, TimeSpan.FromMinutes(5), notAfter: null, generation, (optional & 2) != 0 ? "orders:read" : null, (optional & 1) != 0 ? "web" : null).Token;
                 var json = Forge.Unb64(Forge.Split(token).Payload);
 
-                TokenValidator.ScanIssuerLayout(json, s_issuer, s_audiences).Should().Be(json.Length - 1, Encoding.UTF8.GetString(json));
+                JwtSessions.Internal.FlatPayloadScanner.ScanIssuerLayout(json, s_issuer, s_audiences).Should().Be(json.Length - 1, Encoding.UTF8.GetString(json));
                 AssertAgrees(json).Should().BeTrue();
                 shapes++;
             }
@@ -166,8 +166,8 @@ public sealed class FlatClaimsReaderTests
         var many = "{" + string.Join(',', Enumerable.Range(0, 40).Select(static i => $"\"c{i}\":{i}")) + "}";
         var utf8 = Encoding.UTF8.GetBytes(many);
 
-        TokenValidator.TryScanFlatClaims(utf8, s_issuer, s_audiences, out _).Should().BeFalse();
-        TokenValidator.ReadClaimSlots(utf8, new byte[2 * utf8.Length], s_issuer, s_audiences, out _).Should().Be(TokenValidationError.None);
+        JwtSessions.Internal.FlatPayloadScanner.TryScan(utf8, s_issuer, s_audiences, out _).Should().BeFalse();
+        ClaimsReader.Read(utf8, new byte[2 * utf8.Length], s_issuer, s_audiences, out _).Should().Be(TokenValidationError.None);
     }
 
     [Test]
@@ -175,8 +175,8 @@ public sealed class FlatClaimsReaderTests
     {
         var large = Encoding.UTF8.GetBytes(RawToken.Payload(extra: $"\"pad\":\"{new string('a', 4096)}\""));
 
-        TokenValidator.TryScanFlatClaims(large, s_issuer, s_audiences, out _).Should().BeFalse();
-        TokenValidator.ReadClaimSlots(large, new byte[2 * large.Length], s_issuer, s_audiences, out _).Should().Be(TokenValidationError.None);
+        JwtSessions.Internal.FlatPayloadScanner.TryScan(large, s_issuer, s_audiences, out _).Should().BeFalse();
+        ClaimsReader.Read(large, new byte[2 * large.Length], s_issuer, s_audiences, out _).Should().Be(TokenValidationError.None);
     }
 
     [Test]
@@ -189,7 +189,7 @@ public sealed class FlatClaimsReaderTests
         tooLarge.Should().HaveCount(4097);
 
         AssertAgrees(largest).Should().BeTrue();
-        TokenValidator.TryScanFlatClaims(tooLarge, s_issuer, s_audiences, out _).Should().BeFalse();
+        JwtSessions.Internal.FlatPayloadScanner.TryScan(tooLarge, s_issuer, s_audiences, out _).Should().BeFalse();
     }
 
     [Test]
@@ -208,14 +208,14 @@ public sealed class FlatClaimsReaderTests
     public void TryScanFlatClaims_BackslashOrControlCharacterAtAnyPosition_Declines()
     {
         var seed = Encoding.UTF8.GetBytes(RawToken.Payload(extra: "\"note\":\"" + new string('n', 150) + "\""));
-        TokenValidator.TryScanFlatClaims(seed, s_issuer, s_audiences, out _).Should().BeTrue();
+        JwtSessions.Internal.FlatPayloadScanner.TryScan(seed, s_issuer, s_audiences, out _).Should().BeTrue();
         for (var at = 1; at < seed.Length - 1; at++)
         {
             foreach (var bad in new byte[] { (byte)'\\', 0x00, 0x09, 0x0A, 0x1F })
             {
                 var json = (byte[])seed.Clone();
                 json[at] = bad;
-                TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out _).Should().BeFalse("byte 0x{0:X2} at {1} of {2}", bad, at, json.Length);
+                JwtSessions.Internal.FlatPayloadScanner.TryScan(json, s_issuer, s_audiences, out _).Should().BeFalse("byte 0x{0:X2} at {1} of {2}", bad, at, json.Length);
             }
         }
     }
@@ -231,12 +231,12 @@ public sealed class FlatClaimsReaderTests
         var prefix = Encoding.UTF8.GetBytes(RawToken.Payload(extra: "\"note\":\"ok"));
         byte[] json = [.. prefix.AsSpan(0, prefix.Length - 2), .. invalid, .. "\"}"u8];
 
-        TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out _).Should().BeFalse();
+        JwtSessions.Internal.FlatPayloadScanner.TryScan(json, s_issuer, s_audiences, out _).Should().BeFalse();
         var key = TestKeys.Hs256;
         var token = RawToken.SignSegments(RawToken.B64(RawToken.Header(key)), RawToken.B64(json), key);
         var validator = Validators.For(key);
-        validator.Validate(token).Error.Should().Be(TokenValidationError.Malformed);
-        validator.Validate(token, new byte[validator.ClaimsBufferSize], out _).Should().Be(TokenValidationError.Malformed);
+        validator.ValidateToken(token).Error.Should().Be(TokenValidationError.Malformed);
+        validator.TokenInto(token, new byte[validator.ClaimsBufferSize], out _).Should().Be(TokenValidationError.Malformed);
     }
 
     [Test]
@@ -255,7 +255,7 @@ public sealed class FlatClaimsReaderTests
                 var expected = number.Length <= maxDigits && (number.Length == 1 || number[0] != '0')
                     && (claim == "gen" || long.Parse(number, System.Globalization.CultureInfo.InvariantCulture) < 253_402_300_800);
 
-                TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out var slots).Should().Be(expected, number);
+                JwtSessions.Internal.FlatPayloadScanner.TryScan(json, s_issuer, s_audiences, out var slots).Should().Be(expected, number);
                 if (expected)
                 {
                     var value = long.Parse(number, System.Globalization.CultureInfo.InvariantCulture);
@@ -330,7 +330,7 @@ public sealed class FlatClaimsReaderTests
     /// <summary>Asserts the fast reader agrees with the full one on <paramref name="json"/>; returns whether it accepted.</summary>
     private static bool AssertAgrees(byte[] json)
     {
-        if (!TokenValidator.TryScanFlatClaims(json, s_issuer, s_audiences, out var fast))
+        if (!JwtSessions.Internal.FlatPayloadScanner.TryScan(json, s_issuer, s_audiences, out var fast))
         {
             return false;
         }
@@ -338,7 +338,7 @@ public sealed class FlatClaimsReaderTests
         Utf8.IsValid(json).Should().BeTrue("the flat reader accepted a payload that is not UTF-8");
 
         var text = Encoding.UTF8.GetString(json);
-        TokenValidator.ReadClaimSlots(json, new byte[2 * json.Length], s_issuer, s_audiences, out var full)
+        ClaimsReader.Read(json, new byte[2 * json.Length], s_issuer, s_audiences, out var full)
             .Should().Be(TokenValidationError.None, "the flat reader accepted {0}", text);
         fast.Should().Be(full, "both readers must find the same claims in {0}", text);
         return true;

@@ -13,12 +13,12 @@ public sealed class HotPathTests
     public void Validate_KnownHeaderWithForeignSignature_ReturnsBadSignature()
     {
         var validator = Validators.For(TestKeys.Hs256);
-        validator.Validate(RawToken.Valid(TestKeys.Hs256)).IsValid.Should().BeTrue();
+        validator.ValidateToken(RawToken.Valid(TestKeys.Hs256)).IsValid.Should().BeTrue();
 
         // Same header text (same kid), signed with another secret: the remembered header selects the key, the MAC still decides.
         var impostor = SigningKey.Generate(JwtAlgorithm.HS256, TestKeys.Hs256.KeyId);
 
-        validator.Validate(RawToken.Valid(impostor)).Error.Should().Be(TokenValidationError.BadSignature);
+        validator.ValidateToken(RawToken.Valid(impostor)).Error.Should().Be(TokenValidationError.BadSignature);
     }
 
     [Test]
@@ -26,11 +26,11 @@ public sealed class HotPathTests
     {
         var validator = Validators.For(TestKeys.Hs256);
         var token = RawToken.Valid(TestKeys.Hs256);
-        validator.Validate(token).IsValid.Should().BeTrue();
+        validator.ValidateToken(token).IsValid.Should().BeTrue();
         var parts = token.Split('.');
         var tampered = parts[0] + "." + RawToken.B64(RawToken.Payload().Replace("user-1", "admin", StringComparison.Ordinal)) + "." + parts[2];
 
-        validator.Validate(tampered).Error.Should().Be(TokenValidationError.BadSignature);
+        validator.ValidateToken(tampered).Error.Should().Be(TokenValidationError.BadSignature);
     }
 
     [Test]
@@ -39,9 +39,9 @@ public sealed class HotPathTests
         var validator = Validators.For(TestKeys.Hs256);
         var wrongType = RawToken.Sign(RawToken.Header(TestKeys.Hs256, typ: "JWT"), RawToken.Payload(), TestKeys.Hs256);
 
-        validator.Validate(wrongType).Error.Should().Be(TokenValidationError.WrongType);
-        validator.Validate(RawToken.Valid(TestKeys.Hs256)).IsValid.Should().BeTrue();
-        validator.Validate(wrongType).Error.Should().Be(TokenValidationError.WrongType);
+        validator.ValidateToken(wrongType).Error.Should().Be(TokenValidationError.WrongType);
+        validator.ValidateToken(RawToken.Valid(TestKeys.Hs256)).IsValid.Should().BeTrue();
+        validator.ValidateToken(wrongType).Error.Should().Be(TokenValidationError.WrongType);
     }
 
     [Test]
@@ -53,8 +53,8 @@ public sealed class HotPathTests
             // More distinct valid headers than are remembered: the overflow is simply parsed every time.
             var header = $$"""{"alg":"HS256","kid":"{{TestKeys.Hs256.KeyId}}","typ":"at+jwt","x":{{i}}}""";
             var token = RawToken.Sign(header, RawToken.Payload(), TestKeys.Hs256);
-            validator.Validate(token).IsValid.Should().BeTrue();
-            validator.Validate(token).IsValid.Should().BeTrue();
+            validator.ValidateToken(token).IsValid.Should().BeTrue();
+            validator.ValidateToken(token).IsValid.Should().BeTrue();
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class HotPathTests
         Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
         {
             var expectValid = i % 2 == 0;
-            var result = validator.Validate(expectValid ? valid : forged);
+            var result = validator.ValidateToken(expectValid ? valid : forged);
             if (result.IsValid != expectValid || (!expectValid && result.Error != TokenValidationError.BadSignature))
             {
                 wrong.Add($"{i}: {result.Error}");
@@ -84,7 +84,7 @@ public sealed class HotPathTests
     public void Claims_ReadFromManyThreads_AreConsistent()
     {
         var token = RawToken.Valid(TestKeys.Hs256, RawToken.Payload(extra: "\"scope\":\"a b\",\"client_id\":\"c\",\"custom\":{\"n\":1}"));
-        var claims = Validators.For(TestKeys.Hs256).Validate(token).ThrowIfInvalid();
+        var claims = Validators.For(TestKeys.Hs256).ValidateToken(token).ThrowIfInvalid();
         var wrong = new ConcurrentBag<string>();
 
         Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>

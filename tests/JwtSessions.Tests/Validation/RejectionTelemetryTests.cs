@@ -17,14 +17,14 @@ public sealed class RejectionTelemetryTests
 
         for (var i = 0; i < 4; i++)
         {
-            validator.Validate("garbage").Error.Should().Be(TokenValidationError.Malformed);
+            validator.ValidateToken("garbage").Error.Should().Be(TokenValidationError.Malformed);
         }
 
         bursts.Should().BeEmpty("four rejections stay under the threshold of five");
 
         for (var i = 0; i < 20; i++)
         {
-            validator.Validate("garbage");
+            validator.ValidateToken("garbage");
         }
 
         bursts.Should().ContainSingle().Which.Count.Should().Be(5);
@@ -33,7 +33,7 @@ public sealed class RejectionTelemetryTests
         time.Advance(TimeSpan.FromSeconds(10));
         for (var i = 0; i < 5; i++)
         {
-            validator.Validate("garbage");
+            validator.ValidateToken("garbage");
         }
 
         bursts.Should().HaveCount(2);
@@ -49,11 +49,11 @@ public sealed class RejectionTelemetryTests
 
         for (var i = 0; i < 10; i++)
         {
-            validator.Validate(RawToken.Valid(TestKeys.Hs256)).IsValid.Should().BeTrue();
+            validator.ValidateToken(RawToken.Valid(TestKeys.Hs256)).IsValid.Should().BeTrue();
         }
 
         raised.Should().Be(0);
-        validator.Validate("x.y").IsValid.Should().BeFalse();
+        validator.ValidateToken("x.y").IsValid.Should().BeFalse();
         raised.Should().Be(1);
     }
 
@@ -82,8 +82,8 @@ public sealed class RejectionTelemetryTests
         });
         listener.Start();
 
-        validator.Validate(RawToken.Valid(TestKeys.Hs256) + "x");
-        validator.Validate("Basic abc");
+        validator.ValidateToken(RawToken.Valid(TestKeys.Hs256) + "x");
+        validator.ValidateAuthorizationHeader("Basic abc");
 
         measurements.Should().Contain("bad_signature:1").And.Contain("invalid_authorization_header:1");
     }
@@ -102,7 +102,7 @@ public sealed class RejectionTelemetryTests
         var validator = Validators.For(TestKeys.Hs256, configure: o => o.RejectionBurst = new RejectionBurstOptions { Threshold = 1 });
         validator.RejectionBurst += (_, _) => throw new InvalidOperationException("observer failure");
 
-        validator.Validate("garbage").Error.Should().Be(TokenValidationError.Malformed);
+        validator.ValidateToken("garbage").Error.Should().Be(TokenValidationError.Malformed);
     }
 
     [Test]
@@ -114,7 +114,7 @@ public sealed class RejectionTelemetryTests
 
         for (var i = 0; i < 150; i++)
         {
-            validator.Validate("garbage").Error.Should().Be(TokenValidationError.Malformed);
+            validator.ValidateToken("garbage").Error.Should().Be(TokenValidationError.Malformed);
         }
 
         raised.Should().Be(1);

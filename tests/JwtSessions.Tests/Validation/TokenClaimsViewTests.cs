@@ -18,7 +18,7 @@ public sealed class TokenClaimsViewTests
         var validator = Validators.For(TestKeys.Hs256);
         var buffer = new byte[validator.ClaimsBufferSize];
 
-        validator.Validate("Bearer " + RawToken.Valid(TestKeys.Hs256, s_payload), buffer, out var claims).Should().Be(TokenValidationError.None);
+        validator.HeaderInto("Bearer " + RawToken.Valid(TestKeys.Hs256, s_payload), buffer, out var claims).Should().Be(TokenValidationError.None);
 
         claims.IsEmpty.Should().BeFalse();
         Encoding.UTF8.GetString(claims.IssuerUtf8).Should().Be(RawToken.Issuer);
@@ -46,7 +46,7 @@ public sealed class TokenClaimsViewTests
         var validator = Validators.For(TestKeys.Hs256);
         var payload = RawToken.Payload().Replace("\"user-1\"", "\"us\\u0065r-\\u00e9\"", StringComparison.Ordinal);
 
-        validator.Validate(RawToken.Valid(TestKeys.Hs256, payload), new byte[validator.ClaimsBufferSize], out var claims)
+        validator.TokenInto(RawToken.Valid(TestKeys.Hs256, payload), new byte[validator.ClaimsBufferSize], out var claims)
             .Should().Be(TokenValidationError.None);
 
         Encoding.UTF8.GetString(claims.SubjectUtf8).Should().Be("user-é");
@@ -60,9 +60,9 @@ public sealed class TokenClaimsViewTests
         var token = RawToken.Valid(TestKeys.Hs256);
         var payloadLength = Encoding.UTF8.GetByteCount(RawToken.Payload());
 
-        validator.Validate(token, new byte[payloadLength - 1], out var claims).Should().Be(TokenValidationError.TooLarge);
+        validator.TokenInto(token, new byte[payloadLength - 1], out var claims).Should().Be(TokenValidationError.TooLarge);
         claims.IsEmpty.Should().BeTrue();
-        validator.Validate(token, new byte[payloadLength], out claims).Should().Be(TokenValidationError.None);
+        validator.TokenInto(token, new byte[payloadLength], out claims).Should().Be(TokenValidationError.None);
         Encoding.UTF8.GetString(claims.SubjectUtf8).Should().Be("user-1");
     }
 
@@ -71,7 +71,7 @@ public sealed class TokenClaimsViewTests
     {
         var validator = Validators.For(TestKeys.Hs256);
 
-        validator.Validate(RawToken.Valid(TestKeys.Hs256, RawToken.Payload(exp: TestClock.StartSeconds - 60)), new byte[1024], out var claims)
+        validator.TokenInto(RawToken.Valid(TestKeys.Hs256, RawToken.Payload(exp: TestClock.StartSeconds - 60)), new byte[1024], out var claims)
             .Should().Be(TokenValidationError.Expired);
 
         claims.IsEmpty.Should().BeTrue();
@@ -93,17 +93,17 @@ public sealed class TokenClaimsViewTests
         var cached = Validators.For(TestKeys.Hs256, time, o => (o.Revocations, o.Cache) = (revocations, new VerifiedTokenCacheOptions()));
         var token = RawToken.Valid(TestKeys.Hs256);
         var buffer = new byte[cached.ClaimsBufferSize];
-        cached.Validate(token, buffer, out var first).Should().Be(TokenValidationError.None);
+        cached.TokenInto(token, buffer, out var first).Should().Be(TokenValidationError.None);
         Encoding.UTF8.GetString(first.SubjectUtf8).Should().Be("user-1");
 
         // A cache hit reads the cached payload, whatever the buffer holds now.
         Array.Clear(buffer);
-        cached.Validate(token, buffer, out var hit).Should().Be(TokenValidationError.None);
+        cached.TokenInto(token, buffer, out var hit).Should().Be(TokenValidationError.None);
         Encoding.UTF8.GetString(hit.SessionIdUtf8).Should().Be("sid-1");
 
         revocations.Add("sid-1", TestClock.Start.AddHours(1));
-        cached.Validate(token, buffer, out _).Should().Be(TokenValidationError.Revoked);
-        Validators.For(TestKeys.Hs256, time, o => o.Revocations = revocations).Validate(token, buffer, out _).Should().Be(TokenValidationError.Revoked);
+        cached.TokenInto(token, buffer, out _).Should().Be(TokenValidationError.Revoked);
+        Validators.For(TestKeys.Hs256, time, o => o.Revocations = revocations).TokenInto(token, buffer, out _).Should().Be(TokenValidationError.Revoked);
     }
 
     [Test]
@@ -114,10 +114,10 @@ public sealed class TokenClaimsViewTests
         var memory = new byte[token.Length + validator.ClaimsBufferSize];
         token.CopyTo(memory, 0);
 
-        var inPlace = () => validator.Validate(memory.AsSpan(0, token.Length), memory.AsSpan(10), out _);
+        var inPlace = () => validator.TokenInto(memory.AsSpan(0, token.Length), memory.AsSpan(10), out _);
 
         inPlace.Should().Throw<ArgumentException>().WithParameterName("buffer");
-        validator.Validate(memory.AsSpan(0, token.Length), memory.AsSpan(token.Length), out var claims).Should().Be(TokenValidationError.None);
+        validator.TokenInto(memory.AsSpan(0, token.Length), memory.AsSpan(token.Length), out var claims).Should().Be(TokenValidationError.None);
         Encoding.UTF8.GetString(claims.SubjectUtf8).Should().Be("user-1");
     }
 

@@ -47,10 +47,10 @@ public sealed class TokenMutationPropertyTests
 
                 chars[position] = replacement;
                 var mutated = new string(chars);
-                var result = validator.Validate(mutated);
+                var result = validator.ValidateToken(mutated);
                 AssertRejectedBeforeClaims(result, mutated);
-                AssertRejectedBeforeClaims(validator.Validate(Encoding.UTF8.GetBytes(mutated)), mutated);
-                validator.Validate(mutated.AsSpan(), buffer, out _).Should().Be(result.Error, "the buffer overload on {0}", mutated);
+                AssertRejectedBeforeClaims(validator.ValidateToken(Encoding.UTF8.GetBytes(mutated)), mutated);
+                validator.TokenInto(mutated.AsSpan(), buffer, out _).Should().Be(result.Error, "the buffer overload on {0}", mutated);
                 runs++;
             }
 
@@ -80,7 +80,7 @@ public sealed class TokenMutationPropertyTests
                 while (replacement == original);
 
                 bytes[position] = replacement;
-                AssertRejectedBeforeClaims(validator.Validate(bytes), $"byte {position} = 0x{replacement:X2}");
+                AssertRejectedBeforeClaims(validator.ValidateToken(bytes), $"byte {position} = 0x{replacement:X2}");
             }
 
             bytes[position] = original;
@@ -121,9 +121,9 @@ public sealed class TokenMutationPropertyTests
             }
 
             var token = RawToken.Sign(RawToken.Header(key), text.ToString(), key);
-            var result = validator.Validate(token);
-            validator.Validate(Encoding.ASCII.GetBytes(token)).Error.Should().Be(result.Error, text.ToString());
-            validator.Validate(token.AsSpan(), buffer, out var claims).Should().Be(result.Error, text.ToString());
+            var result = validator.ValidateToken(token);
+            validator.ValidateToken(Encoding.ASCII.GetBytes(token)).Error.Should().Be(result.Error, text.ToString());
+            validator.TokenInto(token.AsSpan(), buffer, out var claims).Should().Be(result.Error, text.ToString());
             if (!result.IsValid)
             {
                 claims.IsEmpty.Should().BeTrue();
@@ -147,8 +147,8 @@ public sealed class TokenMutationPropertyTests
     [TestCase(JwtAlgorithm.ES256)]
     public void Validate_NonBase64UrlCharacterInsertedAnywhere_IsMalformed(JwtAlgorithm algorithm)
     {
-        // Every ASCII character outside [A-Za-z0-9_-] at every position; space and tab make the input read as an
-        // Authorization header (documented on Validate), which then fails as a header.
+        // Every ASCII character outside [A-Za-z0-9_-] at every position, space and tab included: a bare token is never
+        // read as a header, so whitespace is just another character that is not base64url.
         var (token, validator) = ValidToken(algorithm);
         var inserted = Enumerable.Range(0, 128).Select(static c => (char)c).Where(static c => !Alphabet.Contains(c, StringComparison.Ordinal)).ToArray();
         inserted.Should().HaveCount(128 - 64);
@@ -157,9 +157,9 @@ public sealed class TokenMutationPropertyTests
             foreach (var c in inserted)
             {
                 var candidate = token.Insert(position, c.ToString());
-                var expected = c is ' ' or '\t' ? TokenValidationError.InvalidAuthorizationHeader : TokenValidationError.Malformed;
-                validator.Validate(candidate).Error.Should().Be(expected, "'{0}' (0x{1:X2}) inserted at {2}", c, (int)c, position);
-                validator.Validate(Encoding.ASCII.GetBytes(candidate)).Error.Should().Be(expected, "0x{0:X2} inserted at {1}", (int)c, position);
+                var expected = TokenValidationError.Malformed;
+                validator.ValidateToken(candidate).Error.Should().Be(expected, "'{0}' (0x{1:X2}) inserted at {2}", c, (int)c, position);
+                validator.ValidateToken(Encoding.ASCII.GetBytes(candidate)).Error.Should().Be(expected, "0x{0:X2} inserted at {1}", (int)c, position);
             }
         }
     }
@@ -175,12 +175,12 @@ public sealed class TokenMutationPropertyTests
         {
             var text = texts[random.Next(texts.Length)];
             var candidate = token.Insert(position, text);
-            validator.Validate(candidate).Error.Should().Be(TokenValidationError.Malformed);
+            validator.ValidateToken(candidate).Error.Should().Be(TokenValidationError.Malformed);
 
             // Every byte 0x80-0xFF raw in the UTF-8 overload: invalid UTF-8 alone or not, never base64url.
             var bytes = Encoding.ASCII.GetBytes(token).ToList();
             bytes.Insert(position, (byte)random.Next(0x80, 0x100));
-            validator.Validate(bytes.ToArray()).Error.Should().Be(TokenValidationError.Malformed);
+            validator.ValidateToken(bytes.ToArray()).Error.Should().Be(TokenValidationError.Malformed);
         }
     }
 
@@ -207,7 +207,7 @@ public sealed class TokenMutationPropertyTests
             var validator = algorithm == JwtAlgorithm.HS256 ? AdversarialCorpus.Hs256 : AdversarialCorpus.Es256;
             var jti = new string(Enumerable.Range(0, random.Next(1, 40)).Select(_ => (char)random.Next(0x21, 0x7F)).Where(static c => c is not ('"' or '\\')).ToArray());
             var token = RawToken.Sign(Forge.Header(key), Forge.Claims(("jti", $"\"{jti}\""), ("n", Forge.Number(random.NextInt64()))), key);
-            validator.Validate(token).Error.Should().Be(TokenValidationError.None, token);
+            validator.ValidateToken(token).Error.Should().Be(TokenValidationError.None, token);
             var (header, payload, signature) = Forge.Split(token);
             foreach (var (name, apply) in transforms)
             {
@@ -222,8 +222,8 @@ public sealed class TokenMutationPropertyTests
 
                     parts[segment] = changed;
                     var candidate = segment == 2 ? string.Join(".", parts) : Forge.SignSegments(parts[0], parts[1], key);
-                    validator.Validate(candidate).Error.Should().Be(TokenValidationError.Malformed, "{0} of segment {1}", name, segment + 1);
-                    validator.Validate(Encoding.ASCII.GetBytes(candidate)).Error.Should().Be(TokenValidationError.Malformed);
+                    validator.ValidateToken(candidate).Error.Should().Be(TokenValidationError.Malformed, "{0} of segment {1}", name, segment + 1);
+                    validator.ValidateToken(Encoding.ASCII.GetBytes(candidate)).Error.Should().Be(TokenValidationError.Malformed);
                     applied[name]++;
                 }
             }
@@ -237,11 +237,11 @@ public sealed class TokenMutationPropertyTests
         var key = TestKeys.For(algorithm);
         var validator = algorithm == JwtAlgorithm.HS256 ? AdversarialCorpus.Hs256 : AdversarialCorpus.Es256;
         var token = RawToken.Valid(key);
-        validator.Validate(token).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(token).Error.Should().Be(TokenValidationError.None);
         return (token, validator);
     }
 
-    private static void AssertRejectedBeforeClaims(TokenValidationResult result, string because)
+    private static void AssertRejectedBeforeClaims(JwtValidationResult result, string because)
     {
         result.IsValid.Should().BeFalse(because);
         result.Error.Should().BeOneOf(s_beforeClaims, because);

@@ -31,11 +31,11 @@ public sealed class TokenValidatorAllocationTests
         var bytes = Encoding.ASCII.GetBytes(token);
         for (var i = 0; i < 100; i++)
         {
-            validator.Validate(bytes).Error.Should().Be(expected);
+            validator.ValidateToken(bytes).Error.Should().Be(expected);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var error = validator.Validate(bytes).Error;
+        var error = validator.ValidateToken(bytes).Error;
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         error.Should().Be(expected);

@@ -29,7 +29,7 @@ public sealed class TokenValidatorKeySelectionTests
     {
         var token = Sign(Forge.Header("HS256", "z"), s_hsA);
 
-        Validators.For(KeyRing.ForVerification(s_hsA, s_hs384)).Validate(token).Error.Should().Be(TokenValidationError.UnknownKey);
+        Validators.For(KeyRing.ForVerification(s_hsA, s_hs384)).ValidateToken(token).Error.Should().Be(TokenValidationError.UnknownKey);
     }
 
     [Test]
@@ -37,7 +37,7 @@ public sealed class TokenValidatorKeySelectionTests
     {
         var token = Sign(Forge.Header("HS256", kid: null), s_hsA);
 
-        Validators.For(KeyRing.ForVerification(s_hsA, s_hs384, TestKeys.Es256.ToPublicKey())).Validate(token).Error
+        Validators.For(KeyRing.ForVerification(s_hsA, s_hs384, TestKeys.Es256.ToPublicKey())).ValidateToken(token).Error
             .Should().Be(TokenValidationError.None);
     }
 
@@ -46,7 +46,7 @@ public sealed class TokenValidatorKeySelectionTests
     {
         var token = Sign(Forge.Header("HS256", kid: null), s_hsA);
 
-        Validators.For(KeyRing.ForVerification(s_hsA, s_hsB)).Validate(token).Error.Should().Be(TokenValidationError.UnknownKey);
+        Validators.For(KeyRing.ForVerification(s_hsA, s_hsB)).ValidateToken(token).Error.Should().Be(TokenValidationError.UnknownKey);
     }
 
     [Test]
@@ -59,7 +59,7 @@ public sealed class TokenValidatorKeySelectionTests
             o.AllowedAlgorithms.Add(JwtAlgorithm.HS384);
         });
 
-        validator.Validate(token).Error.Should().Be(TokenValidationError.UnknownKey);
+        validator.ValidateToken(token).Error.Should().Be(TokenValidationError.UnknownKey);
     }
 
     [TestCase("HS384", "a")]
@@ -69,7 +69,7 @@ public sealed class TokenValidatorKeySelectionTests
         // Signed with the key whose algorithm the header names, so only the kid's binding can reject it.
         var token = Sign(Forge.Header(alg, kid), alg == "HS384" ? s_hs384 : s_hsA);
 
-        Validators.For(KeyRing.ForVerification(s_hsA, s_hs384)).Validate(token).Error.Should().Be(TokenValidationError.AlgorithmMismatch);
+        Validators.For(KeyRing.ForVerification(s_hsA, s_hs384)).ValidateToken(token).Error.Should().Be(TokenValidationError.AlgorithmMismatch);
     }
 
     [Test]
@@ -77,9 +77,9 @@ public sealed class TokenValidatorKeySelectionTests
     {
         var validator = Validators.For(KeyRing.ForVerification(s_hsA, s_hs384), configure: o => o.AllowedAlgorithms.Add(JwtAlgorithm.HS384));
 
-        validator.Validate(Sign(Forge.Header("HS256", "a"), s_hsA)).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
-        validator.Validate(Sign(Forge.Header("HS256", kid: null), s_hsA)).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
-        validator.Validate(Sign(Forge.Header("HS384", "c"), s_hs384)).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(Sign(Forge.Header("HS256", "a"), s_hsA)).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
+        validator.ValidateToken(Sign(Forge.Header("HS256", kid: null), s_hsA)).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm);
+        validator.ValidateToken(Sign(Forge.Header("HS384", "c"), s_hs384)).Error.Should().Be(TokenValidationError.None);
     }
 
     [TestCase(257)]
@@ -91,7 +91,7 @@ public sealed class TokenValidatorKeySelectionTests
         // a token naming a key that does not exist is refused (RFC 8725 §3.10).
         var token = Sign(Forge.Header("HS256", new string('k', length)), s_hsA);
 
-        Validators.For(s_hsA).Validate(token).Error.Should().Be(TokenValidationError.UnknownKey);
+        Validators.For(s_hsA).ValidateToken(token).Error.Should().Be(TokenValidationError.UnknownKey);
     }
 
     [Test]
@@ -102,8 +102,8 @@ public sealed class TokenValidatorKeySelectionTests
         var key = SigningKey.CreateHmac(RandomNumberGenerator.GetBytes(32), JwtAlgorithm.HS256, kid);
         var validator = Validators.For(KeyRing.ForVerification(key, s_hsA));
 
-        validator.Validate(Sign(Forge.Header("HS256", kid), key)).Error.Should().Be(TokenValidationError.None);
-        validator.Validate(Sign(Forge.Header("HS256", kid[..^1]), key)).Error.Should().Be(TokenValidationError.UnknownKey);
+        validator.ValidateToken(Sign(Forge.Header("HS256", kid), key)).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(Sign(Forge.Header("HS256", kid[..^1]), key)).Error.Should().Be(TokenValidationError.UnknownKey);
     }
 
     [Test]
@@ -117,9 +117,9 @@ public sealed class TokenValidatorKeySelectionTests
             o.AcceptedTypes.Add(type);
         });
 
-        validator.Validate(Sign(Forge.Header("HS256", "a", type), s_hsA)).Error.Should().Be(TokenValidationError.None);
-        validator.Validate(Sign(Forge.Header("HS256", "a", "application/" + type), s_hsA)).Error.Should().Be(TokenValidationError.None);
-        validator.Validate(Sign(Forge.Header("HS256", "a", "application/" + type + "x"), s_hsA)).Error.Should().Be(TokenValidationError.WrongType);
+        validator.ValidateToken(Sign(Forge.Header("HS256", "a", type), s_hsA)).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(Sign(Forge.Header("HS256", "a", "application/" + type), s_hsA)).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(Sign(Forge.Header("HS256", "a", "application/" + type + "x"), s_hsA)).Error.Should().Be(TokenValidationError.WrongType);
     }
 
     [TestCase("application/")]
@@ -145,8 +145,8 @@ public sealed class TokenValidatorKeySelectionTests
         revocations.Add(sessionId, TestClock.Start.AddHours(1));
         var validator = Validators.For(s_hsA, configure: o => o.Revocations = revocations);
 
-        validator.Validate(Sign(Forge.Header("HS256", "a"), s_hsA, ("sid", $"\"{sessionId}\""))).Error.Should().Be(TokenValidationError.Revoked);
-        validator.Validate(Sign(Forge.Header("HS256", "a"), s_hsA, ("sid", $"\"{sessionId}x\""))).Error.Should().Be(TokenValidationError.None);
+        validator.ValidateToken(Sign(Forge.Header("HS256", "a"), s_hsA, ("sid", $"\"{sessionId}\""))).Error.Should().Be(TokenValidationError.Revoked);
+        validator.ValidateToken(Sign(Forge.Header("HS256", "a"), s_hsA, ("sid", $"\"{sessionId}x\""))).Error.Should().Be(TokenValidationError.None);
     }
 
     private static string Sign(string headerJson, SigningKey key, params (string Name, string? Json)[] changes)

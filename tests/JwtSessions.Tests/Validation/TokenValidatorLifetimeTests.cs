@@ -27,7 +27,7 @@ public sealed class TokenValidatorLifetimeTests
         var token = Token(("exp", Forge.Number(s_now + 300)));
         _time.Advance(TimeSpan.FromMilliseconds(advanceMs));
 
-        Create(skewSeconds).Validate(token).Error.Should().Be(expected);
+        Create(skewSeconds).ValidateToken(token).Error.Should().Be(expected);
     }
 
     [TestCase(330_250 - 1, TokenValidationError.None)]
@@ -37,7 +37,7 @@ public sealed class TokenValidatorLifetimeTests
         var token = Token(("exp", Forge.Number(s_now + 300) + ".25"));
         _time.Advance(TimeSpan.FromMilliseconds(advanceMs));
 
-        Create(30).Validate(token).Error.Should().Be(expected);
+        Create(30).ValidateToken(token).Error.Should().Be(expected);
     }
 
     // nbf = start + 60 s: valid once now + skew >= nbf.
@@ -50,7 +50,7 @@ public sealed class TokenValidatorLifetimeTests
         var token = Token(("nbf", Forge.Number(s_now + 60)));
         _time.Advance(TimeSpan.FromMilliseconds(advanceMs));
 
-        Create(skewSeconds).Validate(token).Error.Should().Be(expected);
+        Create(skewSeconds).ValidateToken(token).Error.Should().Be(expected);
     }
 
     // iat = start + 60 s: in the future until now + skew reaches it.
@@ -63,7 +63,7 @@ public sealed class TokenValidatorLifetimeTests
         var token = Token(("iat", Forge.Number(s_now + 60)));
         _time.Advance(TimeSpan.FromMilliseconds(advanceMs));
 
-        Create(skewSeconds).Validate(token).Error.Should().Be(expected);
+        Create(skewSeconds).ValidateToken(token).Error.Should().Be(expected);
     }
 
     // iat = start, MaxTokenAge 10 min: too old once now - iat > age + skew.
@@ -76,7 +76,7 @@ public sealed class TokenValidatorLifetimeTests
         var token = Token(("exp", Forge.Number(s_now + 3600)));
         _time.Advance(TimeSpan.FromMilliseconds(advanceMs));
 
-        Create(skewSeconds, o => o.MaxTokenAge = TimeSpan.FromMinutes(10)).Validate(token).Error.Should().Be(expected);
+        Create(skewSeconds, o => o.MaxTokenAge = TimeSpan.FromMinutes(10)).ValidateToken(token).Error.Should().Be(expected);
     }
 
     [Test]
@@ -84,7 +84,7 @@ public sealed class TokenValidatorLifetimeTests
     {
         var token = Token(("iat", Forge.Number(s_now - 86_400)));
 
-        Create(30).Validate(token).Error.Should().Be(TokenValidationError.None);
+        Create(30).ValidateToken(token).Error.Should().Be(TokenValidationError.None);
     }
 
     [Test]
@@ -94,8 +94,8 @@ public sealed class TokenValidatorLifetimeTests
         _time.SetUtcNow(DateTimeOffset.MaxValue);
         var token = Token(("exp", "253402300799"), ("iat", "253402300000"), ("nbf", "253402300799.5"));
 
-        Create(30).Validate(token).Error.Should().Be(TokenValidationError.None);
-        Create(0).Validate(token).Error.Should().Be(TokenValidationError.Expired);
+        Create(30).ValidateToken(token).Error.Should().Be(TokenValidationError.None);
+        Create(0).ValidateToken(token).Error.Should().Be(TokenValidationError.Expired);
     }
 
     [Test]
@@ -117,7 +117,7 @@ public sealed class TokenValidatorLifetimeTests
             var expected = nowMs >= expMs + skewMs ? TokenValidationError.Expired
                 : nowMs + skewMs < nbfMs ? TokenValidationError.NotYetValid
                 : TokenValidationError.None;
-            Validators.For(TestKeys.Hs256, time).Validate(token).Error.Should().Be(expected, $"exp {expMs}, nbf {nbfMs}, now {nowMs}");
+            Validators.For(TestKeys.Hs256, time).ValidateToken(token).Error.Should().Be(expected, $"exp {expMs}, nbf {nbfMs}, now {nowMs}");
         }
     }
 
@@ -128,20 +128,20 @@ public sealed class TokenValidatorLifetimeTests
     [TestCase("sub")]
     [TestCase("jti")]
     public void Validate_RequiredClaimMissing_ReturnsMissingClaim(string claim)
-        => Create(30).Validate(Token((claim, null))).Error.Should().Be(TokenValidationError.MissingClaim);
+        => Create(30).ValidateToken(Token((claim, null))).Error.Should().Be(TokenValidationError.MissingClaim);
 
     [Test]
     public void Validate_SessionIdMissing_IsValidUnlessRequired()
     {
         var token = Token(("sid", null));
 
-        Create(30).Validate(token).Error.Should().Be(TokenValidationError.None);
-        Create(30, o => o.RequireSessionId = true).Validate(token).Error.Should().Be(TokenValidationError.MissingClaim);
+        Create(30).ValidateToken(token).Error.Should().Be(TokenValidationError.None);
+        Create(30, o => o.RequireSessionId = true).ValidateToken(token).Error.Should().Be(TokenValidationError.MissingClaim);
     }
 
     [Test]
     public void Validate_NbfMissing_IsValid()
-        => Create(30).Validate(Token(("nbf", null))).Error.Should().Be(TokenValidationError.None);
+        => Create(30).ValidateToken(Token(("nbf", null))).Error.Should().Be(TokenValidationError.None);
 
     [TestCase("\"https://issuer.test\"", TokenValidationError.None)]
     [TestCase("\"https://Issuer.test\"", TokenValidationError.WrongIssuer)]
@@ -150,7 +150,7 @@ public sealed class TokenValidatorLifetimeTests
     [TestCase("\"\"", TokenValidationError.WrongIssuer)]
     [TestCase("null", TokenValidationError.InvalidClaim)]
     public void Validate_Issuer_MatchesExactly(string issuerJson, TokenValidationError expected)
-        => Create(30).Validate(Token(("iss", issuerJson))).Error.Should().Be(expected);
+        => Create(30).ValidateToken(Token(("iss", issuerJson))).Error.Should().Be(expected);
 
     [TestCase("\"api://test\"", TokenValidationError.None)]
     [TestCase("[\"api://test\"]", TokenValidationError.None)]
@@ -164,14 +164,14 @@ public sealed class TokenValidatorLifetimeTests
     [TestCase("1", TokenValidationError.InvalidClaim)]
     [TestCase("{}", TokenValidationError.InvalidClaim)]
     public void Validate_Audience_IsAStringOrArrayOfStringsContainingOurs(string audienceJson, TokenValidationError expected)
-        => Create(30).Validate(Token(("aud", audienceJson))).Error.Should().Be(expected);
+        => Create(30).ValidateToken(Token(("aud", audienceJson))).Error.Should().Be(expected);
 
     [Test]
     public void Validate_SecondConfiguredAudience_IsAccepted()
     {
         var token = Token(("aud", "[\"api://second\"]"));
 
-        Create(30, o => o.Audiences.Add("api://second")).Validate(token).Error.Should().Be(TokenValidationError.None);
+        Create(30, o => o.Audiences.Add("api://second")).ValidateToken(token).Error.Should().Be(TokenValidationError.None);
     }
 
     private static string Token(params (string Name, string? Json)[] changes)

@@ -72,7 +72,7 @@ public sealed class RfcVectorTests
         {
             o.Issuer = "joe";
             o.AcceptedTypes.Add("JWT");
-        }).Validate(vector.Token);
+        }).ValidateToken(vector.Token);
 
         // Only A.1 has a typ; it passes header and signature and stops at the claims: no aud, sub, jti or iat.
         result.Error.Should().Be(vector.Header.Contains("\"typ\"", StringComparison.Ordinal)
@@ -102,7 +102,7 @@ public sealed class RfcVectorTests
             JwsVerifier.Verify(Encoding.ASCII.GetBytes(token), Ring(vector), out _)
                 .Should().Be(TokenValidationError.UnsupportedAlgorithm, vector.Id);
             Validators.For(Ring(vector), new FakeTimeProvider(s_beforeExpiry), static o => o.AcceptedTypes.Add("JWT"))
-                .Validate(token).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm, vector.Id);
+                .ValidateToken(token).Error.Should().Be(TokenValidationError.UnsupportedAlgorithm, vector.Id);
         }
     }
 
@@ -120,7 +120,7 @@ public sealed class RfcVectorTests
         Base64Url.EncodeToString(Sign(PrivateKey(a1), token[..token.LastIndexOf('.')])).Should().Be(token[(token.LastIndexOf('.') + 1)..]);
 
         // Not a JWT: no typ, and the payload is not a JSON object.
-        Validators.For(Ring(a1), new FakeTimeProvider(s_beforeExpiry)).Validate(token).Error.Should().Be(TokenValidationError.WrongType);
+        Validators.For(Ring(a1), new FakeTimeProvider(s_beforeExpiry)).ValidateToken(token).Error.Should().Be(TokenValidationError.WrongType);
     }
 
     [Test]
@@ -139,7 +139,7 @@ public sealed class RfcVectorTests
         JwsVerifier.Verify(Encoding.ASCII.GetBytes(token), Ring(a1), out _).Should().Be(TokenValidationError.UnsupportedHeader);
 
         // The full validator refuses the detached form earlier: an empty payload segment is never a JWT.
-        Validators.For(Ring(a1), new FakeTimeProvider(s_beforeExpiry)).Validate(token).Error.Should().Be(TokenValidationError.Malformed);
+        Validators.For(Ring(a1), new FakeTimeProvider(s_beforeExpiry)).ValidateToken(token).Error.Should().Be(TokenValidationError.Malformed);
     }
 
     private static IEnumerable<TestCaseData> Cases(string suffix, Func<RfcVector, bool>? where = null)

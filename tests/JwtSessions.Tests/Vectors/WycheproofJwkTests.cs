@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
 using JwtSessions.Validation;
 
 namespace JwtSessions.Tests.Vectors;

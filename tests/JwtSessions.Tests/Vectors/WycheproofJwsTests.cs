@@ -67,7 +67,7 @@ public sealed class WycheproofJwsTests
         var jws = vector.String("jws");
         var validator = Validators.For(Ring(vector, expectation), new FakeTimeProvider(TestClock.Start));
 
-        validator.Validate(jws).Error.Should().Be(ExpectedFromValidator(jws, expectation));
+        validator.ValidateToken(jws).Error.Should().Be(ExpectedFromValidator(jws, expectation));
     }
 
     [TestCase(346)]
@@ -124,15 +124,15 @@ public sealed class WycheproofJwsTests
     }
 
     /// <summary>
-    /// Where the full validator stops on a token the JWS layer judged: the Authorization-header split on whitespace, then the
-    /// compact form (an empty payload is never a JWT), then the header checks shared with the JWS layer; every other token,
+    /// Where the full validator stops on a token the JWS layer judged: whitespace is not base64url (a bare token is never read
+    /// as a header), then the compact form (an empty payload is never a JWT), then the header checks shared with the JWS layer; every other token,
     /// valid JWS included, lacks the <c>typ</c> the validator requires (RFC 8725 §3.11), which it checks before key and signature.
     /// </summary>
     private static TokenValidationError ExpectedFromValidator(string jws, JwsExpectation expectation)
     {
         if (jws.AsSpan().IndexOfAny(' ', '\t') >= 0)
         {
-            return TokenValidationError.InvalidAuthorizationHeader;
+            return TokenValidationError.Malformed;
         }
 
         var parts = jws.Split('.');

@@ -11,18 +11,18 @@ namespace JwtSessions.Validation;
 /// (<see cref="TokenValidationError.NotValidated"/>), so a result that was never filled in cannot pass for a valid one.
 /// </remarks>
 /// <threadsafety>An immutable value; safe to share.</threadsafety>
-public readonly struct TokenValidationResult
+public readonly struct JwtValidationResult
 {
     private readonly TokenClaims? _claims;
     private readonly TokenValidationError _error;
 
-    internal TokenValidationResult(TokenClaims claims)
+    internal JwtValidationResult(TokenClaims claims)
     {
         _claims = claims;
         _error = TokenValidationError.None;
     }
 
-    private TokenValidationResult(TokenValidationError error)
+    private JwtValidationResult(TokenValidationError error)
     {
         _claims = null;
         _error = error;
@@ -79,5 +79,5 @@ public readonly struct TokenValidationResult
     /// <inheritdoc />
     public override string ToString() => IsValid ? $"valid (sub {Subject})" : $"invalid: {Error.ToCode()}";
 
-    internal static TokenValidationResult Fail(TokenValidationError error) => new(error);
+    internal static JwtValidationResult Fail(TokenValidationError error) => new(error);
 }

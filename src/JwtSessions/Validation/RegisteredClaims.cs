@@ -3,30 +3,15 @@ using System.Runtime.CompilerServices;
 
 namespace JwtSessions.Validation;
 
-public sealed partial class TokenValidator
+/// <summary>Matches member names to the registered claims both payload readers type-check (docs/validation.md, step 16).</summary>
+internal static class RegisteredClaims
 {
-    private enum RegisteredClaim
-    {
-        Other,
-        Exp,
-        Iat,
-        Nbf,
-        Iss,
-        Aud,
-        Sub,
-        Jti,
-        Sid,
-        Scope,
-        ClientId,
-        Gen,
-    }
-
     /// <summary>
     /// Matches an unescaped member name against the claims the validator reads, in one switch instead of a chain of string
     /// comparisons: three-byte names as one integer, the two longer ones by length.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static RegisteredClaim MatchRegisteredClaim(ReadOnlySpan<byte> name) => name.Length switch
+    internal static RegisteredClaim Match(ReadOnlySpan<byte> name) => name.Length switch
     {
         3 => (name[0] | (name[1] << 8) | (name[2] << 16)) switch
         {
@@ -48,7 +33,7 @@ public sealed partial class TokenValidator
 
     /// <summary>Where either reader keeps the start of a plain string claim: <c>sub</c>, <c>jti</c>, <c>sid</c>, <c>scope</c>, <c>client_id</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref StringClaim StringSlot(ref ClaimSlots slots, RegisteredClaim claim)
+    internal static ref StringClaim StringSlot(ref ClaimSlots slots, RegisteredClaim claim)
     {
         switch (claim)
         {

@@ -2,7 +2,12 @@ using JwtSessions.Signing;
 
 namespace JwtSessions.Validation;
 
-public sealed partial class TokenValidator
+/// <summary>
+/// The accepted-header memo (docs/validation.md, step 7): up to eight JOSE headers of tokens that passed every check, by
+/// their exact base64url text, with the key each selected, so a byte-identical header skips <see cref="JoseHeaderReader"/>.
+/// One per validator.
+/// </summary>
+internal sealed class AcceptedHeaderMemo
 {
     private const int MaxAcceptedHeaders = 8;
 
@@ -14,7 +19,7 @@ public sealed partial class TokenValidator
     // never evicts: no churn, and a validator's legitimate headers are few (one per key and issuer format).
     private readonly AcceptedHeader?[] _acceptedHeaders = new AcceptedHeader?[MaxAcceptedHeaders];
 
-    private SigningKey? FindAcceptedHeader(ReadOnlySpan<byte> encodedHeader)
+    public SigningKey? Find(ReadOnlySpan<byte> encodedHeader)
     {
         foreach (var entry in _acceptedHeaders)
         {
@@ -33,7 +38,7 @@ public sealed partial class TokenValidator
     }
 
     /// <summary>Remembers the header of a token that passed every check; a no-op once full.</summary>
-    private void RememberAcceptedHeader(ReadOnlySpan<byte> encodedHeader, SigningKey key)
+    public void Remember(ReadOnlySpan<byte> encodedHeader, SigningKey key)
     {
         // Threads that validate the first tokens of one issuer at once all get here with the same header: the one that loses
         // the race for a slot finds its header there and stops, so concurrent first validations do not fill slots with copies.

@@ -1,6 +1,7 @@
 using JwtSessions.Signing;
+using JwtSessions.Validation;
 
-namespace JwtSessions.Validation;
+namespace JwtSessions.Tests.Support;
 
 /// <summary>
 /// The JWS layer of <see cref="TokenValidator"/> alone: compact form, strict base64url, the strict JOSE header (exact
@@ -9,9 +10,9 @@ namespace JwtSessions.Validation;
 /// </summary>
 /// <remarks>
 /// For conformance tests with generic JWS (Wycheproof, RFC 7515/7520/8037), which are not JWTs: they carry no <c>typ</c>,
-/// <c>iss</c> or <c>exp</c>, and some have an empty or non-JSON payload. It runs exactly the methods the validator runs before it
-/// reads claims (<see cref="TokenValidator.TrySplitCompact"/>, <see cref="TokenValidator.VerifyJws"/>), with the validator's
-/// default allowlist: the algorithms of the ring's keys. Not a public API: a JWS that verifies here is not a valid JWT.
+/// <c>iss</c> or <c>exp</c>, and some have an empty or non-JSON payload. It runs exactly the stages the validator runs before it
+/// reads claims (<see cref="CompactJws"/>, <see cref="JwsVerification"/>), with the validator's default allowlist: the
+/// algorithms of the ring's keys. Test code only: a JWS that verifies here is not a valid JWT.
 /// </remarks>
 internal static class JwsVerifier
 {
@@ -32,14 +33,14 @@ internal static class JwsVerifier
             return TokenValidationError.TooLarge;
         }
 
-        if (!TokenValidator.TrySplitCompact(token, out var firstDot, out var secondDot))
+        if (!CompactJws.TrySplit(token, out var firstDot, out var secondDot))
         {
             return TokenValidationError.Malformed;
         }
 
-        var allowed = TokenValidator.AlgorithmMask(keys.Keys.Select(static k => k.Algorithm));
+        var allowed = JoseHeaderReader.AlgorithmMask(keys.Keys.Select(static k => k.Algorithm));
         SigningKey? key = null;
-        var error = TokenValidator.VerifyJws(token, firstDot, secondDot, keys, allowed, acceptedTypes: null, ref key);
+        var error = JwsVerification.Verify(token, firstDot, secondDot, keys, allowed, acceptedTypes: null, ref key);
         if (error == TokenValidationError.None)
         {
             payload = (firstDot + 1)..secondDot;
