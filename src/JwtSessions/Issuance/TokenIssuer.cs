@@ -56,37 +56,15 @@ public sealed class TokenIssuer
     public TokenIssuer(TokenIssuerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrEmpty(options.Issuer))
+        var problems = options.Validate();
+        if (problems.Count > 0)
         {
-            throw new ArgumentException("An issuer is required.", nameof(options));
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        if (options.Audiences.Count == 0 || options.Audiences.Any(string.IsNullOrEmpty))
-        {
-            throw new ArgumentException("At least one non-empty audience is required.", nameof(options));
-        }
-
-        if (!IsMediaType(options.Type))
-        {
-            throw new ArgumentException(
-                "The type must be a media type without parameters: 1 to 64 letters, digits or !#$&^_.+- characters, optionally after \"application/\".",
-                nameof(options));
-        }
-
-        _key = options.Keys?.ActiveKey ?? throw new ArgumentException("A key ring with an active signing key is required.", nameof(options));
+        _key = options.Keys!.ActiveKey!;
         ObjectDisposedException.ThrowIf(_key.IsDisposed, _key);
-        var ceiling = options.MaxAllowedLifetimeOverride ?? TokenIssuerOptions.MaxAllowedLifetime;
-        if (options.MaxLifetime < TimeSpan.FromSeconds(1) || options.MaxLifetime > ceiling)
-        {
-            throw new ArgumentException($"The maximum lifetime must be between 1 second and {ceiling}.", nameof(options));
-        }
-
-        if (options.DefaultLifetime < TimeSpan.FromSeconds(1) || options.DefaultLifetime > options.MaxLifetime)
-        {
-            throw new ArgumentException("The default lifetime must be between 1 second and the maximum lifetime.", nameof(options));
-        }
-
-        _issuer = options.Issuer;
+        _issuer = options.Issuer!;
         _audiences = [.. options.Audiences];
         _defaultLifetime = options.DefaultLifetime;
         _maxLifetime = options.MaxLifetime;
@@ -469,7 +447,7 @@ public sealed class TokenIssuer
     }
 
     /// <summary>A restricted media-type name (RFC 6838 §4.2), optionally after <c>application/</c>, that validators can accept.</summary>
-    private static bool IsMediaType(string? type)
+    internal static bool IsMediaType(string? type)
     {
         if (string.IsNullOrEmpty(type) || type.Length > 64)
         {

@@ -42,4 +42,45 @@ public sealed class TokenIssuerOptions
 
     /// <summary>Gets or sets a higher lifetime ceiling, for refresh tokens that live as long as a session.</summary>
     internal TimeSpan? MaxAllowedLifetimeOverride { get; set; }
+
+    /// <summary>
+    /// Lists every problem a <see cref="TokenIssuer"/> would refuse in these options, one sentence each; empty when they are
+    /// valid. It has no side effects; the issuer's constructor runs it.
+    /// </summary>
+    /// <returns>The problems.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(Issuer))
+        {
+            problems.Add("An issuer is required.");
+        }
+
+        if (Audiences.Count == 0 || Audiences.Any(string.IsNullOrEmpty))
+        {
+            problems.Add("At least one non-empty audience is required.");
+        }
+
+        if (!TokenIssuer.IsMediaType(Type))
+        {
+            problems.Add("The type must be a media type without parameters: 1 to 64 letters, digits or !#$&^_.+- characters, optionally after \"application/\".");
+        }
+
+        if (Keys?.ActiveKey is null)
+        {
+            problems.Add("A key ring with an active signing key is required.");
+        }
+
+        var ceiling = MaxAllowedLifetimeOverride ?? MaxAllowedLifetime;
+        if (MaxLifetime < TimeSpan.FromSeconds(1) || MaxLifetime > ceiling)
+        {
+            problems.Add($"The maximum lifetime must be between 1 second and {ceiling}.");
+        }
+        else if (DefaultLifetime < TimeSpan.FromSeconds(1) || DefaultLifetime > MaxLifetime)
+        {
+            problems.Add("The default lifetime must be between 1 second and the maximum lifetime.");
+        }
+
+        return problems;
+    }
 }

@@ -1,4 +1,3 @@
-using JwtSessions.Internal;
 using JwtSessions.Issuance;
 using JwtSessions.Revocation;
 using JwtSessions.Signing;
@@ -83,40 +82,18 @@ internal static class SessionTokenFactory
         return validator;
     }
 
-    /// <summary>
-    /// What the issuers and validators built from <paramref name="options"/> would refuse, found by building them (they hold no
-    /// timers, stores or keys of their own: building them has no effect outside the objects); nothing when all build.
-    /// </summary>
+    /// <summary>What the issuers and validators built from <paramref name="options"/> would refuse; nothing when all are valid.</summary>
     public static IEnumerable<string> Problems(SessionManagerOptions options, SessionPolicy policy)
     {
         var time = TimeProvider.System;
-        var checks = new List<Action>
-        {
-            () => _ = new TokenIssuer(AccessIssuer(options, policy, time)),
-            () => _ = new TokenValidator(AccessValidator(options, time, revocations: null), JwtSessionsMetrics.Shared),
-        };
+        var problems = AccessIssuer(options, policy, time).Validate().Concat(AccessValidator(options, time, revocations: null).Validate());
         if (options.RefreshTokenKeys is { } refreshKeys)
         {
-            checks.Add(() => _ = new TokenIssuer(RefreshIssuer(options, refreshKeys, policy, time)));
-            checks.Add(() => _ = new TokenValidator(RefreshValidator(options, refreshKeys, time), JwtSessionsMetrics.Shared));
+            problems = problems
+                .Concat(RefreshIssuer(options, refreshKeys, policy, time).Validate())
+                .Concat(RefreshValidator(options, refreshKeys, time).Validate());
         }
 
-        foreach (var check in checks)
-        {
-            string? problem = null;
-            try
-            {
-                check();
-            }
-            catch (ArgumentException ex)
-            {
-                problem = ex.Message;
-            }
-
-            if (problem is not null)
-            {
-                yield return problem;
-            }
-        }
+        return problems.Distinct(StringComparer.Ordinal);
     }
 }

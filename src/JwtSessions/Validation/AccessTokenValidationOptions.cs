@@ -54,14 +54,7 @@ public sealed class AccessTokenValidationOptions
 
         if (problems.Count == 0)
         {
-            try
-            {
-                _ = new TokenValidator(ToValidatorOptions(TimeProvider.System, revocations: null));
-            }
-            catch (ArgumentException ex)
-            {
-                problems.Add(ex.Message);
-            }
+            problems.AddRange(ToValidatorOptions(TimeProvider.System, revocations: null).Validate());
         }
 
         return problems;

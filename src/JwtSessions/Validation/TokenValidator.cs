@@ -73,59 +73,23 @@ public sealed partial class TokenValidator
     {
         ArgumentNullException.ThrowIfNull(options);
         _metrics = metrics;
-        if (string.IsNullOrEmpty(options.Issuer))
+        var problems = options.Validate();
+        if (problems.Count > 0)
         {
-            throw new ArgumentException("An issuer is required: tokens are accepted only from one exact iss.", nameof(options));
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        if (options.Audiences.Count == 0 || options.Audiences.Any(string.IsNullOrEmpty))
-        {
-            throw new ArgumentException("At least one non-empty audience is required (RFC 8725 §3.9).", nameof(options));
-        }
-
-        _keys = options.Keys ?? throw new ArgumentException("A key ring is required.", nameof(options));
-        if (_keys.Keys.Count == 0)
-        {
-            throw new ArgumentException("The key ring is empty.", nameof(options));
-        }
-
-        if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TokenValidatorOptions.MaxClockSkew)
-        {
-            throw new ArgumentException($"The clock skew must be between 0 and {TokenValidatorOptions.MaxClockSkew}.", nameof(options));
-        }
-
-        if (options.MaxTokenSize is < 256 or > 64 * 1024)
-        {
-            throw new ArgumentException("The maximum token size must be between 256 bytes and 64 KiB.", nameof(options));
-        }
-
-        if (options.MaxTokenAge is { } age && age <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("The maximum token age must be positive.", nameof(options));
-        }
-
-        // Compared without "application/", so "application/" alone would accept a token whose typ is empty.
-        if (options.AcceptedTypes.Count == 0
-            || options.AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64 || JoseHeaderReader.NormalizeType(t).Length == 0))
-        {
-            throw new ArgumentException("At least one accepted typ of 1 to 64 characters is required (RFC 8725 §3.11), besides \"application/\".", nameof(options));
-        }
-
+        _keys = options.Keys!;
         var algorithms = options.AllowedAlgorithms.Count > 0 ? options.AllowedAlgorithms : _keys.Keys.Select(static k => k.Algorithm);
         _allowedAlgorithms = JoseHeaderReader.AlgorithmMask(algorithms);
 
-        _issuer = Encoding.UTF8.GetBytes(options.Issuer);
+        _issuer = Encoding.UTF8.GetBytes(options.Issuer!);
         _audiences = [.. options.Audiences.Select(Encoding.UTF8.GetBytes)];
         _types = [.. options.AcceptedTypes.Select(static t => Encoding.UTF8.GetBytes(JoseHeaderReader.NormalizeType(t)))];
         _maxTokenSize = options.MaxTokenSize;
         _time = options.TimeProvider ?? TimeProvider.System;
         if (options.RejectionBurst is { } burst)
         {
-            if (burst.Threshold < 1 || burst.Window <= TimeSpan.Zero)
-            {
-                throw new ArgumentException("The rejection-burst threshold and window must be positive.", nameof(options));
-            }
-
             _burst = new RejectionBurstMonitor(burst.Threshold, (long)burst.Window.TotalMilliseconds);
         }
         _cache = options.Cache is { } cache ? new VerifiedTokenCache(cache, _time) : null;

@@ -73,4 +73,66 @@ public sealed class TokenValidatorOptions
 
     /// <summary>Refresh tokens additionally need <c>gen</c> and <c>sid</c>.</summary>
     internal bool RequireGeneration { get; set; }
+
+    /// <summary>
+    /// Lists every problem a <see cref="TokenValidator"/> would refuse in these options, one sentence each; empty when they
+    /// are valid. It has no side effects; the validator's constructor runs it.
+    /// </summary>
+    /// <returns>The problems.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(Issuer))
+        {
+            problems.Add("An issuer is required: tokens are accepted only from one exact iss.");
+        }
+
+        if (Audiences.Count == 0 || Audiences.Any(string.IsNullOrEmpty))
+        {
+            problems.Add("At least one non-empty audience is required (RFC 8725 §3.9).");
+        }
+
+        if (Keys is null)
+        {
+            problems.Add("A key ring is required.");
+        }
+        else if (Keys.Keys.Count == 0)
+        {
+            problems.Add("The key ring is empty.");
+        }
+
+        if (ClockSkew < TimeSpan.Zero || ClockSkew > MaxClockSkew)
+        {
+            problems.Add($"The clock skew must be between 0 and {MaxClockSkew}.");
+        }
+
+        if (MaxTokenSize is < 256 or > 64 * 1024)
+        {
+            problems.Add("The maximum token size must be between 256 bytes and 64 KiB.");
+        }
+
+        if (MaxTokenAge is { } age && age <= TimeSpan.Zero)
+        {
+            problems.Add("The maximum token age must be positive.");
+        }
+
+        // Compared without "application/", so "application/" alone would accept a token whose typ is empty.
+        if (AcceptedTypes.Count == 0
+            || AcceptedTypes.Any(static t => string.IsNullOrEmpty(t) || t.Length > 64 || JoseHeaderReader.NormalizeType(t).Length == 0))
+        {
+            problems.Add("At least one accepted typ of 1 to 64 characters is required (RFC 8725 §3.11), besides \"application/\".");
+        }
+
+        if (RejectionBurst is { } burst && (burst.Threshold < 1 || burst.Window <= TimeSpan.Zero))
+        {
+            problems.Add("The rejection-burst threshold and window must be positive.");
+        }
+
+        if (Cache is { } cache && (cache.MaxEntries < 1 || cache.MaxBytes < 1))
+        {
+            problems.Add("The verified-token cache needs room for at least one entry and one byte.");
+        }
+
+        return problems;
+    }
 }
