@@ -27,7 +27,8 @@ internal sealed class WorkerGang : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on every worker at once (with the worker's index) and returns when all are done.</summary>
-    public void Run(Action<int> work)
+    /// <returns>The number of workers.</returns>
+    public int Run(Action<int> work)
     {
         _work = work;
         _done.Reset();
@@ -37,6 +38,7 @@ internal sealed class WorkerGang : IDisposable
         }
 
         _done.Wait();
+        return _threads.Length;
     }
 
     public void Dispose()
