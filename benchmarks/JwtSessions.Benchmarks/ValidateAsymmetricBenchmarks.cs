@@ -44,8 +44,7 @@ public class ValidateAsymmetricBenchmarks
     [Benchmark(Baseline = true)]
     public bool PrimitiveFloor() => Algorithm switch
     {
-        JwtAlgorithm.ES256 => _fixture.Ecdsa!.VerifyData(
-            _fixture.SigningInput, _fixture.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+        JwtAlgorithm.ES256 => _fixture.Ecdsa!.VerifyData(_fixture.SigningInput.AsSpan(), _fixture.Signature, HashAlgorithmName.SHA256),
         JwtAlgorithm.EdDSA => Ed25519.Verify(_fixture.Signature, _fixture.Ed25519Point!, _fixture.SigningInput),
         _ => _fixture.Rsa!.VerifyData(_fixture.SigningInput, _fixture.Signature, HashAlgorithmName.SHA256, _fixture.RsaPadding!),
     };

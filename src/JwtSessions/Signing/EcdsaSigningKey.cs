@@ -97,7 +97,9 @@ internal sealed class EcdsaSigningKey : SigningKey
 
         try
         {
-            return _ecdsa.VerifyData(signingInput, signature, _hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            // The overload without a DSASignatureFormat reads the signature as IEEE P1363 (r || s), as RFC 7518 §3.4 requires,
+            // and allocates less than the one that names the format (docs/validation.md §15, "ES256").
+            return _ecdsa.VerifyData(signingInput, signature, _hash);
         }
         catch (CryptographicException)
         {

@@ -1,32 +1,45 @@
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace JwtSessions.Signing;
 
 /// <summary>
 /// Keyed HMAC instances of one secret, lent to one thread at a time: an <see cref="IncrementalHash"/> is not thread-safe, and
-/// creating one per call costs the key schedule and a native context every time. Lock-free and bounded: a few instances per
-/// core are kept, extra ones made under contention are disposed on return.
+/// creating one per call costs the key schedule and a native context every time. Lock-free, bounded, and without a shared
+/// hot spot: each core has its own slot, on its own cache lines, so threads on different cores never write the same line.
 /// </summary>
 /// <remarks>
-/// The shape (one fast slot, then an array scanned with <see cref="Interlocked.CompareExchange{T}(ref T, T, T)"/>) follows
-/// <c>DefaultObjectPool</c> in dotnet/aspnetcore <c>src/ObjectPool</c>. An instance that threw mid-operation is never returned,
-/// so a pooled instance is always freshly reset. <see cref="Dispose"/> releases the pooled instances; one lent out at that
-/// moment is released when it comes back, and nothing is lent afterwards. Native contexts of instances still pooled when an
-/// undisposed key is collected are released by their finalizers.
+/// A thread rents from and returns to the slot of the core it runs on (<see cref="Thread.GetCurrentProcessorId"/>), with one
+/// uncontended <see cref="Interlocked.CompareExchange{T}(ref T, T, T)"/> each; only when that slot is empty (another thread of
+/// the same core holds its instance, or the thread moved) does it look at the other cores' slots, and only when every slot is
+/// taken does it make an instance, which it disposes on return if no slot is free. The earlier shape (one fast slot, then an
+/// array, after <c>DefaultObjectPool</c> in dotnet/aspnetcore) made every thread start at the same slot, so on two threads
+/// the two fought over one cache line on every MAC (docs/benchmarks.md, "HS256 validation on 1 and 2 threads").
+/// Thread-static instances would need no interlocked operation at all, but <see cref="Dispose"/> could not reach them.
+/// An instance that threw mid-operation is never returned, so a pooled instance is always freshly reset. <see cref="Dispose"/>
+/// releases the pooled instances; one lent out at that moment is released when it comes back, and nothing is lent afterwards.
+/// Native contexts of instances still pooled when an undisposed key is collected are released by their finalizers.
 /// </remarks>
 internal sealed class HmacPool : IDisposable
 {
+    /// <summary>References between two slots: 128 bytes, so no two slots (and no slot and the array's header) share a cache line, nor an adjacent-line prefetch pair.</summary>
+    private const int Stride = 16;
+
     private readonly HashAlgorithmName _hash;
     private readonly byte[] _secret;
-    private readonly IncrementalHash?[] _items;
-    private IncrementalHash? _first;
+    private readonly IncrementalHash?[] _slots;
+    private readonly int _mask;
     private int _disposed;
 
     public HmacPool(HashAlgorithmName hash, byte[] secret)
     {
         _hash = hash;
         _secret = secret;
-        _items = new IncrementalHash?[Math.Clamp(2 * Environment.ProcessorCount, 2, 64) - 1];
+
+        // A power of two of slots, at least two, one per core up to 64; slot i lives at (i + 1) * Stride.
+        var count = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Environment.ProcessorCount, 2, 64));
+        _mask = count - 1;
+        _slots = new IncrementalHash?[(count + 1) * Stride];
     }
 
     /// <summary>
@@ -35,7 +48,8 @@ internal sealed class HmacPool : IDisposable
     /// </summary>
     public bool TryMac(ReadOnlySpan<byte> data, Span<byte> destination, out int written)
     {
-        var hmac = Rent();
+        var home = Thread.GetCurrentProcessorId() & _mask;
+        var hmac = Rent(home);
         if (hmac is null)
         {
             written = 0;
@@ -44,7 +58,7 @@ internal sealed class HmacPool : IDisposable
 
         hmac.AppendData(data);
         written = hmac.GetHashAndReset(destination);
-        Return(hmac);
+        Return(hmac, home);
         return true;
     }
 
@@ -58,31 +72,25 @@ internal sealed class HmacPool : IDisposable
             return;
         }
 
-        Interlocked.Exchange(ref _first, null)?.Dispose();
-        for (var i = 0; i < _items.Length; i++)
+        for (var i = 0; i <= _mask; i++)
         {
-            Interlocked.Exchange(ref _items[i], null)?.Dispose();
+            Interlocked.Exchange(ref _slots[(i + 1) * Stride], null)?.Dispose();
         }
     }
 
-    private IncrementalHash? Rent()
+    private IncrementalHash? Rent(int home)
     {
         if (Volatile.Read(ref _disposed) != 0)
         {
             return null;
         }
 
-        var item = _first;
-        if (item is not null && Interlocked.CompareExchange(ref _first, null, item) == item)
+        var slots = _slots;
+        for (var k = 0; k <= _mask; k++)
         {
-            return item;
-        }
-
-        var items = _items;
-        for (var i = 0; i < items.Length; i++)
-        {
-            item = items[i];
-            if (item is not null && Interlocked.CompareExchange(ref items[i], null, item) == item)
+            ref var slot = ref slots[(((home + k) & _mask) + 1) * Stride];
+            var item = slot;
+            if (item is not null && Interlocked.CompareExchange(ref slot, null, item) == item)
             {
                 return item;
             }
@@ -91,26 +99,17 @@ internal sealed class HmacPool : IDisposable
         return IncrementalHash.CreateHMAC(_hash, _secret);
     }
 
-    private void Return(IncrementalHash item)
+    private void Return(IncrementalHash item, int home)
     {
-        if (_first is null && Interlocked.CompareExchange(ref _first, item, null) is null)
+        var slots = _slots;
+        for (var k = 0; k <= _mask; k++)
         {
-            if (Volatile.Read(ref _disposed) != 0)
-            {
-                Reclaim(ref _first, item);
-            }
-
-            return;
-        }
-
-        var items = _items;
-        for (var i = 0; i < items.Length; i++)
-        {
-            if (items[i] is null && Interlocked.CompareExchange(ref items[i], item, null) is null)
+            ref var slot = ref slots[(((home + k) & _mask) + 1) * Stride];
+            if (slot is null && Interlocked.CompareExchange(ref slot, item, null) is null)
             {
                 if (Volatile.Read(ref _disposed) != 0)
                 {
-                    Reclaim(ref items[i], item);
+                    Reclaim(ref slot, item);
                 }
 
                 return;

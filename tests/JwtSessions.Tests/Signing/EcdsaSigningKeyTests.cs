@@ -122,4 +122,49 @@ public sealed class EcdsaSigningKeyTests
 
         act.Should().Throw<InvalidSigningKeyException>().WithMessage("*another curve*");
     }
+
+    [TestCase(JwtAlgorithm.ES256, "nistP256")]
+    [TestCase(JwtAlgorithm.ES384, "nistP384")]
+    [TestCase(JwtAlgorithm.ES512, "nistP521")]
+    public void VerifySignature_P1363AndDerOfTheSameSignature_AcceptsP1363AndRejectsDer(JwtAlgorithm algorithm, string curve)
+    {
+        // RFC 7518 §3.4: a JWS ECDSA signature is R || S at the field size, never DER. The key verifies through the
+        // VerifyData overload without a DSASignatureFormat (the cheapest one), which must read P1363.
+        using var ecdsa = ECDsa.Create(ECCurve.CreateFromFriendlyName(curve));
+        using var key = SigningKey.CreateEcdsa(ecdsa.ExportParameters(includePrivateParameters: false), algorithm, "k1");
+        var data = "header.payload"u8.ToArray();
+        var hash = algorithm.GetHashAlgorithm();
+        var p1363 = ecdsa.SignData(data, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var der = ecdsa.SignData(data, hash, DSASignatureFormat.Rfc3279DerSequence);
+
+        key.VerifySignature(data, p1363).Should().BeTrue();
+        key.VerifySignature(data, der).Should().BeFalse();
+        key.VerifySignature(data, DerPaddedTo(der, p1363.Length)).Should().BeFalse("a DER signature at the P1363 length is still not R || S");
+    }
+
+    [TestCase("nistP256", 256)]
+    [TestCase("nistP384", 384)]
+    [TestCase("nistP521", 512)]
+    public void VerifyDataWithoutFormat_IsIeeeP1363_AcceptsP1363AndRejectsDer(string curve, int hashBits)
+    {
+        // The platform's contract the key relies on: ECDsa.VerifyData(span, span, hash) reads IEEE P1363, like the overload
+        // that names DSASignatureFormat.IeeeP1363FixedFieldConcatenation, and never DER.
+        using var ecdsa = ECDsa.Create(ECCurve.CreateFromFriendlyName(curve));
+        var hash = hashBits switch { 256 => HashAlgorithmName.SHA256, 384 => HashAlgorithmName.SHA384, _ => HashAlgorithmName.SHA512 };
+        var data = "header.payload"u8.ToArray();
+        var p1363 = ecdsa.SignData(data, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        var der = ecdsa.SignData(data, hash, DSASignatureFormat.Rfc3279DerSequence);
+
+        ecdsa.VerifyData(data.AsSpan(), p1363, hash).Should().BeTrue();
+        ecdsa.VerifyData(data.AsSpan(), der, hash).Should().BeFalse();
+        ecdsa.VerifyData(data.AsSpan(), der, hash, DSASignatureFormat.Rfc3279DerSequence).Should().BeTrue("the DER signature itself is sound");
+    }
+
+    /// <summary>The DER signature cut or zero-padded to <paramref name="length"/> bytes, so only its encoding can reject it.</summary>
+    private static byte[] DerPaddedTo(byte[] der, int length)
+    {
+        var padded = new byte[length];
+        der.AsSpan(0, Math.Min(der.Length, length)).CopyTo(padded);
+        return padded;
+    }
 }

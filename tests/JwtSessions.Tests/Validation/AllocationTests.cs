@@ -18,6 +18,9 @@ public sealed class AllocationTests
     /// <summary>The size of a <see cref="TokenClaims"/> on 64-bit .NET: object header, payload reference, claim offsets (start and raw end of each string claim), times and lazy fields.</summary>
     private const long ClaimsObjectBytes = 184;
 
+    /// <summary>One ES256 verification on OpenSSL 3 (.NET 10): 1,216 B measured, plus the 16-byte margin for interop jitter.</summary>
+    private const long Es256VerifyBudget = 1_232;
+
     private const int Iterations = 1000;
 
     private static readonly SigningKey s_key = TestKeys.Hs256;
@@ -137,6 +140,34 @@ public sealed class AllocationTests
                 && claims.TokenIdUtf8.Length == 5 && claims.ExpiresAt > claims.IssuedAt && claims.HasScope("orders:read"u8) ? 1 : 0;
     }
 
+    /// <summary>
+    /// ES256 verification uses the cheapest P1363 call the platform has: <c>VerifyData(span, span, hash)</c>, which on OpenSSL
+    /// allocates 1,216 B per call where the overload naming <see cref="DSASignatureFormat.IeeeP1363FixedFieldConcatenation"/>
+    /// allocates 1,416 B (docs/benchmarks.md, allocation budgets).
+    /// </summary>
+    [Test]
+    public void VerifySignature_Es256_AllocatesOnlyWhatTheCheapestP1363VerifyAllocates()
+    {
+        var key = TestKeys.For(JwtAlgorithm.ES256).ToPublicKey();
+        var token = RawToken.Valid(TestKeys.For(JwtAlgorithm.ES256));
+        var (header, payload, signatureSegment) = Forge.Split(token);
+        var input = Encoding.ASCII.GetBytes(header + "." + payload);
+        var signature = Forge.Unb64(signatureSegment);
+        var jwk = key.ToJsonWebKey();
+        using var ecdsa = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = Forge.Unb64(jwk.X), Y = Forge.Unb64(jwk.Y) } });
+        key.VerifySignature(input, signature).Should().BeTrue();
+
+        var ours = AllocatedPerCall(() => key.VerifySignature(input, signature));
+        var plain = AllocatedPerCall(() => ecdsa.VerifyData(input.AsSpan(), signature, HashAlgorithmName.SHA256));
+        var named = AllocatedPerCall(() => ecdsa.VerifyData(input.AsSpan(), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        TestContext.Out.WriteLine($"ES256 verify: ours {ours} B, VerifyData(span, span, hash) {plain} B, with DSASignatureFormat {named} B");
+
+        // The same 16-byte margin as above for OpenSSL's interop jitter; the heavier overload allocates 200 B more.
+        ours.Should().BeLessThanOrEqualTo(plain + 16);
+        ours.Should().BeLessThan(named);
+        ours.Should().BeLessThanOrEqualTo(Es256VerifyBudget);
+    }
+
     [Test]
     public void Validate_ColdTokenClaimsReadOnce_AllocateOnlyOnFirstRead()
     {
@@ -188,7 +219,7 @@ public sealed class AllocationTests
                     _ => ECCurve.NamedCurves.nistP521,
                 };
                 var ecdsa = ECDsa.Create(new ECParameters { Curve = curve, Q = new ECPoint { X = Forge.Unb64(jwk.X), Y = Forge.Unb64(jwk.Y) } });
-                return () => ecdsa.VerifyData(input, signature, key.Algorithm.GetHashAlgorithm(), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                return () => ecdsa.VerifyData(input.AsSpan(), signature, key.Algorithm.GetHashAlgorithm());
             default:
                 var point = Ed25519.ValidatePublicKeyFullExport(Forge.Unb64(jwk.X))!;
                 return () => Ed25519.Verify(signature, point, input);
