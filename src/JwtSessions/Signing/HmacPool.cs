@@ -12,9 +12,9 @@ namespace JwtSessions.Signing;
 /// A thread rents from and returns to the slot of the core it runs on (<see cref="Thread.GetCurrentProcessorId"/>), with one
 /// uncontended <see cref="Interlocked.CompareExchange{T}(ref T, T, T)"/> each; only when that slot is empty (another thread of
 /// the same core holds its instance, or the thread moved) does it look at the other cores' slots, and only when every slot is
-/// taken does it make an instance, which it disposes on return if no slot is free. The earlier shape (one fast slot, then an
-/// array, after <c>DefaultObjectPool</c> in dotnet/aspnetcore) made every thread start at the same slot, so on two threads
-/// the two fought over one cache line on every MAC (docs/benchmarks.md, "HS256 validation on 1 and 2 threads").
+/// taken does it make an instance, which it disposes on return if no slot is free. A pool whose threads all start at one
+/// shared slot (<c>DefaultObjectPool</c>'s shape) makes two threads fight over one cache line on every MAC
+/// (docs/benchmarks.md, "HS256 validation on 1 and 2 threads").
 /// Thread-static instances would need no interlocked operation at all, but <see cref="Dispose"/> could not reach them.
 /// An instance that threw mid-operation is never returned, so a pooled instance is always freshly reset. <see cref="Dispose"/>
 /// releases the pooled instances; one lent out at that moment is released when it comes back, and nothing is lent afterwards.
