@@ -425,8 +425,17 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         var check = Volatile.Read(ref _serverCheck);
         if (check is null || (check.IsFaulted && !IsRefusal(check)))
         {
-            var fresh = CheckServerAsync();
-            Interlocked.CompareExchange(ref _serverCheck, fresh, check);
+            // Published before it starts, so concurrent first calls share one check (on Garnet, one probe) instead of each
+            // running their own; only the thread that published it starts it.
+            var starter = new Task<Task>(CheckServerAsync);
+            var fresh = starter.Unwrap();
+            var published = Interlocked.CompareExchange(ref _serverCheck, fresh, check);
+            if (published != check)
+            {
+                return published ?? EnsureServerCheckedAsync();
+            }
+
+            starter.Start(TaskScheduler.Default);
             return fresh;
         }
 

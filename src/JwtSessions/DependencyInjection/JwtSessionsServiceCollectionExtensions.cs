@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using JwtSessions.Internal;
 using JwtSessions.Revocation;
 using JwtSessions.Sessions;
 using JwtSessions.Validation;
@@ -69,7 +70,12 @@ public static class JwtSessionsServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<AccessTokenValidationOptions>>().Value;
             var store = sp.GetService<ISessionStore>()
                 ?? throw new InvalidOperationException("A RevocationFeed follows a session store: register one (for example AddRedisSessionStore).");
-            return new RevocationFeed(store, options.AccessTokenLifetime + options.ClockSkew, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RevocationFeed>>());
+            return new RevocationFeed(
+                store,
+                options.AccessTokenLifetime + options.ClockSkew,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<RevocationFeed>>(),
+                JwtSessionsMetrics.Create(sp.GetService<IMeterFactory>()));
         });
         services.TryAddSingleton(static sp =>
         {

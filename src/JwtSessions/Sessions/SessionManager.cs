@@ -174,8 +174,8 @@ public sealed partial class SessionManager : IDisposable
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        var (session, tokens) = await PrepareSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
         ArgumentException.ThrowIfNullOrEmpty(previousSessionId);
+        var (session, tokens) = await PrepareSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
         var previous = await StoreCallAsync(static (store, a, ct) => store.GetAsync(a.Id, ct), (Id: previousSessionId, Unused: 0), "re-authentication", cancellationToken)
             .ConfigureAwait(false);
         if (previous is not null && previous.Subject != subject)
