@@ -4,8 +4,6 @@ using JwtSessions.AspNetCore.Endpoints;
 using JwtSessions.AspNetCore.Tests.Support;
 using JwtSessions.Sessions;
 using JwtSessions.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace JwtSessions.AspNetCore.Tests.Endpoints;
 
@@ -229,17 +227,7 @@ public sealed class CookieModeTests
         });
 
     private static Task<TestApp> StartAsync(out TestSessionStore store)
-    {
-        var time = new FakeTimeProvider(TestApp.Start);
-        var counting = new TestSessionStore(time);
-        store = counting;
-        return TestApp.StartAsync(options =>
-        {
-            options.Time = time;
-            options.Services = services => services.AddSingleton<ISessionStore>(counting);
-            options.Endpoints = static e => e.Transports = SessionTransports.Header | SessionTransports.Cookie;
-        });
-    }
+        => TestApp.StartAsync(out store, static options => options.Endpoints = static e => e.Transports = SessionTransports.Header | SessionTransports.Cookie);
 
     private static (string Value, string[] Attributes) SetCookie(HttpResponseMessage response, string name)
     {
