@@ -114,7 +114,7 @@ public sealed class AbuseAndOutageTests
         using var client = app.CreateClient();
         var calls = store.Calls;
 
-        foreach (var value in new[] { "Bearer " + new string('x', 20_000), "Bearer a.b.c", "Bearer \u00e9\u00e9", "Bearer  two-spaces", "Bearer" })
+        foreach (var value in new[] { "Bearer " + new string('x', 20_000), "Bearer a.b.c", "Bearer !!!", "Bearer  two-spaces", "Bearer" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
             request.Headers.TryAddWithoutValidation("Authorization", value);
