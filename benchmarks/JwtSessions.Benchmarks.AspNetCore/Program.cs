@@ -1,9 +1,15 @@
 // Whole requests, JwtSessions' handler against JwtBearer's (docs/benchmarks.md, "Whole requests"):
-//   dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --filter '*'
+//   In-process (TestServer), BenchmarkDotNet:  dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --filter '*'
+//   Kestrel over loopback, wrk:               dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --wrk [Algorithm=ES256] [rounds=5] [duration=5]
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using JwtSessions.Benchmarks.AspNetCore;
+
+if (args.Contains(WrkComparison.Switch))
+{
+    return await WrkComparison.RunAsync([.. args.Where(static a => a != WrkComparison.Switch)]);
+}
 
 #if DEBUG
 IConfig config = new DebugInProcessConfig();

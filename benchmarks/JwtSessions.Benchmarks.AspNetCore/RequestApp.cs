@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,30 +10,52 @@ using Microsoft.Extensions.Logging;
 namespace JwtSessions.Benchmarks.AspNetCore;
 
 /// <summary>
-/// One minimal API on an in-process <see cref="TestServer"/>: <c>GET /orders</c>, which reads the caller's <c>sub</c> claim and
-/// answers it as text, behind whatever authentication the caller configures. Every app has the same endpoint, routing and
-/// (no) logging, so two apps differ only by their authentication.
+/// One minimal API, <c>GET /orders</c>, which reads the caller's <c>sub</c> claim and answers it as text, behind whatever
+/// authentication the caller configures; served in-process by a <see cref="TestServer"/> or by Kestrel on 127.0.0.1. Every
+/// app has the same endpoint, routing and (no) logging, so two apps differ only by their authentication.
 /// </summary>
 internal sealed class RequestApp : IAsyncDisposable
 {
     public const string Path = "/orders";
 
     private readonly WebApplication _app;
-    private readonly TestServer _server;
+    private readonly TestServer? _server;
+    private readonly HttpClient? _client;
 
-    private RequestApp(WebApplication app)
+    private RequestApp(WebApplication app, bool kestrel)
     {
         _app = app;
-        _server = app.GetTestServer();
+        if (kestrel)
+        {
+            Address = new Uri(new Uri(app.Urls.Single()), Path);
+            _client = new HttpClient();
+        }
+        else
+        {
+            _server = app.GetTestServer();
+            Address = new Uri(_server.BaseAddress, Path);
+        }
     }
+
+    /// <summary>The endpoint's URL (Kestrel: <c>http://127.0.0.1:port/orders</c>).</summary>
+    public Uri Address { get; }
 
     /// <summary>Starts an app.</summary>
     /// <param name="services">Registers authentication and authorization; null for the anonymous floor (neither).</param>
     /// <param name="requireAuthorization">Whether <c>/orders</c> requires an authenticated user (the default policy).</param>
-    public static async Task<RequestApp> StartAsync(Action<IServiceCollection>? services, bool requireAuthorization)
+    /// <param name="kestrel">Kestrel on 127.0.0.1 (a free port) rather than an in-process TestServer.</param>
+    public static async Task<RequestApp> StartAsync(Action<IServiceCollection>? services, bool requireAuthorization, bool kestrel)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         services?.Invoke(builder.Services);
         var app = builder.Build();
@@ -49,12 +72,24 @@ internal sealed class RequestApp : IAsyncDisposable
         }
 
         await app.StartAsync();
-        return new RequestApp(app);
+        return new RequestApp(app, kestrel);
     }
 
     /// <summary>One <c>GET /orders</c> through the whole pipeline; returns the status code.</summary>
     public async Task<int> GetAsync(string? authorization)
     {
+        if (_server is null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Address);
+            if (authorization is not null)
+            {
+                request.Headers.Authorization = AuthenticationHeaderValue.Parse(authorization);
+            }
+
+            using var response = await _client!.SendAsync(request);
+            return (int)response.StatusCode;
+        }
+
         var context = await _server.SendAsync(request =>
         {
             request.Request.Method = HttpMethods.Get;
@@ -79,6 +114,7 @@ internal sealed class RequestApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _client?.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
