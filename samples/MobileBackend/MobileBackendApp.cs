@@ -64,13 +64,13 @@ internal static class MobileBackendApp
             demo["Password"] ?? throw new InvalidOperationException("Demo:Password: the demo user's password is required (appsettings.json).")));
 
         var app = builder.Build();
-        if (string.IsNullOrWhiteSpace(redis))
+        SampleLog.SessionStore(app.Logger, string.IsNullOrWhiteSpace(redis) ? "in memory (set ConnectionStrings:Redis to keep them in Redis)" : "in Redis");
+        foreach (var keys in (ReadOnlySpan<string>)["AccessTokenKeys", "RefreshTokenKeys"])
         {
-            app.Logger.LogInformation("Sessions are in memory (set ConnectionStrings:Redis to keep them in Redis).");
-        }
-        else
-        {
-            app.Logger.LogInformation("Sessions are in Redis.");
+            if (!configuration.GetSection("JwtSessions:" + keys).Exists())
+            {
+                SampleLog.EphemeralKeys(app.Logger, "JwtSessions:" + keys);
+            }
         }
 
         app.UseExceptionHandler();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using JwtSessions.AspNetCore.BrowserTests.Support;
 using JwtSessions.Sessions;
 using Microsoft.Extensions.DependencyInjection;
@@ -100,7 +101,7 @@ public sealed class CookieModeBrowserTests
         _page.SignIn().Status.Should().Be(200);
 
         _browser.Cookies().Select(static c => c.Name).Should().OnlyContain(n => n == RefreshCookie || n == CsrfCookie);
-        var stored = (long)_browser.Driver.ExecuteScript("return localStorage.length + sessionStorage.length;");
+        var stored = Convert.ToInt64(_browser.Script("return localStorage.length + sessionStorage.length;"), CultureInfo.InvariantCulture);
         stored.Should().Be(0, "a token in web storage is readable by any script on the origin");
     }
 
@@ -126,13 +127,16 @@ public sealed class CookieModeBrowserTests
         await using var attacker = await CrossSitePage.StartAsync();
 
         _browser.GoTo(attacker.FormPost(_host.Url(LogoutPath)));
-        var forged = _browser.WaitFor(_ => _host.Recorder.For("POST", LogoutPath).FirstOrDefault(), "the forged logout to reach the sample");
+        var forged = _browser.WaitFor(_ => _host.Recorder.For("POST", LogoutPath) is [var first, ..] ? first : null, "the forged logout to reach the sample");
 
         TestContext.Out.WriteLine(forged);
         forged.SecFetchSite.Should().Be("cross-site");
         forged.Origin.Should().Be(attacker.Origin.GetLeftPart(UriPartial.Authority));
         forged.CookieNames.Should().BeEmpty("SameSite=Strict keeps every session cookie off a cross-site request");
-        forged.Status.Should().Be(403, "the cross-site check refuses it before the CSRF token is even looked at");
+        // Refused by whichever layer sees it first: authorization (401: the browser sent no credentials at all, and the
+        // attacker cannot set an Authorization header) or the endpoints' cross-site check (403).
+        forged.Status.Should().BeOneOf(401, 403);
+        forged.SetCookies.Should().BeEmpty("a refused request neither deletes nor sets a session cookie");
 
         _page.Open();
         _page.Refresh().Status.Should().Be(200, "the forged logout did not end the session");
@@ -151,7 +155,13 @@ public sealed class CookieModeBrowserTests
         TestContext.Out.WriteLine(forged);
         forged.SecFetchSite.Should().Be("cross-site");
         forged.CookieNames.Should().BeEmpty("SameSite=Strict keeps the refresh cookie off a cross-site request");
-        forged.Status.Should().Be(403);
+        // Without the transport header (a simple request cannot carry one) the endpoint reads the request as header mode and
+        // finds no refresh token in the body (400); with it, the cross-site check would answer 403.
+        forged.Status.Should().BeOneOf(400, 403);
+        forged.SetCookies.Should().BeEmpty("nothing was issued");
+
+        _page.Open();
+        _page.Refresh().Status.Should().Be(200, "the session is untouched");
     }
 
     [Test]
@@ -166,6 +176,6 @@ public sealed class CookieModeBrowserTests
         _browser.Driver.FindElement(By.Id("result")).Text.Should().Be("error TypeError", "the sample grants no CORS preflight");
         _host.Recorder.For("POST", RefreshPath).Should().BeEmpty("a custom header needs a preflight, which the sample refuses");
         _host.Recorder.For("OPTIONS", RefreshPath).Should().ContainSingle()
-            .Which.Status.Should().NotBe(204, "no Access-Control-Allow-* answer: the preflight fails");
+            .Which.Status.Should().Be(405, "no CORS policy answers the preflight: the path has only a POST endpoint");
     }
 }

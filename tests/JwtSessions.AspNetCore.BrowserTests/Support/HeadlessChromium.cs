@@ -64,21 +64,26 @@ internal sealed class HeadlessChromium : IDisposable
     /// <summary>Every cookie the browser holds, whatever its domain, flags included (<c>Network.getAllCookies</c>).</summary>
     public IReadOnlyList<BrowserCookie> Cookies()
     {
-        var reply = (Dictionary<string, object>)_driver.ExecuteCdpCommand("Network.getAllCookies", []);
+        var reply = _driver.ExecuteCdpCommand("Network.getAllCookies", []) as Dictionary<string, object>
+            ?? throw new InvalidOperationException("Network.getAllCookies answered nothing.");
         return [.. ((IEnumerable<object>)reply["cookies"]).Cast<Dictionary<string, object>>().Select(BrowserCookie.FromDevTools)];
     }
 
+    /// <summary>Runs <paramref name="script"/> in the current page and returns its value.</summary>
+    public object? Script(string script) => _driver.ExecuteScript(script);
+
     /// <summary>The browser's own clock, in seconds since 1970 (cookie expiry is on this clock, not the server's).</summary>
-    public double NowSeconds() => Convert.ToDouble(_driver.ExecuteScript("return Date.now() / 1000;"), CultureInfo.InvariantCulture);
+    public double NowSeconds() => Convert.ToDouble(Script("return Date.now() / 1000;"), CultureInfo.InvariantCulture);
 
     /// <summary>What the page's scripts can read as <c>document.cookie</c>.</summary>
-    public string DocumentCookie() => (string)_driver.ExecuteScript("return document.cookie;");
+    public string DocumentCookie() => Script("return document.cookie;") as string ?? string.Empty;
 
     /// <summary>Waits until <paramref name="condition"/> returns a value, failing the test with <paramref name="what"/> on timeout.</summary>
     public T WaitFor<T>(Func<IWebDriver, T?> condition, string what)
+        where T : class
     {
         var wait = new WebDriverWait(_driver, ActionTimeout) { Message = "Timed out waiting for " + what };
-        return wait.Until(condition)!;
+        return wait.Until(condition) ?? throw new InvalidOperationException("Timed out waiting for " + what);
     }
 
     public void Dispose()

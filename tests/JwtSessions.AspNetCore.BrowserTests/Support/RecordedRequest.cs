@@ -7,8 +7,11 @@ namespace JwtSessions.AspNetCore.BrowserTests.Support;
 /// <param name="Origin">The <c>Origin</c> header, or null.</param>
 /// <param name="CookieNames">The names of the cookies the browser sent.</param>
 /// <param name="Status">The status code the server answered.</param>
-internal sealed record RecordedRequest(string Method, string Path, string? SecFetchSite, string? Origin, IReadOnlyList<string> CookieNames, int Status)
+/// <param name="SetCookies">The names of the cookies the answer set or deleted.</param>
+internal sealed record RecordedRequest(
+    string Method, string Path, string? SecFetchSite, string? Origin, IReadOnlyList<string> CookieNames, int Status, IReadOnlyList<string> SetCookies)
 {
     public override string ToString()
-        => $"{Method} {Path} site={SecFetchSite ?? "-"} origin={Origin ?? "-"} cookies=[{string.Join(',', CookieNames)}] -> {Status}";
+        => $"{Method} {Path} site={SecFetchSite ?? "-"} origin={Origin ?? "-"} cookies=[{string.Join(',', CookieNames)}] -> {Status} "
+            + $"set-cookie=[{string.Join(',', SetCookies)}]";
 }

@@ -33,7 +33,8 @@ internal sealed class RequestRecorder : IStartupFilter
                         headers["Sec-Fetch-Site"].FirstOrDefault(),
                         headers.Origin.FirstOrDefault(),
                         [.. context.Request.Cookies.Keys.Order(StringComparer.Ordinal)],
-                        context.Response.StatusCode));
+                        context.Response.StatusCode,
+                        [.. context.Response.Headers.SetCookie.Select(static c => c?.Split('=', 2)[0] ?? string.Empty)]));
                 }
             });
             next(app);
