@@ -120,6 +120,28 @@ public sealed class CookieModeBrowserTests
         _page.CallMe().Status.Should().Be(200);
     }
 
+    [TestCase(null, TestName = "Refresh_SameOriginWithoutCsrfHeader_RefusedWithCsrfProblem")]
+    [TestCase("forged-value", TestName = "Refresh_SameOriginWithWrongCsrfHeader_RefusedWithCsrfProblem")]
+    public void Refresh_SameOriginScriptWithoutTheCsrfToken_Refused(string? csrfHeader)
+    {
+        _page.SignIn().Status.Should().Be(200);
+
+        // A script on the page's own origin (so the cookies go along and the cross-site checks pass) that does not know the
+        // anti-CSRF token: what a same-site attacker (a sibling subdomain, which SameSite does not stop) can at most do.
+        var headers = new Dictionary<string, string> { ["X-Session-Transport"] = "cookie" };
+        if (csrfHeader is not null)
+        {
+            headers["X-CSRF-Token"] = csrfHeader;
+        }
+
+        var refused = _browser.FetchFromPage("POST", RefreshPath, headers);
+        refused.Status.Should().Be(403);
+        refused.Body.Should().Contain("csrf-token-invalid");
+        _host.Recorder.For("POST", RefreshPath).Should().ContainSingle().Which.CookieNames.Should().Contain(RefreshCookie);
+
+        _page.Refresh().Status.Should().Be(200, "the page sends the token and the session is untouched");
+    }
+
     [Test]
     public async Task Logout_CrossSiteFormPost_RefusedWithoutCookiesAndTheSessionSurvives()
     {

@@ -72,6 +72,25 @@ internal sealed class HeadlessChromium : IDisposable
     /// <summary>Runs <paramref name="script"/> in the current page and returns its value.</summary>
     public object? Script(string script) => _driver.ExecuteScript(script);
 
+    /// <summary>
+    /// Sends a request with <c>fetch</c> from the current page (its origin, its cookies), as a script on the page would; returns
+    /// the status (0 when the request failed) and the body.
+    /// </summary>
+    public PageResult FetchFromPage(string method, string path, IReadOnlyDictionary<string, string> headers)
+    {
+        var reply = _driver.ExecuteAsyncScript(
+            """
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0], { method: arguments[1], headers: arguments[2], credentials: 'same-origin' })
+              .then(async r => done([r.status, await r.text()]))
+              .catch(e => done([0, e.name]));
+            """,
+            path,
+            method,
+            headers) as IReadOnlyList<object> ?? throw new InvalidOperationException("The page's fetch answered nothing.");
+        return new PageResult(method + " " + path, Convert.ToInt32(reply[0], CultureInfo.InvariantCulture), (string)reply[1]);
+    }
+
     /// <summary>The browser's own clock, in seconds since 1970 (cookie expiry is on this clock, not the server's).</summary>
     public double NowSeconds() => Convert.ToDouble(Script("return Date.now() / 1000;"), CultureInfo.InvariantCulture);
 
