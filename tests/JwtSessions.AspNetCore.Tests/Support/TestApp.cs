@@ -2,7 +2,9 @@ using System.Net;
 using System.Security.Claims;
 using JwtSessions.AspNetCore.Authentication;
 using JwtSessions.AspNetCore.Endpoints;
+using JwtSessions.Sessions;
 using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -100,6 +102,25 @@ internal sealed class TestApp : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new TestApp(app, time, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Starts an application whose session store counts its calls and throws on the faults a test sets.</summary>
+    public static Task<TestApp> StartAsync(out TestSessionStore store, Action<TestAppOptions>? configure = null)
+    {
+        var time = new FakeTimeProvider(Start);
+        var counting = new TestSessionStore(time);
+        store = counting;
+        return StartAsync(options =>
+        {
+            configure?.Invoke(options);
+            options.Time = time;
+            var services = options.Services;
+            options.Services = s =>
+            {
+                services?.Invoke(s);
+                s.AddSingleton<ISessionStore>(counting);
+            };
+        });
     }
 
     /// <summary>A client with its own cookie jar that trusts only the test certificate.</summary>
