@@ -1,4 +1,5 @@
 using JwtSessions.AspNetCore.Authentication;
+using JwtSessions.Benchmarks;
 using JwtSessions.Signing;
 using JwtSessions.Validation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -21,13 +22,13 @@ internal sealed class RequestApps : IAsyncDisposable
 {
     private readonly Dictionary<RequestCase, RequestApp> _apps;
 
-    private RequestApps(RequestFixture fixture, Dictionary<RequestCase, RequestApp> apps)
+    private RequestApps(BenchmarkFixture fixture, Dictionary<RequestCase, RequestApp> apps)
     {
         Fixture = fixture;
         _apps = apps;
     }
 
-    public RequestFixture Fixture { get; }
+    public BenchmarkFixture Fixture { get; }
 
     public RequestApp this[RequestCase requestCase] => _apps[requestCase];
 
@@ -35,9 +36,15 @@ internal sealed class RequestApps : IAsyncDisposable
     public string? HeaderFor(RequestCase requestCase)
         => requestCase is RequestCase.Anonymous or RequestCase.AnonymousThroughAuthentication ? null : Fixture.BearerHeader;
 
+    /// <summary>Starts the five apps for <paramref name="algorithm"/> (HS256 or ES256) and checks them.</summary>
     public static async Task<RequestApps> StartAsync(JwtAlgorithm algorithm, bool kestrel)
     {
-        var fixture = RequestFixture.Create(algorithm);
+        if (algorithm is not (JwtAlgorithm.HS256 or JwtAlgorithm.ES256))
+        {
+            throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "The request benchmark covers HS256 and ES256.");
+        }
+
+        var fixture = BenchmarkFixture.Create(algorithm);
         var apps = new Dictionary<RequestCase, RequestApp>
         {
             [RequestCase.Anonymous] = await RequestApp.StartAsync(null, requireAuthorization: false, kestrel),
@@ -67,12 +74,12 @@ internal sealed class RequestApps : IAsyncDisposable
         }
     }
 
-    private static void AddJwtSessions(IServiceCollection services, RequestFixture fixture, bool cache)
+    private static void AddJwtSessions(IServiceCollection services, BenchmarkFixture fixture, bool cache)
     {
         services.AddJwtSessionsValidation(options =>
         {
-            options.Issuer = RequestFixture.Issuer;
-            options.Audience = RequestFixture.Audience;
+            options.Issuer = BenchmarkFixture.Issuer;
+            options.Audience = BenchmarkFixture.Audience;
             options.Keys = KeyRing.ForVerification(fixture.VerificationKey);
             options.Cache = cache ? new VerifiedTokenCacheOptions() : null;
         });
@@ -80,7 +87,7 @@ internal sealed class RequestApps : IAsyncDisposable
         services.AddAuthorization();
     }
 
-    private static void AddJwtBearer(IServiceCollection services, RequestFixture fixture)
+    private static void AddJwtBearer(IServiceCollection services, BenchmarkFixture fixture)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
