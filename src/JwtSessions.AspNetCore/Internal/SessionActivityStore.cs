@@ -14,12 +14,24 @@ internal sealed partial class SessionActivityStore(IDistributedCache cache, ILog
 {
     private const string KeyPrefix = "jwtsessions:activity:";
 
+    /// <summary>Records <paramref name="activity"/> until <paramref name="expiresAt"/>.</summary>
+    /// <remarks>
+    /// The entry's lifetime is relative (the session's deadline minus <see cref="SessionActivity.SeenAt"/>, both read from
+    /// the manager's clock): the cache keeps its own clock, which need not agree with the application's
+    /// <see cref="TimeProvider"/>.
+    /// </remarks>
     public async Task RecordAsync(string sessionId, SessionActivity activity, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        var lifetime = expiresAt - activity.SeenAt;
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         try
         {
             var bytes = JsonSerializer.SerializeToUtf8Bytes(activity, EndpointJsonContext.Default.SessionActivity);
-            await cache.SetAsync(KeyPrefix + sessionId, bytes, new DistributedCacheEntryOptions { AbsoluteExpiration = expiresAt }, cancellationToken).ConfigureAwait(false);
+            await cache.SetAsync(KeyPrefix + sessionId, bytes, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
