@@ -1,0 +1,21 @@
+// Whole requests, JwtSessions' handler against JwtBearer's (docs/benchmarks.md, "Whole requests"):
+//   In-process (TestServer), BenchmarkDotNet:  dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --filter '*'
+//   Kestrel over loopback, wrk:               dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --wrk [Algorithm=ES256] [rounds=5] [duration=5]
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using JwtSessions.Benchmarks.AspNetCore;
+
+if (args.Contains(WrkComparison.Switch))
+{
+    return await WrkComparison.RunAsync([.. args.Where(static a => a != WrkComparison.Switch)]);
+}
+
+#if DEBUG
+IConfig config = new DebugInProcessConfig();
+#else
+// Min and Median beside the Mean: on a shared machine the fastest and the middle runs say more than the average.
+IConfig config = DefaultConfig.Instance.AddColumn(StatisticColumn.Min, StatisticColumn.Median, new RequestsPerSecondColumn());
+#endif
+BenchmarkSwitcher.FromAssembly(typeof(AuthenticatedRequestBenchmarks).Assembly).Run(args, config);
+return 0;

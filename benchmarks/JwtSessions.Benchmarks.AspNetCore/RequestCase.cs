@@ -1,0 +1,20 @@
+namespace JwtSessions.Benchmarks.AspNetCore;
+
+/// <summary>The requests compared: the same <c>GET /orders</c> through each app (<see cref="RequestApps"/>).</summary>
+public enum RequestCase
+{
+    /// <summary>The floor: an app with no authentication or authorization at all, no header.</summary>
+    Anonymous,
+
+    /// <summary>No header, to an endpoint that allows anonymous callers, through the JwtSessions app's middleware.</summary>
+    AnonymousThroughAuthentication,
+
+    /// <summary>The JwtSessions handler, verified-token cache off: every request checks the signature.</summary>
+    JwtSessionsCold,
+
+    /// <summary>The JwtSessions handler with the verified-token cache (the default of <c>AddJwtSessionsValidation</c>).</summary>
+    JwtSessionsCached,
+
+    /// <summary>ASP.NET Core's JwtBearer handler, same token and key.</summary>
+    JwtBearer,
+}
