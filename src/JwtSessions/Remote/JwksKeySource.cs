@@ -165,7 +165,7 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
         {
             _metrics.JwksUnknownKeyRefetch();
             Log.UnknownKeyRefetch(_logger, _uri);
-            ThreadPool.UnsafeQueueUserWorkItem(static s => s.StartFetch(), this, preferLocal: false);
+            StartFetch();
         }
     }
 
@@ -207,7 +207,11 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
                 return Task.FromResult(false);
             }
 
-            return _inFlight = Task.Run(FetchAsync);
+            // The fetch belongs to no request: it carries none of the caller's context (activity, ambient state).
+            using (ExecutionContext.SuppressFlow())
+            {
+                return _inFlight = Task.Run(FetchAsync);
+            }
         }
     }
 

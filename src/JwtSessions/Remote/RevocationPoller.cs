@@ -89,6 +89,9 @@ public sealed partial class RevocationPoller : IDisposable
     /// <summary>Gets the list this poller keeps current; give it to validators (<see cref="Validation.TokenValidatorOptions.Revocations"/>).</summary>
     public RevocationList Revocations => _revocations;
 
+    /// <summary>The poll running now, if any; tests await it.</summary>
+    internal Task<bool>? InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>Polls now, or joins the poll already running, and reports whether it succeeded; never throws for a failed poll.</summary>
     /// <param name="cancellationToken">Stops waiting (the poll itself keeps its own timeout).</param>
     /// <returns><see langword="true"/> when the poll succeeded.</returns>
@@ -122,7 +125,15 @@ public sealed partial class RevocationPoller : IDisposable
                 return running;
             }
 
-            return _disposed.IsCancellationRequested ? Task.FromResult(false) : (_inFlight = Task.Run(PollPagesAsync));
+            if (_disposed.IsCancellationRequested)
+            {
+                return Task.FromResult(false);
+            }
+
+            using (ExecutionContext.SuppressFlow())
+            {
+                return _inFlight = Task.Run(PollPagesAsync);
+            }
         }
     }
 

@@ -110,6 +110,9 @@ public sealed partial class TokenValidator
     /// </summary>
     public KeyRing Keys => CurrentKeys().Ring;
 
+    /// <summary>The entries of the current verified-token cache, for tests.</summary>
+    internal int CachedTokenCount => Volatile.Read(ref _keys).Cache?.Count ?? 0;
+
     /// <summary>Gets the largest token accepted, in characters (<see cref="TokenValidatorOptions.MaxTokenSize"/>).</summary>
     public int MaxTokenSize => _maxTokenSize;
 
