@@ -64,8 +64,13 @@ public sealed class JwksKeySourceTests
         _issuer.Jwks = Jwks(_keyA, keyB);
         var requests = _issuer.JwksRequests;
 
-        validator.ValidateToken(Token(keyB, _time)).Error.Should().Be(TokenValidationError.UnknownKey, "the request is answered at once, never held for the fetch");
+        var tokenB = Token(keyB, _time);
+        validator.ValidateToken(Token(_keyA, _time)).IsValid.Should().BeTrue();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        validator.ValidateToken(tokenB).Error.Should().Be(TokenValidationError.UnknownKey, "the request is answered at once, never held for the fetch");
+        var answered = watch.Elapsed;
         (await FetchAsync(source)).Should().BeTrue();
+        TestContext.Out.WriteLine($"unknown kid answered in {answered.TotalMilliseconds:F2} ms; new key usable {watch.Elapsed.TotalMilliseconds:F1} ms after it");
 
         _issuer.JwksRequests.Should().Be(requests + 1);
         validator.ValidateToken(Token(keyB, _time)).IsValid.Should().BeTrue();
