@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using JwtSessions.AspNetCore.Endpoints;
+using JwtSessions.AspNetCore.Internal;
+using JwtSessions.Validation;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace JwtSessions.AspNetCore.Authentication;
+
+/// <summary>
+/// Authenticates a request by its <c>Authorization: Bearer</c> access token (or, in cookie mode with
+/// <see cref="JwtSessionsCookieOptions.AccessTokenInCookie"/>, the access-token cookie), through the validator's
+/// allocation-free path (<see cref="TokenValidator.TryValidateAuthorizationHeader(ReadOnlySpan{char}, Span{byte}, out TokenClaimsView, out TokenValidationError)"/>
+/// into a stack buffer, revocation list included), and answers refusals as RFC 6750 §3 says.
+/// </summary>
+/// <remarks>
+/// Hot path: no LINQ, no closure, no exception; the claims are built once, straight into the identity. A refused token costs
+/// a cached failure (no exception is created per request) and nothing in the validator.
+/// </remarks>
+internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessionsBearerOptions>
+{
+    // Tokens within the default size cap (8 KiB) decode into 6 KiB: on the stack. A validator configured for larger tokens
+    // rents its buffer instead.
+    private const int StackBufferLimit = 8 * 1024;
+
+    private static readonly Exception s_csrfFailure = new TokenRefusedException(BearerErrors.CsrfDescription + ".");
+
+    private readonly TokenValidator _validator;
+    private readonly JwtSessionsEndpointOptions _endpoints;
+    private TokenValidationError? _error;
+    private bool _csrfRefused;
+
+    public JwtSessionsBearerHandler(
+        IOptionsMonitor<JwtSessionsBearerOptions> options,
+        ILoggerFactory logger,
+        UrlEncoder encoder,
+        IServiceProvider services,
+        IOptions<JwtSessionsEndpointOptions> endpoints)
+        : base(options, logger, encoder)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        _validator = services.GetService<TokenValidator>() ?? throw new InvalidOperationException(
+            "The JwtSessions bearer handler validates with the TokenValidator of AddJwtSessions (issuing server) or AddJwtSessionsValidation (validating server): register one of them.");
+        _endpoints = endpoints.Value;
+    }
+
+    private new JwtSessionsBearerEvents Events => (JwtSessionsBearerEvents)base.Events!;
+
+    /// <inheritdoc />
+    protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new JwtSessionsBearerEvents());
+
+    /// <inheritdoc />
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        => Events.HandlesMessageReceived ? AuthenticateAfterMessageReceivedAsync() : AuthenticateRequest();
+
+    /// <inheritdoc />
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        var context = new JwtSessionsChallengeContext(Context, Scheme, Options, properties, _error);
+        if (_csrfRefused)
+        {
+            context.Error = BearerErrors.InvalidRequest;
+            context.ErrorDescription = BearerErrors.CsrfDescription;
+        }
+        else if (_error is { } error)
+        {
+            context.Error = BearerErrors.Code(error);
+            context.ErrorDescription = BearerErrors.Description(error);
+        }
+
+        await Events.Challenge(context).ConfigureAwait(false);
+        if (context.Handled)
+        {
+            return;
+        }
+
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.Build(
+            Options.Realm, context.Error, Options.IncludeErrorDescription ? context.ErrorDescription : null, scope: null));
+    }
+
+    /// <inheritdoc />
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var scopes = Context.Features.Get<InsufficientScopeFeature>()?.RequiredScopes ?? [];
+        var context = new JwtSessionsForbiddenContext(Context, Scheme, Options, properties, scopes);
+        await Events.Forbidden(context).ConfigureAwait(false);
+        if (context.Handled)
+        {
+            return;
+        }
+
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        if (scopes.Count > 0)
+        {
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.Build(
+                Options.Realm,
+                BearerErrors.InsufficientScope,
+                Options.IncludeErrorDescription ? BearerErrors.InsufficientScopeDescription : null,
+                string.Join(' ', scopes)));
+        }
+    }
+
+    private async Task<AuthenticateResult> AuthenticateAfterMessageReceivedAsync()
+    {
+        var context = new JwtSessionsMessageReceivedContext(Context, Scheme, Options);
+        await Events.MessageReceived(context).ConfigureAwait(false);
+        if (context.Result is not null)
+        {
+            return context.Result;
+        }
+
+        return context.Token is null
+            ? await AuthenticateRequest().ConfigureAwait(false)
+            : await Validate(context.Token, bare: true).ConfigureAwait(false);
+    }
+
+    private Task<AuthenticateResult> AuthenticateRequest()
+    {
+        var authorization = Request.Headers.Authorization;
+        if (authorization.Count == 0)
+        {
+            return AuthenticateCookie();
+        }
+
+        if (authorization.Count > 1)
+        {
+            // Two Authorization headers (or one folded list): never guess which one counts.
+            return Refuse(TokenValidationError.InvalidAuthorizationHeader);
+        }
+
+        var value = authorization[0];
+        if (!WwwAuthenticate.IsBearer(value))
+        {
+            // Another scheme's credential (Basic, a cookie scheme's...): not ours to judge (RFC 9110 §11.6.2).
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        return Validate(value!, bare: false);
+    }
+
+    private Task<AuthenticateResult> AuthenticateCookie()
+    {
+        var cookies = _endpoints.Cookies;
+        if (!cookies.AccessTokenInCookie || (_endpoints.Transports & SessionTransports.Cookie) == 0)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var token = Request.Cookies[cookies.AccessTokenName];
+        if (string.IsNullOrEmpty(token))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        // The browser attaches the cookie by itself: a state-changing request authenticated by it must prove it comes from
+        // the application's own page (docs/aspnetcore.md, "CSRF").
+        if (CrossSiteGuard.IsStateChanging(Request.Method)
+            && (!CrossSiteGuard.IsSameOriginOrAllowed(Request, _endpoints) || !CrossSiteGuard.HasCsrfToken(Request, cookies)))
+        {
+            _csrfRefused = true;
+            return Task.FromResult(AuthenticateResult.Fail(s_csrfFailure));
+        }
+
+        return Validate(token, bare: true);
+    }
+
+    private Task<AuthenticateResult> Validate(string value, bool bare)
+    {
+        ClaimsPrincipal principal;
+        TokenClaims? claimsForEvent = null;
+        var size = _validator.ClaimsBufferSize;
+        byte[]? rented = null;
+        var buffer = size <= StackBufferLimit ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size));
+        try
+        {
+            scoped TokenClaimsView claims;
+            TokenValidationError error;
+            var valid = bare
+                ? _validator.TryValidateToken(value.AsSpan(), buffer, out claims, out error)
+                : _validator.TryValidateAuthorizationHeader(value.AsSpan(), buffer, out claims, out error);
+            if (!valid)
+            {
+                return Refuse(error);
+            }
+
+            principal = PrincipalFactory.Create(claims, Scheme.Name, Options);
+            if (Events.HandlesTokenValidated)
+            {
+                claimsForEvent = claims.ToClaims();
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        return claimsForEvent is null
+            ? Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)))
+            : TokenValidatedAsync(principal, claimsForEvent);
+    }
+
+    private async Task<AuthenticateResult> TokenValidatedAsync(ClaimsPrincipal principal, TokenClaims claims)
+    {
+        var context = new JwtSessionsTokenValidatedContext(Context, Scheme, Options, claims) { Principal = principal };
+        await Events.TokenValidated(context).ConfigureAwait(false);
+        if (context.Result is not null)
+        {
+            return context.Result;
+        }
+
+        context.Success();
+        return context.Result!;
+    }
+
+    private Task<AuthenticateResult> Refuse(TokenValidationError error)
+    {
+        _error = error;
+        var result = AuthenticateResult.Fail(BearerErrors.Failure(error));
+        return Events.HandlesAuthenticationFailed ? AuthenticationFailedAsync(error, result) : Task.FromResult(result);
+    }
+
+    private async Task<AuthenticateResult> AuthenticationFailedAsync(TokenValidationError error, AuthenticateResult result)
+    {
+        var context = new JwtSessionsAuthenticationFailedContext(Context, Scheme, Options, error);
+        await Events.AuthenticationFailed(context).ConfigureAwait(false);
+        return context.Result ?? result;
+    }
+}

@@ -1,0 +1,58 @@
+using JwtSessions.AspNetCore.Endpoints;
+using JwtSessions.AspNetCore.Internal;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the services of the session endpoints and of the sign-in helper.</summary>
+/// <threadsafety>Registration runs once at start-up.</threadsafety>
+public static class JwtSessionsEndpointServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the options of the session endpoints and transports (checked at start-up by
+    /// <see cref="JwtSessionsEndpointOptions.Validate"/>, messages naming each setting), the per-client rate limiters, and
+    /// the store of each session's last activity (the registered <see cref="Caching.Distributed.IDistributedCache"/>, an
+    /// in-memory one unless the application registers another, such as Redis, for several servers).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the endpoints; optional.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddJwtSessionsEndpoints(this IServiceCollection services, Action<JwtSessionsEndpointOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<JwtSessionsEndpointOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtSessionsEndpointOptions>, EndpointOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDistributedMemoryCache();
+        services.TryAddSingleton<SessionRateLimiters>();
+        services.TryAddSingleton<SessionActivityStore>();
+        services.TryAddSingleton<JwksDocument>();
+        return services;
+    }
+
+    private sealed class EndpointOptionsValidator : IValidateOptions<JwtSessionsEndpointOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, JwtSessionsEndpointOptions options)
+        {
+            var problems = options.Validate();
+            if (problems.Count == 0)
+            {
+                return ValidateOptionsResult.Success;
+            }
+
+            var messages = new string[problems.Count];
+            for (var i = 0; i < messages.Length; i++)
+            {
+                messages[i] = "JwtSessions endpoints: " + problems[i];
+            }
+
+            return ValidateOptionsResult.Fail(messages);
+        }
+    }
+}

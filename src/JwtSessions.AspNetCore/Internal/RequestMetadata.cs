@@ -1,0 +1,66 @@
+using JwtSessions.AspNetCore.Endpoints;
+using JwtSessions.Sessions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace JwtSessions.AspNetCore.Internal;
+
+/// <summary>
+/// The descriptive metadata of a request (User-Agent, IP address, device name), bounded in length and stripped of control
+/// characters: it is shown to the user later and must not carry a header injection or an unbounded string into the store.
+/// </summary>
+internal static class RequestMetadata
+{
+    private const int MaxUserAgent = 512;
+    private const int MaxDeviceName = 128;
+
+    public static SessionMetadata ForSignIn(HttpContext context, JwtSessionsEndpointOptions options, JwtSessionSignInOptions? signIn)
+    {
+        var custom = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (signIn is not null)
+        {
+            foreach (var (key, value) in signIn.Custom)
+            {
+                custom[key] = value;
+            }
+        }
+
+        return new SessionMetadata
+        {
+            UserAgent = Clean(context.Request.Headers[HeaderNames.UserAgent].ToString(), MaxUserAgent),
+            IpAddress = context.Connection.RemoteIpAddress?.ToString(),
+            DeviceName = Clean(signIn?.DeviceName ?? context.Request.Headers[options.DeviceNameHeaderName].ToString(), MaxDeviceName),
+            Custom = custom,
+        };
+    }
+
+    public static SessionActivity ForRefresh(HttpContext context, JwtSessionsEndpointOptions options, DateTimeOffset now) => new()
+    {
+        UserAgent = Clean(context.Request.Headers[HeaderNames.UserAgent].ToString(), MaxUserAgent),
+        IpAddress = context.Connection.RemoteIpAddress?.ToString(),
+        DeviceName = Clean(context.Request.Headers[options.DeviceNameHeaderName].ToString(), MaxDeviceName),
+        SeenAt = now,
+    };
+
+    private static string? Clean(string? value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var span = value.AsSpan().Trim();
+        if (span.Length > max)
+        {
+            span = span[..max];
+        }
+
+        return string.Create(span.Length, span.ToString(), static (destination, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                destination[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        });
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text;
+
+namespace JwtSessions.AspNetCore.Internal;
+
+/// <summary>The <c>WWW-Authenticate: Bearer</c> challenge of RFC 6750 §3.</summary>
+internal static class WwwAuthenticate
+{
+    /// <summary>Whether a header value is a Bearer credential (the scheme, case-insensitive, alone or followed by whitespace).</summary>
+    public static bool IsBearer(string? value)
+        => value is not null
+            && value.Length >= 6
+            && value.AsSpan(0, 6).Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+            && (value.Length == 6 || value[6] is ' ' or '\t');
+
+    /// <summary>
+    /// Builds the challenge: <c>Bearer</c> alone when there is nothing to say (RFC 6750 §3.1: a request without credentials
+    /// gets no error code), else its auth-params as quoted strings.
+    /// </summary>
+    public static string Build(string? realm, string? error, string? description, string? scope)
+    {
+        if (realm is null && error is null && description is null && scope is null)
+        {
+            return "Bearer";
+        }
+
+        var builder = new StringBuilder("Bearer ");
+        var first = true;
+        Append(builder, "realm", realm, ref first);
+        Append(builder, "error", error, ref first);
+        Append(builder, "error_description", description, ref first);
+        Append(builder, "scope", scope, ref first);
+        return builder.ToString();
+    }
+
+    private static void Append(StringBuilder builder, string name, string? value, ref bool first)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (!first)
+        {
+            builder.Append(", ");
+        }
+
+        first = false;
+        builder.Append(name).Append("=\"");
+        foreach (var c in value)
+        {
+            // quoted-string (RFC 9110 §5.6.4): escape the quote and the backslash; drop controls, which no header may carry.
+            if (c is '"' or '\\')
+            {
+                builder.Append('\\');
+            }
+
+            if (c >= ' ' && c != '\x7f')
+            {
+                builder.Append(c);
+            }
+        }
+
+        builder.Append('"');
+    }
+}

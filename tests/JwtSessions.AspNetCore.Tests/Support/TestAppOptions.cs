@@ -1,0 +1,33 @@
+using JwtSessions.AspNetCore.Authentication;
+using JwtSessions.AspNetCore.Endpoints;
+using JwtSessions.Sessions;
+using JwtSessions.Signing;
+using JwtSessions.Validation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace JwtSessions.AspNetCore.Tests.Support;
+
+/// <summary>How a <see cref="TestApp"/> is set up.</summary>
+internal sealed class TestAppOptions
+{
+    public FakeTimeProvider? Time { get; set; }
+
+    public KeyRing? AccessKeys { get; set; }
+
+    public KeyRing? RefreshKeys { get; set; }
+
+    /// <summary>A validating server (AddJwtSessionsValidation), not an issuing one.</summary>
+    public bool ValidationOnly { get; set; }
+
+    public Action<SessionManagerOptions>? Manager { get; set; }
+
+    public Action<AccessTokenValidationOptions>? Validation { get; set; }
+
+    public Action<JwtSessionsEndpointOptions>? Endpoints { get; set; }
+
+    public Action<JwtSessionsBearerOptions>? Bearer { get; set; }
+
+    /// <summary>Registers further services (a session store) before JwtSessions'.</summary>
+    public Action<IServiceCollection>? Services { get; set; }
+}
