@@ -22,7 +22,7 @@ public static class JwtSessionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a singleton <see cref="SessionManager"/> and its access-token <see cref="TokenValidator"/>, for the issuing
-    /// server. The store is the registered <see cref="ISessionStore"/> (for example from <c>AddRedisSessionStore</c>), else an
+    /// server, and a <see cref="RevocationLog"/> of its store for the revocation endpoint resource servers poll. The store is the registered <see cref="ISessionStore"/> (for example from <c>AddRedisSessionStore</c>), else an
     /// <see cref="InMemorySessionStore"/>. The options are checked at start-up (<c>ValidateOnStart</c>) by
     /// <see cref="SessionManagerOptions.Validate"/>, the rules the manager's constructor applies, so a bad configuration fails
     /// with an <see cref="OptionsValidationException"/> naming every problem.
@@ -46,6 +46,16 @@ public static class JwtSessionsServiceCollectionExtensions
             sp.GetService<ILogger<SessionManager>>(),
             sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(static sp => sp.GetRequiredService<SessionManager>().AccessTokenValidator);
+
+        // The issuer's side of the revocation endpoint (docs/resource-servers.md); made only when resolved.
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SessionManagerOptions>>().Value;
+            return new RevocationLog(
+                sp.GetRequiredService<ISessionStore>(),
+                options.Policy.AccessTokenLifetime + options.ClockSkew,
+                sp.GetRequiredService<TimeProvider>());
+        });
         return services;
     }
 
