@@ -1,5 +1,6 @@
 using JwtSessions.AspNetCore.Authentication;
 using JwtSessions.AspNetCore.Authorization;
+using JwtSessions.AspNetCore.Internal;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,8 @@ public static class JwtSessionsAuthenticationBuilderExtensions
     /// Adds the JwtSessions bearer scheme (<see cref="JwtSessionsBearerDefaults.AuthenticationScheme"/>), which validates
     /// <c>Authorization: Bearer</c> access tokens with the <see cref="JwtSessions.Validation.TokenValidator"/> of
     /// <c>AddJwtSessions</c> (issuing server) or <c>AddJwtSessionsValidation</c> (validating server), and the scope
-    /// authorization handler behind <c>RequireScope</c>.
+    /// authorization handler behind <c>RequireScope</c>. On a validating server with remote keys or revocations, the issuer's
+    /// JWK set and revocations are loaded before the server starts listening.
     /// </summary>
     /// <param name="builder">The authentication builder.</param>
     /// <returns>The builder, for chaining.</returns>
@@ -39,6 +41,9 @@ public static class JwtSessionsAuthenticationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(authenticationScheme);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeAuthorizationHandler>());
+
+        // With AddJwtSessionsValidation's RemoteKeys or RemoteRevocations: keys and revocations loaded before the server listens.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, RemoteSourcesStartup>());
         return builder.AddScheme<JwtSessionsBearerOptions, JwtSessionsBearerHandler>(authenticationScheme, displayName: null, configure);
     }
 }

@@ -4,7 +4,7 @@ using JwtSessions.Validation;
 namespace JwtSessions.Cli.Commands;
 
 /// <summary>
-/// <c>jwtsessions verify --jwks FILE --iss ISS --aud AUD [--typ TYP] [--at UNIXSECONDS] [--skew SECONDS] TOKEN</c>:
+/// <c>jwtsessions verify (--jwks FILE | --jwks-url URL) --iss ISS --aud AUD [--typ TYP] [--at UNIXSECONDS] [--skew SECONDS] TOKEN</c>:
 /// runs the library's validator and reports its verdict.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,11 @@ internal static class VerifyCommand
         {
             Description = "The keys to verify with: a JWK set, or a single JWK. Symmetric (HS*) keys work too, as a set of one kind.",
             HelpName = "FILE",
-            Required = true,
+        };
+        var keysUrl = new Option<string>("--jwks-url")
+        {
+            Description = "Fetch the keys from a published JWK set: https, or http to a loopback address. Public keys only; no redirect is followed.",
+            HelpName = "URL",
         };
         var issuer = CliOptions.Text("--iss", "ISS", "The exact issuer (iss) the token must carry.", required: true);
         var audience = CliOptions.Text("--aud", "AUD", "An audience the token's aud must contain.", required: true);
@@ -46,6 +50,7 @@ internal static class VerifyCommand
         var command = new Command("verify", "Validate a token with the library's validator. Valid: exit 0 and the payload on stdout. Invalid: exit 1 and 'invalid: CODE' on stderr.")
         {
             keysFile,
+            keysUrl,
             issuer,
             audience,
             type,
@@ -53,6 +58,13 @@ internal static class VerifyCommand
             skew,
             token,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(keysFile) is null) == (result.GetResult(keysUrl) is null))
+            {
+                result.AddError("Give the keys with exactly one of --jwks FILE and --jwks-url URL.");
+            }
+        });
         command.SetAction(parse =>
         {
             var time = parse.GetResult(at) is null
@@ -67,14 +79,14 @@ internal static class VerifyCommand
             options.Audiences.Add(parse.GetRequiredValue(audience));
             options.AcceptedTypes.Clear();
             options.AcceptedTypes.Add(parse.GetRequiredValue(type));
-            return Run(context, parse.GetRequiredValue(keysFile), options, parse.GetRequiredValue(token));
+            options.Keys = parse.GetValue(keysUrl) is { } url ? RemoteKeys.Fetch(url) : KeyFiles.LoadVerificationKeys(parse.GetRequiredValue(keysFile));
+            return Run(context, options, parse.GetRequiredValue(token));
         });
         return command;
     }
 
-    private static int Run(CliContext context, string keysFile, TokenValidatorOptions options, string tokenArgument)
+    private static int Run(CliContext context, TokenValidatorOptions options, string tokenArgument)
     {
-        options.Keys = KeyFiles.LoadVerificationKeys(keysFile);
         var validator = new TokenValidator(options);
         // The library never guesses (ValidateAuthorizationHeader or ValidateToken); a person at a terminal pastes either, and a
         // compact JWS has no space or tab, so input with one is read as a header value and held to the header's rules.

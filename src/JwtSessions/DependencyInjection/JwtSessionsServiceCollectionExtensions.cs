@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using JwtSessions.Internal;
+using JwtSessions.Remote;
 using JwtSessions.Revocation;
 using JwtSessions.Sessions;
 using JwtSessions.Validation;
@@ -21,7 +22,7 @@ public static class JwtSessionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a singleton <see cref="SessionManager"/> and its access-token <see cref="TokenValidator"/>, for the issuing
-    /// server. The store is the registered <see cref="ISessionStore"/> (for example from <c>AddRedisSessionStore</c>), else an
+    /// server, and a <see cref="RevocationLog"/> of its store for the revocation endpoint resource servers poll. The store is the registered <see cref="ISessionStore"/> (for example from <c>AddRedisSessionStore</c>), else an
     /// <see cref="InMemorySessionStore"/>. The options are checked at start-up (<c>ValidateOnStart</c>) by
     /// <see cref="SessionManagerOptions.Validate"/>, the rules the manager's constructor applies, so a bad configuration fails
     /// with an <see cref="OptionsValidationException"/> naming every problem.
@@ -45,16 +46,33 @@ public static class JwtSessionsServiceCollectionExtensions
             sp.GetService<ILogger<SessionManager>>(),
             sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(static sp => sp.GetRequiredService<SessionManager>().AccessTokenValidator);
+
+        // The issuer's side of the revocation endpoint (docs/resource-servers.md); made only when resolved.
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SessionManagerOptions>>().Value;
+            return new RevocationLog(
+                sp.GetRequiredService<ISessionStore>(),
+                options.Policy.AccessTokenLifetime + options.ClockSkew,
+                sp.GetRequiredService<TimeProvider>());
+        });
         return services;
     }
 
     /// <summary>
     /// Registers a singleton access-token <see cref="TokenValidator"/> for a server that only validates (no signing key, no
-    /// <see cref="SessionManager"/>). When an <see cref="ISessionStore"/> is registered too (for example the issuing servers'
-    /// Redis, with <c>AddRedisSessionStore</c>), a <see cref="RevocationFeed"/> follows its revocations and the validator
-    /// rejects revoked sessions' tokens (and tokens without <c>sid</c>); without a store, revocations cannot reach this server
-    /// and tokens stay valid until their <c>exp</c>.
+    /// <see cref="SessionManager"/>). With <see cref="AccessTokenValidationOptions.RemoteKeys"/> its keys come from the issuer's
+    /// published JWK set through a singleton <see cref="JwksKeySource"/>, which fetches with a named <see cref="HttpClient"/>
+    /// from <c>IHttpClientFactory</c> that follows no redirect. Revocations come from the issuer's revocation endpoint with
+    /// <see cref="AccessTokenValidationOptions.RemoteRevocations"/> (a singleton <see cref="RevocationPoller"/>), else from a
+    /// registered <see cref="ISessionStore"/> (for example the issuing servers' Redis, with <c>AddRedisSessionStore</c>) through
+    /// a <see cref="RevocationFeed"/>; either way the validator rejects revoked sessions' tokens (and tokens without <c>sid</c>).
+    /// With neither, revocations cannot reach this server and tokens stay valid until their <c>exp</c>.
     /// </summary>
+    /// <remarks>
+    /// The source and the poller start fetching when first resolved; resolve them (or await
+    /// <see cref="JwksKeySource.RefreshAsync"/>) at start-up so the first requests find the keys loaded.
+    /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures validation.</param>
     /// <returns>The service collection, for chaining.</returns>
@@ -77,11 +95,33 @@ public static class JwtSessionsServiceCollectionExtensions
                 sp.GetService<ILogger<RevocationFeed>>(),
                 JwtSessionsMetrics.Create(sp.GetService<IMeterFactory>()));
         });
+        services.AddHttpClient(BoundedGet.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(BoundedGet.CreateHandler)
+            .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton(static sp => new JwksKeySource(
+            sp.GetRequiredService<IOptions<AccessTokenValidationOptions>>().Value.RemoteKeys
+                ?? throw new InvalidOperationException("A JwksKeySource needs AccessTokenValidationOptions.RemoteKeys."),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(BoundedGet.HttpClientName),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<JwksKeySource>>(),
+            sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(static sp => new RevocationPoller(
+            sp.GetRequiredService<IOptions<AccessTokenValidationOptions>>().Value.RemoteRevocations
+                ?? throw new InvalidOperationException("A RevocationPoller needs AccessTokenValidationOptions.RemoteRevocations."),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(BoundedGet.HttpClientName),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<RevocationPoller>>(),
+            sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<AccessTokenValidationOptions>>().Value;
-            var revocations = sp.GetService<ISessionStore>() is null ? null : sp.GetRequiredService<RevocationFeed>().Revocations;
-            return new TokenValidator(options.ToValidatorOptions(sp.GetRequiredService<TimeProvider>(), revocations), sp.GetService<IMeterFactory>());
+            var revocations = options.RemoteRevocations is not null ? sp.GetRequiredService<RevocationPoller>().Revocations
+                : sp.GetService<ISessionStore>() is not null ? sp.GetRequiredService<RevocationFeed>().Revocations
+                : null;
+            var keySource = options.RemoteKeys is null ? null : sp.GetRequiredService<JwksKeySource>();
+            return new TokenValidator(
+                options.ToValidatorOptions(sp.GetRequiredService<TimeProvider>(), revocations, keySource),
+                sp.GetService<IMeterFactory>());
         });
         return services;
     }

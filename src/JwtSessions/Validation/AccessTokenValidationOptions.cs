@@ -1,3 +1,4 @@
+using JwtSessions.Remote;
 using JwtSessions.Signing;
 
 namespace JwtSessions.Validation;
@@ -15,8 +16,27 @@ public sealed class AccessTokenValidationOptions
     /// <summary>Gets or sets the audience (<c>aud</c>) tokens must be for: this API. Required.</summary>
     public string? Audience { get; set; }
 
-    /// <summary>Gets or sets the issuer's keys, public halves are enough (for example <see cref="KeyRing.FromJwks"/>). Required.</summary>
+    /// <summary>
+    /// Gets or sets the issuer's keys, public halves are enough (for example <see cref="KeyRing.FromJwks"/>). This or
+    /// <see cref="RemoteKeys"/> is required.
+    /// </summary>
     public KeyRing? Keys { get; set; }
+
+    /// <summary>
+    /// Gets or sets where and how to fetch the issuer's published JWK set instead of fixed <see cref="Keys"/>: the registration
+    /// adds a <see cref="JwksKeySource"/> that fetches with an <see cref="HttpClient"/> from <c>IHttpClientFactory</c>, and the
+    /// validator follows its key rotations (docs/resource-servers.md).
+    /// </summary>
+    /// <value><see langword="null"/> by default.</value>
+    public JwksKeySourceOptions? RemoteKeys { get; set; }
+
+    /// <summary>
+    /// Gets or sets the issuer's revocation endpoint to poll, for a server that does not share the issuer's session store: the
+    /// registration adds a <see cref="RevocationPoller"/>, and the validator rejects revoked sessions' tokens (and tokens
+    /// without <c>sid</c>). Takes precedence over a registered session store's feed.
+    /// </summary>
+    /// <value><see langword="null"/> by default.</value>
+    public RevocationPollerOptions? RemoteRevocations { get; set; }
 
     /// <summary>Gets or sets the clock skew allowed on <c>exp</c> and <c>nbf</c>; the issuing servers' value.</summary>
     /// <value>30 seconds.</value>
@@ -42,9 +62,19 @@ public sealed class AccessTokenValidationOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Keys is null)
+        if (Keys is null == RemoteKeys is null)
         {
-            problems.Add("Keys (the issuer's public keys) is required.");
+            problems.Add("Set one of Keys (the issuer's public keys) and RemoteKeys (its published JWK set).");
+        }
+
+        if (RemoteKeys is not null)
+        {
+            problems.AddRange(RemoteKeys.Validate().Select(static p => "RemoteKeys." + p));
+        }
+
+        if (RemoteRevocations is not null)
+        {
+            problems.AddRange(RemoteRevocations.Validate().Select(static p => "RemoteRevocations." + p));
         }
 
         if (AccessTokenLifetime <= TimeSpan.Zero)
@@ -54,18 +84,20 @@ public sealed class AccessTokenValidationOptions
 
         if (problems.Count == 0)
         {
-            problems.AddRange(ToValidatorOptions(TimeProvider.System, revocations: null).Validate());
+            // The validator's own rules, with a stand-in for the source the registration builds from RemoteKeys.
+            problems.AddRange(ToValidatorOptions(TimeProvider.System, revocations: null, RemoteKeys is null ? null : new PendingKeySource()).Validate());
         }
 
         return problems;
     }
 
-    internal TokenValidatorOptions ToValidatorOptions(TimeProvider time, Revocation.RevocationList? revocations)
+    internal TokenValidatorOptions ToValidatorOptions(TimeProvider time, Revocation.RevocationList? revocations, KeyRingSource? keySource)
     {
         var options = new TokenValidatorOptions
         {
             Issuer = Issuer,
-            Keys = Keys,
+            Keys = keySource is null ? Keys : null,
+            KeySource = keySource,
             ClockSkew = ClockSkew,
             TimeProvider = time,
             Revocations = revocations,
@@ -80,4 +112,7 @@ public sealed class AccessTokenValidationOptions
 
         return options;
     }
+
+    /// <summary>Stands for the <see cref="JwksKeySource"/> of <see cref="RemoteKeys"/> while the options are checked.</summary>
+    private sealed class PendingKeySource : KeyRingSource;
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using JwtSessions.Internal;
+using JwtSessions.Signing;
 
 namespace JwtSessions.Validation;
 
@@ -26,7 +27,10 @@ public sealed partial class TokenValidator
             return TokenValidationError.Malformed;
         }
 
-        if (_cache is not null && _cache.TryGet(token, out var cached))
+        // One read of the keys for the whole validation: ring, memo and cache always belong together.
+        var keys = CurrentKeys();
+        var cache = keys.Cache;
+        if (cache is not null && cache.TryGet(token, out var cached))
         {
             claims = cached;
             return _claimChecks.CheckCached(cached);
@@ -41,11 +45,16 @@ public sealed partial class TokenValidator
 
         // A header this validator already accepted (exact bytes) selects the same key again: skip re-parsing it.
         var header = token[..firstDot];
-        var key = _acceptedHeaders.Find(header);
+        var key = keys.AcceptedHeaders.Find(header);
         var headerWasKnown = key is not null;
-        var error = JwsVerification.Verify(token, firstDot, secondDot, _keys, _allowedAlgorithms, _types, ref key);
+        var error = JwsVerification.Verify(token, firstDot, secondDot, keys.Ring, keys.AllowedAlgorithms, _types, ref key);
         if (error != TokenValidationError.None)
         {
+            if (error == TokenValidationError.UnknownKey)
+            {
+                _keySource?.OnUnknownKey();
+            }
+
             return error;
         }
 
@@ -66,15 +75,15 @@ public sealed partial class TokenValidator
 
             if (!headerWasKnown)
             {
-                _acceptedHeaders.Remember(header, key!);
+                keys.AcceptedHeaders.Remember(header, key!);
             }
 
-            if (keepClaims || _cache is not null)
+            if (keepClaims || cache is not null)
             {
                 // The one allocation of a successful validation through the claims-object API: the claims keep the payload
                 // and where each claim starts, and make their strings only when asked (docs/benchmarks.md).
                 claims = new TokenClaims(json.ToArray(), slots);
-                _cache?.Add(token, claims);
+                cache?.Add(token, claims, key!);
             }
 
             return TokenValidationError.None;
@@ -86,5 +95,28 @@ public sealed partial class TokenValidator
                 ArrayPool<byte>.Shared.Return(rented, clearArray: true);
             }
         }
+    }
+
+    /// <summary>
+    /// The keys of this validation: a volatile read, and with a <see cref="KeyRingSource"/> a reference comparison with its
+    /// current ring. A new ring is taken up by the first validation that sees it (<see cref="SwitchKeys"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ValidatorKeys CurrentKeys()
+    {
+        var keys = Volatile.Read(ref _keys);
+        return _keySource is null || ReferenceEquals(_keySource.Current, keys.Ring) ? keys : SwitchKeys(keys);
+    }
+
+    /// <summary>
+    /// Builds the keys of the source's current ring and publishes them with one compare-and-swap; a thread that loses the
+    /// race uses the winner's. A validation already running on the old keys finishes on them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ValidatorKeys SwitchKeys(ValidatorKeys seen)
+    {
+        var next = seen.Next(_keySource!.Current, _configuredAlgorithms);
+        var witnessed = Interlocked.CompareExchange(ref _keys, next, seen);
+        return ReferenceEquals(witnessed, seen) ? next : witnessed;
     }
 }

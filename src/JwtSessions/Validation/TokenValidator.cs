@@ -34,14 +34,13 @@ public sealed partial class TokenValidator
     private readonly byte[] _issuer;
     private readonly byte[][] _audiences;
     private readonly byte[][] _types;
-    private readonly KeyRing _keys;
-    private readonly int _allowedAlgorithms;
+    private readonly KeyRingSource? _keySource;
+    private readonly HashSet<JwtAlgorithm> _configuredAlgorithms;
     private readonly int _maxTokenSize;
     private readonly TimeProvider _time;
     private readonly ClaimChecks _claimChecks;
-    private readonly AcceptedHeaderMemo _acceptedHeaders = new();
-    private readonly VerifiedTokenCache? _cache;
     private readonly RejectionBurstMonitor? _burst;
+    private ValidatorKeys _keys;
 
     /// <summary>Initializes a new instance of the <see cref="TokenValidator"/> class.</summary>
     /// <param name="options">The configuration; copied and checked, so later changes to it have no effect.</param>
@@ -79,9 +78,8 @@ public sealed partial class TokenValidator
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        _keys = options.Keys!;
-        var algorithms = options.AllowedAlgorithms.Count > 0 ? options.AllowedAlgorithms : _keys.Keys.Select(static k => k.Algorithm);
-        _allowedAlgorithms = JoseHeaderReader.AlgorithmMask(algorithms);
+        _keySource = options.KeySource;
+        _configuredAlgorithms = [.. options.AllowedAlgorithms];
 
         _issuer = Encoding.UTF8.GetBytes(options.Issuer!);
         _audiences = [.. options.Audiences.Select(Encoding.UTF8.GetBytes)];
@@ -92,7 +90,10 @@ public sealed partial class TokenValidator
         {
             _burst = new RejectionBurstMonitor(burst.Threshold, (long)burst.Window.TotalMilliseconds);
         }
-        _cache = options.Cache is { } cache ? new VerifiedTokenCache(cache, _time) : null;
+        _keys = ValidatorKeys.Create(
+            _keySource?.Current ?? options.Keys!,
+            _configuredAlgorithms,
+            options.Cache is { } cache ? new VerifiedTokenCache(cache, _time) : null);
         _claimChecks = new ClaimChecks(
             skewMs: (long)options.ClockSkew.TotalMilliseconds,
             maxAgeMs: options.MaxTokenAge is { } maxAge ? (long)maxAge.TotalMilliseconds : null,
@@ -103,8 +104,14 @@ public sealed partial class TokenValidator
             requireGeneration: options.RequireGeneration);
     }
 
-    /// <summary>Gets the keys this validator verifies with.</summary>
-    public KeyRing Keys => _keys;
+    /// <summary>
+    /// Gets the keys this validator verifies with: the configured ring, or the current ring of its
+    /// <see cref="TokenValidatorOptions.KeySource"/>.
+    /// </summary>
+    public KeyRing Keys => CurrentKeys().Ring;
+
+    /// <summary>The entries of the current verified-token cache, for tests.</summary>
+    internal int CachedTokenCount => Volatile.Read(ref _keys).Cache?.Count ?? 0;
 
     /// <summary>Gets the largest token accepted, in characters (<see cref="TokenValidatorOptions.MaxTokenSize"/>).</summary>
     public int MaxTokenSize => _maxTokenSize;

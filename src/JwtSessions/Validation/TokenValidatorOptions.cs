@@ -23,9 +23,16 @@ public sealed class TokenValidatorOptions
     /// <summary>Gets the audiences of which <c>aud</c> must contain at least one. At least one is required.</summary>
     public IList<string> Audiences { get; } = new List<string>();
 
-    /// <summary>Gets or sets the keys tokens may be signed with. Required.</summary>
+    /// <summary>Gets or sets the keys tokens may be signed with. This or <see cref="KeySource"/> is required.</summary>
     /// <value>No default.</value>
     public KeyRing? Keys { get; set; }
+
+    /// <summary>
+    /// Gets or sets a source of keys that change while the validator runs (for example <see cref="Remote.JwksKeySource"/>, the
+    /// issuer's published JWK set), instead of <see cref="Keys"/>. The validator reads its current ring once per validation.
+    /// </summary>
+    /// <value>No default.</value>
+    public KeyRingSource? KeySource { get; set; }
 
     /// <summary>Gets the algorithms accepted; each must also match the key it selects.</summary>
     /// <value>Empty by default, meaning the algorithms of the keys in <see cref="Keys"/>.</value>
@@ -92,11 +99,15 @@ public sealed class TokenValidatorOptions
             problems.Add("At least one non-empty audience is required (RFC 8725 §3.9).");
         }
 
-        if (Keys is null)
+        if (Keys is not null && KeySource is not null)
         {
-            problems.Add("A key ring is required.");
+            problems.Add("Set either a key ring (Keys) or a key source (KeySource), not both.");
         }
-        else if (Keys.Keys.Count == 0)
+        else if (Keys is null && KeySource is null)
+        {
+            problems.Add("A key ring (Keys) or a key source (KeySource) is required.");
+        }
+        else if (Keys is not null && Keys.Keys.Count == 0)
         {
             problems.Add("The key ring is empty.");
         }

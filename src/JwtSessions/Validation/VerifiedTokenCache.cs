@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using JwtSessions.Signing;
 
 namespace JwtSessions.Validation;
 
@@ -10,12 +11,14 @@ namespace JwtSessions.Validation;
 /// <remarks>
 /// Only tokens that passed every check enter, so an attacker cannot fill it without valid tokens. It is bounded by entries
 /// and bytes; when full, expired entries are swept, and if it is still full a new token is simply not cached.
-/// A cache belongs to one <see cref="TokenValidator"/> and its key ring: a validator built with a new ring starts empty.
+/// A cache belongs to one <see cref="TokenValidator"/> and one key ring, and each entry remembers the key that verified it:
+/// when the validator's ring changes (<see cref="Signing.KeyRingSource"/>), <see cref="CopyFor"/> carries over only the
+/// entries whose key the new ring still holds.
 /// </remarks>
 internal sealed class VerifiedTokenCache
 {
-    private readonly ConcurrentDictionary<byte[], TokenClaims> _entries = new(ByteArrayComparer.Instance);
-    private readonly ConcurrentDictionary<byte[], TokenClaims>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly ConcurrentDictionary<byte[], Entry> _entries = new(ByteArrayComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
     private readonly int _maxEntries;
     private readonly long _maxBytes;
     private readonly TimeProvider _time;
@@ -25,14 +28,19 @@ internal sealed class VerifiedTokenCache
     private int _count;
 
     public VerifiedTokenCache(VerifiedTokenCacheOptions options, TimeProvider time)
+        : this(options.MaxEntries, options.MaxBytes, time)
     {
-        if (options.MaxEntries < 1 || options.MaxBytes < 1)
+    }
+
+    private VerifiedTokenCache(int maxEntries, long maxBytes, TimeProvider time)
+    {
+        if (maxEntries < 1 || maxBytes < 1)
         {
-            throw new ArgumentException("The verified-token cache needs room for at least one entry and one byte.", nameof(options));
+            throw new ArgumentException("The verified-token cache needs room for at least one entry and one byte.", nameof(maxEntries));
         }
 
-        _maxEntries = options.MaxEntries;
-        _maxBytes = options.MaxBytes;
+        _maxEntries = maxEntries;
+        _maxBytes = maxBytes;
         _time = time;
         _lookup = _entries.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
@@ -40,9 +48,13 @@ internal sealed class VerifiedTokenCache
     public int Count => Volatile.Read(ref _count);
 
     public bool TryGet(ReadOnlySpan<byte> token, out TokenClaims claims)
-        => _lookup.TryGetValue(token, out claims!);
+    {
+        var found = _lookup.TryGetValue(token, out var entry);
+        claims = entry.Claims;
+        return found;
+    }
 
-    public void Add(ReadOnlySpan<byte> token, TokenClaims claims)
+    public void Add(ReadOnlySpan<byte> token, TokenClaims claims, SigningKey key)
     {
         if (!TryReserve(token.Length))
         {
@@ -53,7 +65,7 @@ internal sealed class VerifiedTokenCache
             }
         }
 
-        if (!_entries.TryAdd(token.ToArray(), claims))
+        if (!_entries.TryAdd(token.ToArray(), new Entry(claims, key)))
         {
             // Another thread cached the same token first.
             Release(token.Length);
@@ -81,6 +93,37 @@ internal sealed class VerifiedTokenCache
         return true;
     }
 
+    /// <summary>
+    /// A new cache with the same bounds holding the entries verified by a key of <paramref name="ring"/> (the same instance).
+    /// Entries added here after the copy began may be missed: the new cache then verifies them again, nothing worse.
+    /// </summary>
+    public VerifiedTokenCache CopyFor(KeyRing ring)
+    {
+        var copy = new VerifiedTokenCache(_maxEntries, _maxBytes, _time);
+        foreach (var entry in _entries)
+        {
+            if (Contains(ring, entry.Value.Key) && copy.TryReserve(entry.Key.Length) && !copy._entries.TryAdd(entry.Key, entry.Value))
+            {
+                copy.Release(entry.Key.Length);
+            }
+        }
+
+        return copy;
+    }
+
+    private static bool Contains(KeyRing ring, SigningKey key)
+    {
+        foreach (var candidate in ring.Keys)
+        {
+            if (ReferenceEquals(candidate, key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void Release(int length)
     {
         Interlocked.Add(ref _bytes, -length);
@@ -92,12 +135,15 @@ internal sealed class VerifiedTokenCache
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var entry in _entries)
         {
-            if (entry.Value.ExpiresAtUnixMilliseconds <= now && _entries.TryRemove(entry))
+            if (entry.Value.Claims.ExpiresAtUnixMilliseconds <= now && _entries.TryRemove(entry))
             {
                 Release(entry.Key.Length);
             }
         }
     }
+
+    /// <summary>A cached token's claims and the key that verified it; a struct, so an entry costs no object of its own.</summary>
+    private readonly record struct Entry(TokenClaims Claims, SigningKey Key);
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
     {

@@ -29,7 +29,7 @@ public sealed class ConcurrencyStressTests
         var failures = Race.Run(
             5_000,
             reset: () => cache = new VerifiedTokenCache(new VerifiedTokenCacheOptions { MaxEntries = 1 }, time),
-            act: t => cache.Add(tokens[t], claims),
+            act: t => cache.Add(tokens[t], claims, TestKeys.Hs256),
             violated: () => tokens.Count(token => cache.TryGet(token, out _)) != 1 || cache.Count != 1);
 
         failures.Should().Be(0, "the cache holds at most MaxEntries, and one of two adds into an empty cache wins");
@@ -48,7 +48,7 @@ public sealed class ConcurrencyStressTests
         var failures = Race.Run(
             5_000,
             reset: () => cache = new VerifiedTokenCache(new VerifiedTokenCacheOptions { MaxBytes = 100 }, time),
-            act: t => cache.Add(tokens[t], claims),
+            act: t => cache.Add(tokens[t], claims, TestKeys.Hs256),
             violated: () => tokens.Count(token => cache.TryGet(token, out _)) != 1);
 
         failures.Should().Be(0, "two 60-byte tokens never fit in 100 bytes, and one of them always does");

@@ -78,7 +78,7 @@ public sealed class AddJwtSessionsValidationTests
 
         var act = () => provider.GetRequiredService<IStartupValidator>().Validate();
 
-        act.Should().Throw<OptionsValidationException>().WithMessage("*Keys (the issuer's public keys) is required*");
+        act.Should().Throw<OptionsValidationException>().WithMessage("*Set one of Keys (the issuer's public keys) and RemoteKeys*");
     }
 
     [Test]

@@ -17,7 +17,7 @@ public sealed class OptionsValidateTests
         var problems = options.Validate();
 
         problems.Should().HaveCount(6);
-        problems.Should().Contain("A key ring is required.");
+        problems.Should().Contain("A key ring (Keys) or a key source (KeySource) is required.");
         problems.Should().Contain(p => p.StartsWith("The clock skew must be between 0 and", StringComparison.Ordinal));
     }
 

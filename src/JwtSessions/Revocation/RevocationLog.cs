@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using JwtSessions.Sessions;
+
+namespace JwtSessions.Revocation;
+
+/// <summary>
+/// The issuer's side of the revocation endpoint: follows a session store's revocations (memory or Redis, any store) into a
+/// numbered log, and answers "what was revoked since this cursor" in pages (<see cref="GetPage"/>), with an entity tag for
+/// <c>If-None-Match</c>. Resource servers that do not share the store poll it with a <see cref="Remote.RevocationPoller"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A cursor is <c>epoch-sequence</c>, where the epoch is random per log: a cursor from another issuer instance, or from before
+/// a restart, is answered with every revocation the log still holds, so a poller behind a load balancer never misses one.
+/// An entry is kept until <see cref="SessionRevocation.RevokedAt"/> plus the retention (the longest access-token lifetime
+/// plus the clock skew), after which no token of the session can validate anyway: the log is bounded by the revocation rate
+/// times the retention.
+/// </para>
+/// <para>
+/// A log knows the revocations its store delivers after it subscribed; a Redis store first delivers every revocation it still
+/// retains. While the store reports its feed unavailable, <see cref="IsAvailable"/> is <see langword="false"/>: the endpoint
+/// answers 503 and pollers count the time towards their staleness bound.
+/// </para>
+/// </remarks>
+/// <threadsafety>Thread-safe. Dispose it to stop following the store.</threadsafety>
+public sealed class RevocationLog : IDisposable
+{
+    /// <summary>The most revocations one page carries.</summary>
+    public const int MaxPageSize = 1000;
+
+    private readonly string _epoch = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly List<Entry> _entries = [];
+    private readonly IDisposable _subscription;
+    private long _sequence;
+    private volatile bool _available = true;
+
+    /// <summary>Initializes a new instance of the <see cref="RevocationLog"/> class and subscribes to the store's revocations.</summary>
+    /// <param name="store">The session store whose revocations to publish; the caller keeps owning it.</param>
+    /// <param name="retention">How long an entry is kept after its revocation: the longest access-token lifetime plus the clock skew.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="retention"/> is not positive.</exception>
+    public RevocationLog(ISessionStore store, TimeSpan retention, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        Retention = retention;
+        _time = timeProvider ?? TimeProvider.System;
+        _subscription = store.SubscribeToRevocations(Append, available => _available = available);
+    }
+
+    /// <summary>Gets how long an entry is kept after its revocation.</summary>
+    public TimeSpan Retention { get; }
+
+    /// <summary>Gets a value indicating whether the store's feed is live; the endpoint answers 503 while it is not.</summary>
+    public bool IsAvailable => _available;
+
+    /// <summary>Gets the number of entries held.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gets the revocations after <paramref name="cursor"/>, at most <see cref="MaxPageSize"/>, or a page with
+    /// <see cref="RevocationPage.NotModified"/> when <paramref name="ifNoneMatch"/> names the log's head (nothing new).
+    /// </summary>
+    /// <param name="cursor">The <see cref="RevocationPage.Cursor"/> of the caller's last page; null, empty or foreign for everything held.</param>
+    /// <param name="ifNoneMatch">The caller's <c>If-None-Match</c> header, or null.</param>
+    /// <returns>The page.</returns>
+    public RevocationPage GetPage(string? cursor, string? ifNoneMatch = null)
+    {
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_lock)
+        {
+            _entries.RemoveAll(e => e.UntilMs <= nowMs);
+            var head = Interlocked.Read(ref _sequence);
+            var entityTag = $"\"{_epoch}-{head.ToString(CultureInfo.InvariantCulture)}\"";
+            if (ifNoneMatch is not null && ifNoneMatch.Split(',').Any(t => t.Trim() == entityTag))
+            {
+                return new RevocationPage(Cursor(head), entityTag, notModified: true, hasMore: false, []);
+            }
+
+            var after = ParseCursor(cursor) is { } seen && seen <= head ? seen : 0;
+            var start = _entries.FindIndex(e => e.Sequence > after);
+            if (start < 0)
+            {
+                return new RevocationPage(Cursor(head), entityTag, notModified: false, hasMore: false, []);
+            }
+
+            var count = Math.Min(MaxPageSize, _entries.Count - start);
+            var page = _entries.GetRange(start, count);
+            var last = page[^1].Sequence;
+            return new RevocationPage(
+                Cursor(last),
+                entityTag,
+                notModified: false,
+                hasMore: start + count < _entries.Count,
+                [.. page.Select(static e => new KeyValuePair<string, DateTimeOffset>(e.SessionId, DateTimeOffset.FromUnixTimeMilliseconds(e.UntilMs)))]);
+        }
+    }
+
+    /// <summary>Stops following the store.</summary>
+    public void Dispose() => _subscription.Dispose();
+
+    private void Append(SessionRevocation revocation)
+    {
+        var untilMs = (revocation.RevokedAt + Retention).ToUnixTimeMilliseconds();
+        lock (_lock)
+        {
+            _entries.Add(new Entry(Interlocked.Increment(ref _sequence), revocation.SessionId, untilMs));
+        }
+    }
+
+    private string Cursor(long sequence) => $"{_epoch}-{sequence.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The sequence of a cursor of this log; null for a foreign, stale or malformed one (answered from the start).</summary>
+    private long? ParseCursor(string? cursor)
+        => cursor is not null
+            && cursor.Length > _epoch.Length + 1
+            && cursor.StartsWith(_epoch, StringComparison.Ordinal)
+            && cursor[_epoch.Length] == '-'
+            && long.TryParse(cursor.AsSpan(_epoch.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            ? sequence
+            : null;
+
+    private readonly record struct Entry(long Sequence, string SessionId, long UntilMs);
+}
