@@ -50,15 +50,21 @@ for target in $targets; do
   work="$out/work/$target"
   rm -rf "$work" && mkdir -p "$work"
   echo "fuzz: $target for ${seconds}s"
+  parallel=()
+  if [ "$jobs" -gt 1 ]; then
+    # libFuzzer's -jobs mode writes fuzz-N.log into the current folder: run from the work folder's parent.
+    parallel=(-jobs="$jobs" -workers="$jobs")
+  fi
   # New inputs go to the work folder (first); the committed corpus (second) is only read.
-  if ! "$out/libfuzzer-dotnet" --target_path="$out/bin/JwtSessions.Fuzz" --target_arg="$target" \
-      -max_total_time="$seconds" -timeout=10 -max_len=8192 -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
-      -artifact_prefix="$out/findings/$target-" "$work" "$corpus" > "$out/$target.log" 2>&1; then
+  if ! (cd "$out/work" && "$out/libfuzzer-dotnet" --target_path="$out/bin/JwtSessions.Fuzz" --target_arg="$target" \
+      -max_total_time="$seconds" -timeout=10 -max_len=8192 "${parallel[@]}" -print_final_stats=1 \
+      -artifact_prefix="$out/findings/$target-" "$work" "$root/$corpus" > "$out/$target.log" 2>&1); then
     failed=1
     echo "fuzz: $target FAILED; the input is in $out/findings/, the log in $out/$target.log:"
     grep -E "Exception|OracleFailure|libfuzzer-dotnet:|ERROR" "$out/$target.log" | head -20 || true
   fi
-  execs="$(grep -E '^stat::number_of_executed_units' "$out/$target.log" | awk '{s+=$2} END {print s+0}')"
+  execs="$(cat "$out/$target.log" "$out"/work/fuzz-*.log 2>/dev/null | grep -E '^stat::number_of_executed_units' | awk '{s+=$2} END {print s+0}')"
+  rm -f "$out"/work/fuzz-*.log
   echo "fuzz: $target ran $execs executions"
   if [ "${FUZZ_MERGE:-0}" = "1" ]; then
     merged="$out/merged/$target"
