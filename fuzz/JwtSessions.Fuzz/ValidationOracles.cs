@@ -59,11 +59,18 @@ internal static class ValidationOracles
     /// <summary>docs/security.md, test bar 5: after warm-up, a rejection allocates nothing unless the JSON reader threw.</summary>
     private static void CheckRejectionAllocation(TokenValidator validator, ReadOnlySpan<byte> input, bool isHeader, TokenValidationError error)
     {
+        // The runtime may allocate once the first few times a path runs (type loading, tiering): a path that allocates does
+        // so every time, so the smaller of two measurements after a warm-up call is what the path costs.
         _ = Validate(validator, input, isHeader);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var again = Validate(validator, input, isHeader);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        OracleFailureException.Check(again == error, $"The same input was {error}, then {again}.");
+        var allocated = long.MaxValue;
+        for (var i = 0; i < 2 && allocated > 0; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var again = Validate(validator, input, isHeader);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            OracleFailureException.Check(again == error, $"The same input was {error}, then {again}.");
+        }
+
         if (allocated == 0)
         {
             return;
@@ -79,10 +86,15 @@ internal static class ValidationOracles
     private static void CheckAccepted(TokenValidator validator, ReadOnlySpan<byte> input, bool isHeader, byte[] buffer)
     {
         _ = TryValidate(validator, input, isHeader, buffer);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var again = TryValidate(validator, input, isHeader, buffer);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        OracleFailureException.Check(again == TokenValidationError.None, $"The same token was accepted, then {again}.");
+        var allocated = long.MaxValue;
+        for (var i = 0; i < 2 && allocated > 0; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var again = TryValidate(validator, input, isHeader, buffer);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            OracleFailureException.Check(again == TokenValidationError.None, $"The same token was accepted, then {again}.");
+        }
+
         OracleFailureException.Check(allocated == 0, $"Accepting through TryValidate allocated {allocated} B.");
 
         var token = isHeader ? input[AuthorizationHeader.BearerPrefixLength..] : input;
