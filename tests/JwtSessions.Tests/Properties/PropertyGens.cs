@@ -23,9 +23,12 @@ internal static class PropertyGens
         (1, Gen.OneOf("\u2028", "\u2029", "\ufeff", "\ufffd", "\uffff", "\u200b", "\u00a0")),
         (2, Gen.Int[0x10000, 0x10FFFF].Select(static cp => char.ConvertFromUtf32(cp))));
 
-    /// <summary>Unicode text (no lone surrogate), empty to a few hundred scalars, now and then several kilobytes.</summary>
+    /// <summary>Unicode text (no lone surrogate) of up to 40 scalars.</summary>
+    public static Gen<string> ShortText { get; } = Scalar.Array[0, 40].Select(static parts => string.Concat(parts));
+
+    /// <summary>Unicode text (no lone surrogate), mostly short, now and then several kilobytes.</summary>
     public static Gen<string> Text { get; } = Gen.Frequency(
-        (10, Scalar.Array[0, 40].Select(static parts => string.Concat(parts))),
+        (10, ShortText),
         (1, Scalar.Array[500, 1500].Select(static parts => string.Concat(parts))));
 
     public static Gen<string> NonEmptyText { get; } = Text.Where(static s => s.Length > 0);
