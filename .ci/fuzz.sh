@@ -63,7 +63,11 @@ for target in $targets; do
     echo "fuzz: $target FAILED; the input is in $out/findings/, the log in $out/$target.log:"
     grep -E "Exception|OracleFailure|libfuzzer-dotnet:|ERROR" "$out/$target.log" | head -20 || true
   fi
-  execs="$(cat "$out/$target.log" "$out"/work/fuzz-*.log 2>/dev/null | grep -E '^stat::number_of_executed_units' | awk '{s+=$2} END {print s+0}')"
+  logs=("$out/$target.log")
+  for log in "$out"/work/fuzz-*.log; do
+    [ -e "$log" ] && logs+=("$log")
+  done
+  execs="$(awk '/^stat::number_of_executed_units/ {s += $2} END {print s + 0}' "${logs[@]}")"
   rm -f "$out"/work/fuzz-*.log
   echo "fuzz: $target ran $execs executions"
   if [ "${FUZZ_MERGE:-0}" = "1" ]; then
