@@ -20,6 +20,9 @@ internal sealed class TestManagers
     public FakeTimeProvider Time { get; } = new(Start);
 
     public SessionManager Create(ISessionStore store, RevocationFailureMode failureMode = RevocationFailureMode.UseLocalState)
+        => Create(store, SessionPolicy.Default, failureMode);
+
+    public SessionManager Create(ISessionStore store, SessionPolicy policy, RevocationFailureMode failureMode = RevocationFailureMode.UseLocalState)
         => new(
             new SessionManagerOptions
             {
@@ -28,6 +31,7 @@ internal sealed class TestManagers
                 AccessTokenKeys = AccessKeys,
                 RefreshTokenKeys = RefreshKeys,
                 RevocationFailureMode = failureMode,
+                Policy = policy,
             },
             store, timeProvider: Time);
 }
