@@ -130,7 +130,9 @@ internal static class JwkImporter
     private static JwtAlgorithm Bind(JsonWebKey jwk, JwtAlgorithm? requested)
     {
         JwtAlgorithm? declared = null;
-        if (!string.IsNullOrEmpty(jwk.Alg))
+        // An absent "alg" leaves the binding to the key type or the caller; a present but empty one names no algorithm
+        // and is refused like any other unsupported name, never read as absent.
+        if (jwk.Alg is not null)
         {
             if (!JwtAlgorithms.TryParse(jwk.Alg, out var parsed))
             {

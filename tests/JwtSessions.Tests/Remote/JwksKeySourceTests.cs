@@ -150,8 +150,17 @@ public sealed class JwksKeySourceTests
 
         _issuer = await IssuerServer.StartAsync(port);
         _issuer.Jwks = Jwks(_keyA);
-        _time.Advance(new JwksKeySourceOptions().RetryInterval);
-        (await FetchAsync(source)).Should().BeTrue("the retry after the first failure finds the issuer up");
+        // The retries back off (5 s, 10 s, ...); a request's unknown kid may have spent one more failed fetch while the
+        // issuer was down, so the recovery is the first retry after it came up, at most a few back-off steps away.
+        var retry = new JwksKeySourceOptions().RetryInterval;
+        var recovered = false;
+        for (var step = 0; step < 4 && !recovered; step++)
+        {
+            _time.Advance(retry * (1 << step));
+            recovered = source.InFlight is { } fetch && await fetch.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        recovered.Should().BeTrue("a retry after the issuer came up finds it");
 
         validator.ValidateToken(Token(_keyA, _time)).IsValid.Should().BeTrue();
     }

@@ -118,6 +118,21 @@ public sealed class JwkImportTests
         act.Should().Throw<InvalidSigningKeyException>();
     }
 
+    [TestCase(JwtAlgorithm.HS256)]
+    [TestCase(JwtAlgorithm.RS256)]
+    [TestCase(JwtAlgorithm.ES256)]
+    [TestCase(JwtAlgorithm.EdDSA)]
+    public void FromJwk_EmptyAlg_Throws(JwtAlgorithm keyAlgorithm)
+    {
+        // Found by the jwk fuzz target: an OKP JWK with "alg":"" was imported as EdDSA, the empty name read as absent.
+        var jwk = Node(keyAlgorithm, includePrivateKey: true);
+        jwk["alg"] = "";
+
+        var act = () => SigningKey.FromJwk(jwk.ToJsonString());
+
+        act.Should().Throw<InvalidSigningKeyException>().WithMessage("*unsupported algorithm \"\"*");
+    }
+
     [TestCase(JwtAlgorithm.HS256, JwtAlgorithm.RS256)]
     [TestCase(JwtAlgorithm.RS256, JwtAlgorithm.ES256)]
     [TestCase(JwtAlgorithm.ES256, JwtAlgorithm.EdDSA)]
