@@ -45,6 +45,7 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
     private readonly ITimer _refreshTimer;
     private readonly ITimer _cooldownTimer;
     private readonly ITimer _expiryTimer;
+    private readonly Lock _swapLock = new();
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _fetchLock = new();
     private Task<bool>? _inFlight;
@@ -177,19 +178,21 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
 
     private void OnExpired()
     {
-        var lastSuccess = Interlocked.Read(ref _lastSuccessMs);
-        if (lastSuccess == long.MinValue || Current.Keys.Count == 0)
+        lock (_swapLock)
         {
-            return;
+            // Judged under the lock a fetch publishes (and stamps its success) under, so a set fetched just now is never dropped.
+            var lastSuccess = Interlocked.Read(ref _lastSuccessMs);
+            if (lastSuccess == long.MinValue || Current.Keys.Count == 0
+                || _time.GetUtcNow().ToUnixTimeMilliseconds() - lastSuccess < (long)_options.MaxStaleness.TotalMilliseconds)
+            {
+                return;
+            }
+
+            Swap(KeyRing.ForVerification());
         }
 
-        var age = _time.GetUtcNow().ToUnixTimeMilliseconds() - lastSuccess;
-        if (age >= (long)_options.MaxStaleness.TotalMilliseconds)
-        {
-            Publish(KeyRing.ForVerification());
-            _metrics.JwksKeySetChanged();
-            Log.Expired(_logger, _uri, _options.MaxStaleness);
-        }
+        _metrics.JwksKeySetChanged();
+        Log.Expired(_logger, _uri, _options.MaxStaleness);
     }
 
     /// <summary>Starts a fetch unless one is running, and returns the running one.</summary>
@@ -260,15 +263,24 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
             return Failed("invalid_set", ex.Message);
         }
 
-        var current = Current;
-        var next = Merge(current, fetched, out var added, out var removed);
+        List<string> added, removed;
+        lock (_swapLock)
+        {
+            var next = Merge(Current, fetched, out added, out removed);
+            if (added.Count > 0 || removed.Count > 0)
+            {
+                Swap(next);
+            }
+
+            Interlocked.Exchange(ref _lastSuccessMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+
         if (added.Count == 0 && removed.Count == 0)
         {
             _metrics.JwksFetched("unchanged");
         }
         else
         {
-            Publish(next);
             _metrics.JwksFetched("changed");
             _metrics.JwksKeySetChanged();
             Log.KeySetChanged(_logger, _uri, string.Join(",", added), string.Join(",", removed));
@@ -341,6 +353,25 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
         }
 
         return ring;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="next"/> and disposes the keys of the previous ring it no longer holds; called under
+    /// <see cref="_swapLock"/>, so a fetch and the expiry never publish a key the other has disposed. A validation that read
+    /// the previous ring just before the swap and verifies with a removed key fails closed (the key refuses to verify once
+    /// disposed); the issuer has withdrawn that key, and the next request gets <c>unknown_key</c>.
+    /// </summary>
+    private void Swap(KeyRing next)
+    {
+        var previous = Current;
+        Publish(next);
+        foreach (var key in previous.Keys)
+        {
+            if (!next.Keys.Contains(key))
+            {
+                key.Dispose();
+            }
+        }
     }
 
     /// <summary>The fetched ring, with the current instance of every key that did not change, so validators keep its cache entries.</summary>

@@ -40,6 +40,10 @@ public sealed class RevocationPollerOptions
         {
             problems.Add("RevocationsUri must be an absolute https URL (or http to a loopback address), without user information.");
         }
+        else if (HasCursorParameter(RevocationsUri))
+        {
+            problems.Add("RevocationsUri must not carry a cursor query parameter: the poller adds its own.");
+        }
 
         if (PollInterval < TimeSpan.FromSeconds(1) || PollInterval > TimeSpan.FromMinutes(5))
         {
@@ -62,5 +66,19 @@ public sealed class RevocationPollerOptions
         }
 
         return problems;
+    }
+
+    private static bool HasCursorParameter(Uri uri)
+    {
+        foreach (var pair in uri.Query.TrimStart('?').Split('&'))
+        {
+            var name = pair.Split('=', 2)[0];
+            if (string.Equals(Uri.UnescapeDataString(name), "cursor", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

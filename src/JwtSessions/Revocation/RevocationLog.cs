@@ -81,7 +81,7 @@ public sealed class RevocationLog : IDisposable
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         lock (_lock)
         {
-            _entries.RemoveAll(e => e.UntilMs <= nowMs);
+            TrimExpiredHead(nowMs);
             var head = Interlocked.Read(ref _sequence);
             var entityTag = $"\"{_epoch}-{head.ToString(CultureInfo.InvariantCulture)}\"";
             if (ifNoneMatch is not null && ifNoneMatch.Split(',').Any(t => t.Trim() == entityTag))
@@ -89,22 +89,34 @@ public sealed class RevocationLog : IDisposable
                 return new RevocationPage(Cursor(head), entityTag, notModified: true, hasMore: false, []);
             }
 
+            // Entries hold consecutive sequence numbers (appended in order, trimmed from the head only), so the first one
+            // after the cursor is found by arithmetic, not by a scan: a poll costs its page, not the log's length.
             var after = ParseCursor(cursor) is { } seen && seen <= head ? seen : 0;
-            var start = _entries.FindIndex(e => e.Sequence > after);
-            if (start < 0)
+            var start = _entries.Count == 0 ? 0 : (int)Math.Clamp(after - _entries[0].Sequence + 1, 0, _entries.Count);
+            if (start == _entries.Count)
             {
                 return new RevocationPage(Cursor(head), entityTag, notModified: false, hasMore: false, []);
             }
 
             var count = Math.Min(MaxPageSize, _entries.Count - start);
-            var page = _entries.GetRange(start, count);
-            var last = page[^1].Sequence;
+            var revocations = new List<KeyValuePair<string, DateTimeOffset>>(count);
+            for (var i = start; i < start + count; i++)
+            {
+                // An entry can expire behind a later-expiring head (revokers' clocks differ slightly): it is skipped here
+                // and removed once the head passes it.
+                var entry = _entries[i];
+                if (entry.UntilMs > nowMs)
+                {
+                    revocations.Add(new(entry.SessionId, DateTimeOffset.FromUnixTimeMilliseconds(entry.UntilMs)));
+                }
+            }
+
             return new RevocationPage(
-                Cursor(last),
+                Cursor(_entries[start + count - 1].Sequence),
                 entityTag,
                 notModified: false,
                 hasMore: start + count < _entries.Count,
-                [.. page.Select(static e => new KeyValuePair<string, DateTimeOffset>(e.SessionId, DateTimeOffset.FromUnixTimeMilliseconds(e.UntilMs)))]);
+                revocations);
         }
     }
 
@@ -116,7 +128,23 @@ public sealed class RevocationLog : IDisposable
         var untilMs = (revocation.RevokedAt + Retention).ToUnixTimeMilliseconds();
         lock (_lock)
         {
+            TrimExpiredHead(_time.GetUtcNow().ToUnixTimeMilliseconds());
             _entries.Add(new Entry(Interlocked.Increment(ref _sequence), revocation.SessionId, untilMs));
+        }
+    }
+
+    /// <summary>Removes the expired entries at the head of the log (the oldest); called under the lock.</summary>
+    private void TrimExpiredHead(long nowMs)
+    {
+        var expired = 0;
+        while (expired < _entries.Count && _entries[expired].UntilMs <= nowMs)
+        {
+            expired++;
+        }
+
+        if (expired > 0)
+        {
+            _entries.RemoveRange(0, expired);
         }
     }
 

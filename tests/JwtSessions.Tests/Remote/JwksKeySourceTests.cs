@@ -184,9 +184,11 @@ public sealed class JwksKeySourceTests
             validator.ValidateToken(Token(_keyA, _time)).IsValid.Should().BeTrue($"the last good set is kept for 60 s (at {second} s)");
         }
 
+        var held = source.Current.Keys.Single();
         _time.Advance(TimeSpan.FromSeconds(1));
         validator.ValidateToken(Token(_keyA, _time)).Error.Should().Be(TokenValidationError.UnknownKey, "60 s after the last successful fetch the set is dropped");
         source.Current.Keys.Should().BeEmpty();
+        held.IsDisposed.Should().BeTrue("the dropped set's keys are released");
 
         _issuer.Jwks = Jwks(_keyA);
         if (source.InFlight is { IsCompleted: false } running)
@@ -329,9 +331,13 @@ public sealed class JwksKeySourceTests
         validator.ValidateToken(tokenB).IsValid.Should().BeTrue();
         validator.CachedTokenCount.Should().Be(2);
         var keptB = source.Current.Keys.Single(static k => k.KeyId == "key-b");
+        var removedA = source.Current.Keys.Single(k => k.KeyId == _keyA.KeyId);
 
         _issuer.Jwks = Jwks(keyB);
         (await source.RefreshAsync()).Should().BeTrue();
+
+        removedA.IsDisposed.Should().BeTrue("a key the issuer withdrew is released at the swap, not left to the finalizer");
+        keptB.IsDisposed.Should().BeFalse();
 
         validator.ValidateToken(tokenA).Error.Should().Be(TokenValidationError.UnknownKey, "a removed key's tokens stop validating, cached or not");
         validator.CachedTokenCount.Should().Be(1, "the entry of the kept key survives the swap");

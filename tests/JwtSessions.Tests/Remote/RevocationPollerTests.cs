@@ -197,6 +197,62 @@ public sealed class RevocationPollerTests
         log.Count.Should().Be(0);
     }
 
+    [Test]
+    public async Task GetPage_CursorsThroughALongLog_EveryEntryOnceInOrder()
+    {
+        using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });
+        using var log = new RevocationLog(store, TimeSpan.FromMinutes(1), _time);
+        for (var i = 0; i < 2_500; i++)
+        {
+            await Revoke(store, $"s-{i}");
+        }
+
+        var seen = new List<string>();
+        var pages = new List<RevocationPage>();
+        string? cursor = null;
+        do
+        {
+            var page = log.GetPage(cursor);
+            pages.Add(page);
+            seen.AddRange(page.Revoked.Select(static r => r.Key));
+            cursor = page.Cursor;
+        }
+        while (pages[^1].HasMore);
+
+        pages.Select(static p => p.Revoked.Count).Should().Equal(1_000, 1_000, 500);
+        seen.Should().Equal(Enumerable.Range(0, 2_500).Select(static i => $"s-{i}"));
+        log.GetPage(pages[1].Cursor).Revoked.Select(static r => r.Key).Should().Equal(seen.Skip(2_000));
+    }
+
+    [Test]
+    public async Task GetPage_EntryExpiringBehindALaterHead_SkippedThenTrimmed()
+    {
+        using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });
+        using var log = new RevocationLog(store, TimeSpan.FromMinutes(1), _time);
+        await Revoke(store, "s-late");
+        await store.CreateAsync(SessionRecords.Create("s-early", "alice", _time.GetUtcNow()));
+        await store.RevokeAsync("s-early", _time.GetUtcNow().AddSeconds(-30), SessionEndReason.Logout);
+
+        _time.Advance(TimeSpan.FromSeconds(45));
+        log.GetPage(cursor: null).Revoked.Select(static r => r.Key).Should().Equal("s-late");
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        log.GetPage(cursor: null).Revoked.Should().BeEmpty();
+        log.Count.Should().Be(0);
+    }
+
+    [TestCase("https://issuer.example/revocations?cursor=abc")]
+    [TestCase("https://issuer.example/revocations?a=1&Cursor=abc")]
+    [TestCase("https://issuer.example/revocations?%63ursor")]
+    public void Validate_UriWithACursorParameter_Refused(string uri)
+        => new RevocationPollerOptions { RevocationsUri = new Uri(uri) }.Validate()
+            .Should().Equal("RevocationsUri must not carry a cursor query parameter: the poller adds its own.");
+
+    [Test]
+    public void Validate_UriWithOtherParameters_Accepted()
+        => new RevocationPollerOptions { RevocationsUri = new Uri("https://issuer.example/revocations?tenant=a&cursorless=1") }.Validate()
+            .Should().BeEmpty();
+
     private async Task Revoke(InMemorySessionStore store, string sessionId)
     {
         await store.CreateAsync(SessionRecords.Create(sessionId, "alice", _time.GetUtcNow()));
