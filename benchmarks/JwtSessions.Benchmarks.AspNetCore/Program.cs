@@ -1,6 +1,7 @@
 // Whole requests, JwtSessions' handler against JwtBearer's (docs/benchmarks.md, "Whole requests"):
 //   In-process (TestServer), BenchmarkDotNet:  dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --filter '*'
 //   Kestrel over loopback, wrk:               dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --wrk [Algorithm=ES256] [rounds=5] [duration=5]
+// Resource servers (docs/resource-servers.md, "Measured"): dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --remote [rounds=50]
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
@@ -9,6 +10,11 @@ using JwtSessions.Benchmarks.AspNetCore;
 if (args.Contains(WrkComparison.Switch))
 {
     return await WrkComparison.RunAsync([.. args.Where(static a => a != WrkComparison.Switch)]);
+}
+
+if (args.Contains(RemoteLatency.Switch))
+{
+    return await RemoteLatency.RunAsync([.. args.Where(static a => a != RemoteLatency.Switch)]);
 }
 
 #if DEBUG

@@ -176,6 +176,52 @@ public sealed class RedisMultiServerTests
             s_pubSubBound);
     }
 
+    [Test]
+    public async Task Subscribe_UserWithTheResourceServersAcl_ReceivesRevocationsAndCannotWrite()
+    {
+        // The ACL of docs/resource-servers.md ("With the shared Redis feed"): the revocation log and channel, read only.
+        var address = RedisTestEnvironment.Address;
+        var user = "rs-" + Guid.NewGuid().ToString("N")[..12];
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(address));
+        try
+        {
+            await admin.GetDatabase().ExecuteAsync(
+                "ACL", "SETUSER", user, "on", ">" + password, "resetkeys", "resetchannels",
+                "~" + _prefix + "revocations", "&" + _prefix + "revoked",
+                "+subscribe", "+zrangebyscore", "+ping", "+echo", "+info", "+client|setname");
+        }
+        catch (StackExchange.Redis.RedisServerException ex) when (ex.Message.Contains("ACL Authenticator is disabled", StringComparison.Ordinal))
+        {
+            Assert.Ignore("The test Garnet runs without ACLs; CI runs this test on redis-server (docs/testing.md).");
+        }
+
+        try
+        {
+            var issuer = _resources.Add(_fleet.Create(await _resources.StoreAsync(address, _prefix, _fleet.Time)));
+            var configuration = RedisTestEnvironment.Configuration(address);
+            (configuration.User, configuration.Password) = (user, password);
+            using var readOnlyStore = await RedisSessionStore.ConnectAsync(
+                configuration, new RedisSessionStoreOptions { KeyPrefix = _prefix, TimeProvider = _fleet.Time });
+            var revoked = new System.Collections.Concurrent.ConcurrentBag<string>();
+            using var subscription = readOnlyStore.SubscribeToRevocations(r => revoked.Add(r.SessionId));
+            await Eventually.HoldsAsync(() => readOnlyStore.IsRevocationFeedAvailable, "the read-only feed to be live");
+
+            var tokens = await issuer.StartSessionAsync("alice");
+            await issuer.RevokeAsync(tokens.SessionId);
+
+            var latency = await Eventually.HoldsAsync(() => revoked.Contains(tokens.SessionId), "the revocation to reach the read-only user", s_pubSubBound);
+            TestContext.Out.WriteLine($"The revocation reached the read-only feed {latency.TotalMilliseconds:F1} ms after RevokeAsync returned.");
+            readOnlyStore.IsRevocationFeedAvailable.Should().BeTrue("the feed needs nothing beyond the ACL");
+            var write = () => readOnlyStore.RevokeAsync(tokens.SessionId, _fleet.Time.GetUtcNow(), SessionEndReason.Logout).AsTask();
+            await write.Should().ThrowAsync<SessionStoreUnavailableException>("the user may not run the store's scripts");
+        }
+        finally
+        {
+            await admin.GetDatabase().ExecuteAsync("ACL", "DELUSER", user);
+        }
+    }
+
     private async Task<(SessionManager A, SessionManager B, RedisSessionStore StoreA, RedisSessionStore StoreB)> TwoServersAsync()
     {
         var address = RedisTestEnvironment.Address;
