@@ -41,6 +41,7 @@ public sealed partial class RevocationPoller : IDisposable
     private readonly ITimer _staleTimer;
     private readonly CancellationTokenSource _disposed = new();
     private readonly Lock _pollLock = new();
+    private readonly Lock _availabilityLock = new();
     private Task<bool>? _inFlight;
     private string? _cursor;
     private string? _entityTag;
@@ -105,7 +106,13 @@ public sealed partial class RevocationPoller : IDisposable
             return;
         }
 
-        _disposed.Cancel();
+        lock (_availabilityLock)
+        {
+            // Nothing keeps the list current from now on: validators still holding it apply their RevocationFailureMode.
+            _disposed.Cancel();
+            _revocations.IsAvailable = false;
+        }
+
         _pollTimer.Dispose();
         _staleTimer.Dispose();
         if (_ownsHttp)
@@ -204,14 +211,16 @@ public sealed partial class RevocationPoller : IDisposable
 
     private bool Succeeded()
     {
-        _revocations.IsAvailable = true;
-        try
+        lock (_availabilityLock)
         {
+            if (_disposed.IsCancellationRequested)
+            {
+                // Disposed while polling: the list stays unavailable, since nothing keeps it current any more.
+                return true;
+            }
+
+            _revocations.IsAvailable = true;
             _staleTimer.Change(_options.MaxStaleness, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed while polling.
         }
 
         return true;

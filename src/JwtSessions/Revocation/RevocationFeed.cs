@@ -23,6 +23,8 @@ public sealed partial class RevocationFeed : IDisposable
     private readonly ILogger _logger;
     private readonly JwtSessionsMetrics _metrics;
     private readonly IDisposable _subscription;
+    private readonly Lock _availabilityLock = new();
+    private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="RevocationFeed"/> class and subscribes to the store's revocations.</summary>
     /// <param name="store">The session store whose revocations to follow; the caller keeps owning it.</param>
@@ -44,7 +46,7 @@ public sealed partial class RevocationFeed : IDisposable
         _revocations = new RevocationList(timeProvider);
         _logger = logger ?? NullLogger.Instance;
         _metrics = metrics;
-        _subscription = store.SubscribeToRevocations(OnRevoked, available => _revocations.IsAvailable = available);
+        _subscription = store.SubscribeToRevocations(OnRevoked, OnAvailabilityChanged);
     }
 
     /// <summary>Gets the list this feed keeps current; give it to validators (<see cref="Validation.TokenValidatorOptions.Revocations"/>).</summary>
@@ -53,8 +55,31 @@ public sealed partial class RevocationFeed : IDisposable
     /// <summary>Gets how long a revoked id is kept after its revocation.</summary>
     public TimeSpan Retention { get; }
 
-    /// <summary>Stops following the store.</summary>
-    public void Dispose() => _subscription.Dispose();
+    /// <summary>
+    /// Stops following the store. The list then reports itself unavailable for good (nothing keeps it current any more), so
+    /// validators still holding it apply their <see cref="Validation.RevocationFailureMode"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_availabilityLock)
+        {
+            _disposed = true;
+            _revocations.IsAvailable = false;
+        }
+
+        _subscription.Dispose();
+    }
+
+    private void OnAvailabilityChanged(bool available)
+    {
+        lock (_availabilityLock)
+        {
+            if (!_disposed)
+            {
+                _revocations.IsAvailable = available;
+            }
+        }
+    }
 
     /// <summary>Enforces a revocation this process made at once, whatever the store's feed latency.</summary>
     internal void Enforce(string sessionId, DateTimeOffset revokedAt) => _revocations.Add(sessionId, revokedAt + Retention);

@@ -198,6 +198,19 @@ public sealed class RevocationPollerTests
     }
 
     [Test]
+    public async Task Dispose_AfterASuccessfulPoll_ListReportsItselfUnavailable()
+    {
+        var poller = await StartedPoller();
+        poller.Revocations.IsAvailable.Should().BeTrue();
+
+        poller.Dispose();
+
+        poller.Revocations.IsAvailable.Should().BeFalse("nothing polls for the list any more, so validators apply their failure mode");
+        _time.Advance(Options().MaxStaleness * 2);
+        poller.Revocations.IsAvailable.Should().BeFalse();
+    }
+
+    [Test]
     public async Task GetPage_CursorsThroughALongLog_EveryEntryOnceInOrder()
     {
         using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });

@@ -37,6 +37,7 @@ public sealed class RevocationFeedTests
         await store.RevokeAsync("s-1", time.GetUtcNow(), SessionEndReason.Logout);
 
         feed.Revocations.Contains("s-1").Should().BeFalse();
+        feed.Revocations.IsAvailable.Should().BeFalse("nothing keeps the list current once its feed is disposed, so validators apply their failure mode");
     }
 
     [Test]
