@@ -45,6 +45,7 @@ public sealed class TokenIssuer
     private readonly TimeSpan _maxLifetime;
     private readonly TimeProvider _time;
     private readonly bool _signsSynchronously;
+    private readonly int _maxTokenSize;
 
     /// <summary>Initializes a new instance of the <see cref="TokenIssuer"/> class.</summary>
     /// <param name="options">The configuration; copied and checked.</param>
@@ -70,6 +71,7 @@ public sealed class TokenIssuer
         _maxLifetime = options.MaxLifetime;
         _time = options.TimeProvider ?? TimeProvider.System;
         _signsSynchronously = _key.SignsSynchronously;
+        _maxTokenSize = options.MaxTokenSize;
         _encodedHeader = EncodeHeader(_key, options.Type);
         (_payloadStart, _audienceAndExpiry) = EncodeFixedMembers(_issuer, _audiences);
     }
@@ -233,6 +235,7 @@ public sealed class TokenIssuer
         var scratch = WritePayload(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, out var tokenId, out var issuedAt, out var expiresAt);
         try
         {
+            ThrowIfTooLarge(scratch.Json.Length);
             var issued = new IssuedToken(
                 Sign(scratch),
                 tokenId,
@@ -273,6 +276,16 @@ public sealed class TokenIssuer
         // signer gets memory that stays put while it works.
         var scratch = WritePayload(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, out var tokenId, out var issuedAt, out var expiresAt);
         var payloadJson = scratch.Json;
+        try
+        {
+            ThrowIfTooLarge(payloadJson.Length);
+        }
+        catch
+        {
+            scratch.Dispose();
+            throw;
+        }
+
         var signingInputLength = _encodedHeader.Length + 1 + Base64Url.GetEncodedLength(payloadJson.Length);
         var token = new byte[signingInputLength + 1 + Base64Url.GetEncodedLength(_key.SignatureSize)];
         _encodedHeader.CopyTo(token, 0);
@@ -284,6 +297,21 @@ public sealed class TokenIssuer
         }
 
         return SignRemoteAsync(token, signingInputLength, tokenId, issuedAt, expiresAt, cancellationToken);
+    }
+
+    /// <summary>Refuses a token over <see cref="TokenIssuerOptions.MaxTokenSize"/>, from its exact length, before signing.</summary>
+    /// <param name="payloadLength">The payload's length in bytes, before encoding.</param>
+    /// <param name="paramName">The public method's parameter the claims came from.</param>
+    private void ThrowIfTooLarge(int payloadLength, string paramName = "descriptor")
+    {
+        var length = _encodedHeader.Length + 1 + Base64Url.GetEncodedLength(payloadLength) + 1 + Base64Url.GetEncodedLength(_key.SignatureSize);
+        if (length > _maxTokenSize)
+        {
+            throw new ArgumentException(
+                $"The token would be {length} characters, over the issuer's MaxTokenSize of {_maxTokenSize}, which validators with the "
+                + "same limit reject as too_large; nothing was signed. Shorten the claims or raise MaxTokenSize on the issuer and its validators.",
+                paramName);
+        }
     }
 
     private async ValueTask<IssuedToken> SignRemoteAsync(

@@ -40,6 +40,14 @@ public sealed class TokenIssuerOptions
     /// <value><c>at+jwt</c> (RFC 9068) by default.</value>
     public string Type { get; set; } = Validation.TokenValidatorOptions.AccessTokenType;
 
+    /// <summary>
+    /// Gets or sets the largest token this issuer mints, in characters: a token over it is refused before anything is signed,
+    /// rather than minted and then rejected as <c>too_large</c> by every validator with the same limit
+    /// (<see cref="Validation.TokenValidatorOptions.MaxTokenSize"/>). Keep the two equal.
+    /// </summary>
+    /// <value>8 KiB by default, the validators' default; between 256 bytes and 64 KiB, the validators' bounds.</value>
+    public int MaxTokenSize { get; set; } = 8 * 1024;
+
     /// <summary>Gets or sets a higher lifetime ceiling, for refresh tokens that live as long as a session.</summary>
     internal TimeSpan? MaxAllowedLifetimeOverride { get; set; }
 
@@ -69,6 +77,11 @@ public sealed class TokenIssuerOptions
         if (Keys?.ActiveKey is null)
         {
             problems.Add("A key ring with an active signing key is required.");
+        }
+
+        if (MaxTokenSize is < 256 or > 64 * 1024)
+        {
+            problems.Add("The maximum token size must be between 256 bytes and 64 KiB.");
         }
 
         var ceiling = MaxAllowedLifetimeOverride ?? MaxAllowedLifetime;

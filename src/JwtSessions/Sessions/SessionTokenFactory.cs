@@ -19,6 +19,13 @@ internal static class SessionTokenFactory
     /// <summary>The refresh tokens' audience: the options' own, else the issuer followed by <c>#refresh</c>.</summary>
     public static string RefreshAudience(SessionManagerOptions options) => options.RefreshAudience ?? options.Issuer + "#refresh";
 
+    /// <summary>
+    /// The session issuers' own cap is the validators' upper bound: the manager checks each new session's tokens against its
+    /// validators' actual limit itself, with a message naming the session's parts (and the refresh token at its largest
+    /// generation), which the issuer cannot know.
+    /// </summary>
+    private const int SessionManagerIssuerMaxTokenSize = 64 * 1024;
+
     public static TokenIssuerOptions AccessIssuer(SessionManagerOptions options, SessionPolicy policy, TimeProvider time)
     {
         var issuer = new TokenIssuerOptions
@@ -28,6 +35,7 @@ internal static class SessionTokenFactory
             DefaultLifetime = policy.AccessTokenLifetime,
             MaxLifetime = policy.AccessTokenLifetime,
             TimeProvider = time,
+            MaxTokenSize = SessionManagerIssuerMaxTokenSize,
         };
         issuer.Audiences.Add(options.Audience!);
         return issuer;
@@ -60,6 +68,7 @@ internal static class SessionTokenFactory
             MaxLifetime = policy.AbsoluteLifetime,
             MaxAllowedLifetimeOverride = SessionPolicy.MaxAbsoluteLifetime,
             TimeProvider = time,
+            MaxTokenSize = SessionManagerIssuerMaxTokenSize,
             Type = SessionManager.RefreshTokenType,
         };
         issuer.Audiences.Add(RefreshAudience(options));

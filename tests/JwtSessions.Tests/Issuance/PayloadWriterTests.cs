@@ -208,7 +208,8 @@ public sealed class PayloadWriterTests
 
     private static TokenIssuer CreateIssuer(string issuer, params string[] audiences)
     {
-        var options = new TokenIssuerOptions { Issuer = issuer, Keys = KeyRing.Create(TestKeys.Hs256), TimeProvider = TestClock.Create() };
+        // The largest cap: these tests write payloads of tens of kilobytes on purpose, to outgrow the kept buffer.
+        var options = new TokenIssuerOptions { Issuer = issuer, Keys = KeyRing.Create(TestKeys.Hs256), TimeProvider = TestClock.Create(), MaxTokenSize = 64 * 1024 };
         foreach (var audience in audiences)
         {
             options.Audiences.Add(audience);

@@ -1,0 +1,89 @@
+using JwtSessions.Issuance;
+using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
+using JwtSessions.Validation;
+
+namespace JwtSessions.Tests.Issuance;
+
+/// <summary>The issuer's <see cref="TokenIssuerOptions.MaxTokenSize"/>: what it mints, a validator with the same limit accepts.</summary>
+public sealed class TokenIssuerSizeTests
+{
+    private const int Limit = 1024;
+
+    [TestCase(JwtAlgorithm.HS256)]
+    [TestCase(JwtAlgorithm.ES256)]
+    [TestCase(JwtAlgorithm.RS256)]
+    public void Issue_ClaimGrowingPastTheLimit_MintedUpToItThenRefusedExactlyWhereTheValidatorWouldReject(JwtAlgorithm algorithm)
+    {
+        var key = SigningKey.Generate(algorithm, "k");
+        var time = TestClock.Create();
+        var capped = Issuer(key, time, Limit);
+        var uncapped = Issuer(key, time, 64 * 1024);
+        var validator = Validators.For(key, time, o => o.MaxTokenSize = Limit);
+
+        // The largest note the capped issuer mints; one character more is refused.
+        var length = 0;
+        while (TryIssue(capped, length + 1) is not null)
+        {
+            length++;
+        }
+
+        var largest = TryIssue(capped, length)!;
+        largest.Length.Should().BeLessThanOrEqualTo(Limit);
+        validator.ValidateToken(largest).Error.Should().Be(TokenValidationError.None);
+
+        var act = () => capped.Issue(Descriptor(length + 1));
+        act.Should().Throw<ArgumentException>().WithParameterName("descriptor").WithMessage($"*over the issuer's MaxTokenSize of {Limit}*nothing was signed*");
+        var refused = uncapped.Issue(Descriptor(length + 1)).Token;
+        refused.Length.Should().BeGreaterThan(Limit);
+        validator.ValidateToken(refused).Error.Should().Be(TokenValidationError.TooLarge);
+    }
+
+    [Test]
+    public async Task IssueAsync_OverTheLimit_RefusedBeforeTheSignerIsCalled()
+    {
+        using var signer = FakeKmsSigner.Create(JwtAlgorithm.ES256);
+        using var key = SigningKey.FromExternalSigner(signer.PublicKey, signer);
+        var issuer = Issuer(key, TestClock.Create(), Limit);
+
+        var act = () => issuer.IssueAsync(Descriptor(Limit)).AsTask();
+
+        await act.Should().ThrowAsync<ArgumentException>().WithMessage("*MaxTokenSize*");
+        signer.Calls.Should().Be(0, "nothing is sent to the signer for a token that would be refused");
+    }
+
+    [TestCase(255)]
+    [TestCase(64 * 1024 + 1)]
+    public void Options_MaxTokenSizeOutOfBounds_Refused(int size)
+    {
+        var options = new TokenIssuerOptions { Issuer = RawToken.Issuer, Keys = KeyRing.Create(TestKeys.Hs256), MaxTokenSize = size };
+        options.Audiences.Add(RawToken.Audience);
+        options.Validate().Should().Equal("The maximum token size must be between 256 bytes and 64 KiB.");
+    }
+
+    private static string? TryIssue(TokenIssuer issuer, int noteLength)
+    {
+        try
+        {
+            return issuer.Issue(Descriptor(noteLength)).Token;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static AccessTokenDescriptor Descriptor(int noteLength)
+    {
+        var descriptor = new AccessTokenDescriptor { Subject = "alice" };
+        descriptor.Claims["note"] = new string('a', noteLength);
+        return descriptor;
+    }
+
+    private static TokenIssuer Issuer(SigningKey key, TimeProvider time, int maxTokenSize)
+    {
+        var options = new TokenIssuerOptions { Issuer = RawToken.Issuer, Keys = KeyRing.Create(key), TimeProvider = time, MaxTokenSize = maxTokenSize };
+        options.Audiences.Add(RawToken.Audience);
+        return new TokenIssuer(options);
+    }
+}
