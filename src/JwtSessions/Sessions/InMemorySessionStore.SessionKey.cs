@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
@@ -34,8 +35,9 @@ public sealed partial class InMemorySessionStore
         {
             Span<byte> bytes = stackalloc byte[IdBytes];
             Span<char> encoded = stackalloc char[IdChars];
+            // The decoder's status, not its Try method: that one throws on a character outside the alphabet.
             if (sessionId.Length == IdChars
-                && Base64Url.TryDecodeFromChars(sessionId, bytes, out var decoded) && decoded == IdBytes
+                && Base64Url.DecodeFromChars(sessionId, bytes, out _, out var decoded) == OperationStatus.Done && decoded == IdBytes
                 && Base64Url.TryEncodeToChars(bytes, encoded, out var written) && written == IdChars
                 && encoded.SequenceEqual(sessionId))
             {
