@@ -9,8 +9,8 @@ namespace JwtSessions.Sessions;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Rotation is a compare-and-swap on an immutable <see cref="SessionRecord"/>, so concurrent refreshes of one token advance
-/// the generation exactly once. A revoked session leaves its subject's index and the live count at once; it is kept as a
+/// Rotation is a compare-and-swap on an immutable entry (the session's compact form), so concurrent refreshes of one token
+/// advance the generation exactly once. A revoked session leaves its subject's index and the live count at once; it is kept as a
 /// tombstone without its metadata, scope and client id (so that a replayed refresh token is reported as revoked) until the
 /// earlier of its deadline and <see cref="InMemorySessionStoreOptions.TombstoneRetention"/>, and at most
 /// <see cref="InMemorySessionStoreOptions.MaxTombstones"/> of them are kept, the oldest dropped first.

@@ -17,7 +17,11 @@ public sealed partial class InMemorySessionStoreTests
 {
     /// <summary>100,000 sessions, or <c>$JWTSESSIONS_MEMORY_SESSIONS</c> (docs/sessions.md measures a million that way).</summary>
     private static readonly int s_measuredSessions =
-        int.TryParse(Environment.GetEnvironmentVariable("JWTSESSIONS_MEMORY_SESSIONS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0 ? count : 100_000;
+        int.TryParse(
+            Environment.GetEnvironmentVariable("JWTSESSIONS_MEMORY_SESSIONS"),
+            System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture,
+            out var count) && count > 0 ? count : 100_000;
 
     /// <summary>The bound docs/sessions.md states: a million sessions without metadata in 300 MB.</summary>
     private const int MaxBytesPerBareSession = 300;
