@@ -11,7 +11,8 @@ namespace JwtSessions.Benchmarks;
 /// load. Each benchmark method runs in many short interleaved batches; it reports the fastest batch (the least disturbed one)
 /// and its ratio to the class's baseline, and the median over rounds of the ratio to the baseline timed in the same round.
 /// Parameters take their first value unless given as <c>Name=Value</c>. Allocations per call are counted exactly over one
-/// batch after warm-up (<see cref="GC.GetAllocatedBytesForCurrentThread"/>). With <c>results=DIR</c> each class's figures are
+/// batch after warm-up (<see cref="GC.GetAllocatedBytesForCurrentThread"/>: the calling thread's only, so 0 B for what a
+/// threads class runs on its workers). Times and allocations are per operation (a call over its <c>OperationsPerInvoke</c>). With <c>results=DIR</c> each class's figures are
 /// also written to <c>DIR</c> as a CSV that <c>benchmarks/plot.py</c> charts.
 /// </summary>
 internal static class QuickCompare
@@ -32,9 +33,9 @@ internal static class QuickCompare
             var parameters = new List<(string Name, object Value)>();
             foreach (var property in type.GetProperties().Where(static p => p.GetCustomAttribute<ParamsAttribute>() is not null))
             {
-                var value = settings.TryGetValue(property.Name, out var text)
-                    ? Enum.Parse(property.PropertyType, text)
-                    : property.GetCustomAttribute<ParamsAttribute>()!.Values[0];
+                var value = !settings.TryGetValue(property.Name, out var text) ? property.GetCustomAttribute<ParamsAttribute>()!.Values[0]
+                    : property.PropertyType.IsEnum ? Enum.Parse(property.PropertyType, text)
+                    : Convert.ChangeType(text, property.PropertyType, CultureInfo.InvariantCulture);
                 property.SetValue(instance, value);
                 parameters.Add((property.Name, value!));
             }
@@ -111,7 +112,11 @@ internal static class QuickCompare
         var make = typeof(QuickCompare).GetMethod(nameof(CreateTypedRunner), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(method.ReturnType);
         var call = method.CreateDelegate(typeof(Func<>).MakeGenericType(method.ReturnType), instance);
-        return ((Func<double>, double))make.Invoke(null, [call])!;
+        var (run, allocated) = ((Func<double>, double))make.Invoke(null, [call])!;
+
+        // Per operation, as BenchmarkDotNet reports it: a call of a threads class runs OperationsPerInvoke operations per thread.
+        double operations = method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
+        return (() => run() / operations, allocated / operations);
     }
 
     private static (Func<double> Run, double AllocatedBytes) CreateTypedRunner<T>(Func<T> call)

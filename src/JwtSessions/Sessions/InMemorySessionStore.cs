@@ -9,8 +9,8 @@ namespace JwtSessions.Sessions;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Rotation is a compare-and-swap on an immutable <see cref="SessionRecord"/>, so concurrent refreshes of one token advance
-/// the generation exactly once. A revoked session leaves its subject's index and the live count at once; it is kept as a
+/// Rotation is a compare-and-swap on an immutable entry (the session's compact form), so concurrent refreshes of one token
+/// advance the generation exactly once. A revoked session leaves its subject's index and the live count at once; it is kept as a
 /// tombstone without its metadata, scope and client id (so that a replayed refresh token is reported as revoked) until the
 /// earlier of its deadline and <see cref="InMemorySessionStoreOptions.TombstoneRetention"/>, and at most
 /// <see cref="InMemorySessionStoreOptions.MaxTombstones"/> of them are kept, the oldest dropped first.
@@ -19,11 +19,16 @@ namespace JwtSessions.Sessions;
 /// Everything lives in this process: a restart loses every session and every tombstone (docs/sessions.md, "Restarts").
 /// docs/sessions.md gives the measured memory per session.
 /// </para>
+/// <para>
+/// Sessions are held in a compact form, not as the <see cref="SessionRecord"/> instances passed in: ids as 16 bytes, times
+/// as UTC ticks, one shared string per subject (InMemorySessionStore.Entry.cs). Records read back are new instances, equal
+/// to those stored, with their times in UTC.
+/// </para>
 /// </remarks>
 /// <threadsafety>All members are safe to call from any number of threads at once.</threadsafety>
-public sealed class InMemorySessionStore : ISessionStore, IDisposable
+public sealed partial class InMemorySessionStore : ISessionStore, IDisposable
 {
-    private readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SessionKey, Entry> _sessions = new();
     private readonly ConcurrentDictionary<string, SubjectIndex> _bySubject = new(StringComparer.Ordinal);
     private readonly Lock _subscribersLock = new();
     private readonly Lock _tombstonesLock = new();
@@ -110,7 +115,8 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     public ValueTask<SessionRecord?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_sessions.GetValueOrDefault(sessionId));
+        ArgumentNullException.ThrowIfNull(sessionId);
+        return ValueTask.FromResult(_sessions.TryGetValue(SessionKey.From(sessionId), out var entry) ? entry.ToRecord(sessionId) : null);
     }
 
     /// <inheritdoc />
@@ -121,14 +127,17 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         TimeSpan idleTimeout,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(sessionId);
         cancellationToken.ThrowIfCancellationRequested();
+        var key = SessionKey.From(sessionId);
         while (true)
         {
-            if (!_sessions.TryGetValue(sessionId, out var current))
+            if (!_sessions.TryGetValue(key, out var entry))
             {
                 return ValueTask.FromResult(new RotationOutcome(RotationStatus.NotFound, null));
             }
 
+            var current = entry.ToRecord(sessionId);
             var status = SessionRules.Classify(current, expectedGeneration, now);
             if (status != RotationStatus.Rotated)
             {
@@ -136,7 +145,7 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             }
 
             var next = SessionRules.Advance(current, now, idleTimeout);
-            if (_sessions.TryUpdate(sessionId, next, current))
+            if (_sessions.TryUpdate(key, Entry.From(next, entry.Subject), entry))
             {
                 return ValueTask.FromResult(new RotationOutcome(RotationStatus.Rotated, next));
             }
@@ -150,8 +159,9 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         SessionEndReason reason,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(sessionId);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(RevokeCore(sessionId, revokedAt, reason, unindex: true).Record);
+        return ValueTask.FromResult(RevokeCore(SessionKey.From(sessionId), sessionId, revokedAt, reason, unindex: true).Record);
     }
 
     /// <inheritdoc />
@@ -166,11 +176,11 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         var active = new List<SessionRecord>();
         lock (index)
         {
-            foreach (var entry in index.Entries)
+            foreach (var item in index.Items)
             {
-                if (_sessions.TryGetValue(entry.Id, out var session) && session.IsActiveAt(now))
+                if (_sessions.TryGetValue(item.Key, out var entry) && entry.IsActiveAt(now.UtcTicks))
                 {
-                    active.Add(session);
+                    active.Add(entry.ToRecord(item.Key.ToString()));
                 }
             }
         }
@@ -201,16 +211,16 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     /// <returns>The number of records removed.</returns>
     public int Sweep()
     {
-        var now = _time.GetUtcNow();
+        var now = _time.GetUtcNow().UtcTicks;
         var removed = 0;
-        foreach (var (id, session) in _sessions)
+        foreach (var (key, entry) in _sessions)
         {
             // Tombstones leave through their queue below, which keeps their count exact.
-            if (session.RevokedAt is null && now >= session.ExpiresAt && _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(id, session)))
+            if (!entry.IsRevoked && now >= entry.ExpiresAt && _sessions.TryRemove(new KeyValuePair<SessionKey, Entry>(key, entry)))
             {
                 removed++;
                 Interlocked.Decrement(ref _reservedCount);
-                Unindex(session);
+                Unindex(key, entry);
             }
         }
 
@@ -233,6 +243,9 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
 
     private IReadOnlyList<SessionRevocation> CreateCore(SessionRecord session, int? cap)
     {
+        ArgumentNullException.ThrowIfNull(session.SessionId);
+        ArgumentNullException.ThrowIfNull(session.Subject);
+        var key = SessionKey.From(session.SessionId);
         var reserved = TryReserveSlot();
         if (!reserved && cap is null)
         {
@@ -243,7 +256,7 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         }
 
         // Full with a cap: a subject at its cap frees its own slot (no sweep, which a flood would otherwise run per sign-in).
-        if (TryCreateIndexed(session, cap, ref reserved, out var evicted))
+        if (TryCreateIndexed(key, session, cap, ref reserved, out var evicted))
         {
             return evicted;
         }
@@ -251,21 +264,21 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         // Full, and the subject had no session to give up: sweep once, as above, and try again.
         Sweep();
         reserved = TryReserveSlot();
-        return reserved && TryCreateIndexed(session, cap, ref reserved, out evicted) ? evicted : throw Full();
+        return reserved && TryCreateIndexed(key, session, cap, ref reserved, out evicted) ? evicted : throw Full();
     }
 
     /// <summary>
     /// Under the subject's lock: the cap's evictions, the add and the indexing. Returns false, with nothing changed, when no
     /// slot was reserved and no live session of the subject could hand its slot over.
     /// </summary>
-    private bool TryCreateIndexed(SessionRecord session, int? cap, ref bool reserved, out IReadOnlyList<SessionRevocation> evicted)
+    private bool TryCreateIndexed(SessionKey key, SessionRecord session, int? cap, ref bool reserved, out IReadOnlyList<SessionRevocation> evicted)
     {
         // Sweep may unindex a subject's set the moment it empties, and a session added to a set that was just unindexed
         // would be missing from ListAsync, hence from "log out everywhere" and the per-subject cap. Add only under the set's
         // lock while it is still the indexed one (Sweep unindexes only under the same lock), else retry with a fresh set.
         while (true)
         {
-            var index = _bySubject.GetOrAdd(session.Subject, static _ => new SubjectIndex());
+            var index = _bySubject.GetOrAdd(session.Subject, static subject => new SubjectIndex(subject));
             lock (index)
             {
                 if (!_bySubject.TryGetValue(session.Subject, out var indexed) || !ReferenceEquals(indexed, index))
@@ -273,39 +286,42 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
                     continue;
                 }
 
-                if (_sessions.ContainsKey(session.SessionId))
+                if (_sessions.ContainsKey(key))
                 {
                     Release(reserved);
                     throw Duplicate();
                 }
 
                 evicted = [];
-                if (cap is { } max && index.Entries.Count >= max)
+                if (cap is { } max && index.Count >= max)
                 {
                     // A store full of live sessions still lets a subject at its cap sign in: the session it revokes hands its
                     // slot over to the new one (reserved turns true).
-                    evicted = Evict(index, index.Entries.Count - max + 1, session.CreatedAt, ref reserved);
+                    evicted = Evict(index, index.Count - max + 1, session.CreatedAt, ref reserved);
                 }
 
                 if (!reserved && !TryReserveSlot())
                 {
                     // Nothing was revoked (only entries of sessions already gone or revoked left the index).
-                    if (index.Entries.Count == 0)
+                    if (index.Count == 0)
                     {
-                        _bySubject.TryRemove(new KeyValuePair<string, SubjectIndex>(session.Subject, index));
+                        _bySubject.TryRemove(new KeyValuePair<string, SubjectIndex>(index.Subject, index));
                     }
 
                     return false;
                 }
 
                 reserved = true;
-                if (!_sessions.TryAdd(session.SessionId, session))
+
+                // The index's copy of the subject, not the record's: one string per subject, however many sessions it holds.
+                var entry = Entry.From(session, index.Subject);
+                if (!_sessions.TryAdd(key, entry))
                 {
                     Release(true);
                     throw Duplicate();
                 }
 
-                index.Entries.Add(new IndexEntry(session.CreatedAt, session.SessionId));
+                index.Add(new IndexItem(entry.CreatedAt, key));
                 return true;
             }
         }
@@ -330,19 +346,20 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     private List<SessionRevocation> Evict(SubjectIndex index, int count, DateTimeOffset revokedAt, ref bool reserved)
     {
         var evicted = new List<SessionRevocation>(count);
-        while (count > 0 && index.Entries.Count > 0)
+        while (count > 0 && index.Count > 0)
         {
-            var oldest = index.Entries.Min;
-            index.Entries.Remove(oldest);
+            var oldest = index.Oldest;
+            index.Remove(oldest);
             count--;
 
             // The entry is out already, and the index must stay the subject's indexed one even if this empties it: the
             // caller adds the new session to it next, under the same lock.
-            var (revoked, byThisCall) = RevokeCore(oldest.Id, revokedAt, SessionEndReason.SessionLimit, unindex: false, releaseSlot: reserved);
+            var id = oldest.Key.ToString();
+            var (revoked, byThisCall) = RevokeCore(oldest.Key, id, revokedAt, SessionEndReason.SessionLimit, unindex: false, releaseSlot: reserved);
             if (byThisCall)
             {
                 reserved = true;
-                evicted.Add(new SessionRevocation(oldest.Id, revoked!.Subject, revokedAt, SessionEndReason.SessionLimit));
+                evicted.Add(new SessionRevocation(id, revoked!.Subject, revokedAt, SessionEndReason.SessionLimit));
             }
         }
 
@@ -351,6 +368,7 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
 
     /// <returns>The revoked record (null when unknown), and whether this call revoked it.</returns>
     private (SessionRecord? Record, bool Revoked) RevokeCore(
+        SessionKey key,
         string sessionId,
         DateTimeOffset revokedAt,
         SessionEndReason reason,
@@ -359,12 +377,13 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     {
         while (true)
         {
-            if (!_sessions.TryGetValue(sessionId, out var current))
+            if (!_sessions.TryGetValue(key, out var entry))
             {
                 return (null, false);
             }
 
-            if (current.RevokedAt is not null)
+            var current = entry.ToRecord(sessionId);
+            if (entry.IsRevoked)
             {
                 return (current, false);
             }
@@ -372,29 +391,28 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
             var revoked = current with { RevokedAt = revokedAt, RevocationReason = reason };
 
             // The tombstone keeps what the refresh path reads (deadlines, generation, revocation), not the descriptive data.
-            var tombstone = revoked with { Metadata = SessionMetadata.Empty, Scope = null, ClientId = null };
-            if (_sessions.TryUpdate(sessionId, tombstone, current))
+            var tombstone = Entry.From(revoked with { Metadata = SessionMetadata.Empty, Scope = null, ClientId = null }, entry.Subject);
+            if (_sessions.TryUpdate(key, tombstone, entry))
             {
                 Release(releaseSlot);
                 if (unindex)
                 {
-                    Unindex(current);
+                    Unindex(key, entry);
                 }
 
-                Bury(sessionId, tombstone);
+                Bury(key, tombstone);
                 Publish(new SessionRevocation(sessionId, current.Subject, revokedAt, reason));
                 return (revoked, true);
             }
         }
     }
 
-    private void Bury(string sessionId, SessionRecord tombstone)
+    private void Bury(SessionKey key, Entry tombstone)
     {
-        var retained = _time.GetUtcNow() + _tombstoneRetention;
-        var dropAt = tombstone.ExpiresAt < retained ? tombstone.ExpiresAt : retained;
+        var dropAt = Math.Min(tombstone.ExpiresAt, (_time.GetUtcNow() + _tombstoneRetention).UtcTicks);
         lock (_tombstonesLock)
         {
-            _tombstones.Enqueue(new Tombstone(sessionId, tombstone, dropAt));
+            _tombstones.Enqueue(new Tombstone(key, tombstone, dropAt));
 
             // Over the bound: the oldest tombstones go at once. A live session is never touched here.
             while (_tombstones.Count > _maxTombstones)
@@ -405,19 +423,19 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
     }
 
     private int Drop(Tombstone tombstone)
-        => _sessions.TryRemove(new KeyValuePair<string, SessionRecord>(tombstone.SessionId, tombstone.Record)) ? 1 : 0;
+        => _sessions.TryRemove(new KeyValuePair<SessionKey, Entry>(tombstone.Key, tombstone.Entry)) ? 1 : 0;
 
-    private void Unindex(SessionRecord session)
+    private void Unindex(SessionKey key, Entry entry)
     {
-        if (_bySubject.TryGetValue(session.Subject, out var index))
+        if (_bySubject.TryGetValue(entry.Subject, out var index))
         {
             // Under the set's lock, so no CreateAsync adds to it between the emptiness check and the unindexing.
             lock (index)
             {
-                index.Entries.Remove(new IndexEntry(session.CreatedAt, session.SessionId));
-                if (index.Entries.Count == 0)
+                index.Remove(new IndexItem(entry.CreatedAt, key));
+                if (index.Count == 0)
                 {
-                    _bySubject.TryRemove(new KeyValuePair<string, SubjectIndex>(session.Subject, index));
+                    _bySubject.TryRemove(new KeyValuePair<string, SubjectIndex>(index.Subject, index));
                 }
             }
         }
@@ -450,26 +468,8 @@ public sealed class InMemorySessionStore : ISessionStore, IDisposable
         }
     }
 
-    /// <summary>One subject's live sessions, oldest first; read and written only under a lock on the instance.</summary>
-    private sealed class SubjectIndex
-    {
-        public SortedSet<IndexEntry> Entries { get; } = new(IndexEntryComparer.Instance);
-    }
-
-    private readonly record struct IndexEntry(DateTimeOffset CreatedAt, string Id);
-
-    private sealed class IndexEntryComparer : IComparer<IndexEntry>
-    {
-        public static readonly IndexEntryComparer Instance = new();
-
-        public int Compare(IndexEntry x, IndexEntry y)
-        {
-            var byTime = x.CreatedAt.UtcTicks.CompareTo(y.CreatedAt.UtcTicks);
-            return byTime != 0 ? byTime : string.CompareOrdinal(x.Id, y.Id);
-        }
-    }
-
-    private sealed record Tombstone(string SessionId, SessionRecord Record, DateTimeOffset DropAt);
+    /// <summary>A revoked session awaiting its drop (at <paramref name="DropAt"/>, UTC ticks), kept with the entry it was buried as.</summary>
+    private readonly record struct Tombstone(SessionKey Key, Entry Entry, long DropAt);
 
     private sealed class Subscription(InMemorySessionStore store, Action<SessionRevocation> onRevoked) : IDisposable
     {
