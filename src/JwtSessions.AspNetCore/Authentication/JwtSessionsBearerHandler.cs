@@ -63,7 +63,7 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     /// <inheritdoc />
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
         var context = new JwtSessionsChallengeContext(Context, Scheme, Options, properties, _error);
         if (_csrfRefused)
         {
@@ -74,6 +74,12 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         {
             context.Error = BearerErrors.Code(error);
             context.ErrorDescription = BearerErrors.Description(error);
+        }
+        else if (result.Failure is not null)
+        {
+            // An event refused the request (OnMessageReceived or OnTokenValidated called Fail): the credential was presented
+            // and refused, which RFC 6750 §3.1 calls invalid_token; the application's reason stays on the server.
+            context.Error = BearerErrors.InvalidToken;
         }
 
         await Events.Challenge(context).ConfigureAwait(false);

@@ -172,6 +172,8 @@ internal sealed class TestApp : IAsyncDisposable
             ["scope"] = Values(user, JwtSessionsClaimTypes.Scope),
             ["name"] = [user.Identity!.Name!],
         })).RequireAuthorization();
+        app.MapGet("/claims", static (ClaimsPrincipal user) => Results.Json(user.Claims.Select(static c => c.Type + "=" + c.Value).ToArray()))
+            .RequireAuthorization();
         app.MapGet("/orders", static () => "orders").RequireScope("orders:read");
         app.MapPost("/orders", static () => "created").RequireAuthorization();
     }
