@@ -34,7 +34,9 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     private readonly TokenValidator _validator;
     private readonly JwtSessionsEndpointOptions _endpoints;
     private TokenValidationError? _error;
-    private bool _csrfRefused;
+
+    // Set when a cookie-borne request failed the cross-site or anti-CSRF check: the ProblemDetails answer to write.
+    private IResult? _cookieRefusal;
 
     public JwtSessionsBearerHandler(
         IOptionsMonitor<JwtSessionsBearerOptions> options,
@@ -65,7 +67,8 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     {
         var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
         var context = new JwtSessionsChallengeContext(Context, Scheme, Options, properties, _error);
-        if (_csrfRefused)
+        var cookieRefusal = _cookieRefusal ?? CrossSiteWithoutCredential();
+        if (cookieRefusal is not null)
         {
             context.Error = BearerErrors.InvalidRequest;
             context.ErrorDescription = BearerErrors.CsrfDescription;
@@ -85,6 +88,14 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         await Events.Challenge(context).ConfigureAwait(false);
         if (context.Handled)
         {
+            return;
+        }
+
+        if (cookieRefusal is not null)
+        {
+            // The same answer the session endpoints give a cross-site or CSRF-less cookie request: 403 ProblemDetails
+            // (docs/aspnetcore.md, "CSRF"), not a challenge the client could answer by signing in.
+            await cookieRefusal.ExecuteAsync(Context).ConfigureAwait(false);
             return;
         }
 
@@ -169,15 +180,32 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
 
         // The browser attaches the cookie by itself: a state-changing request authenticated by it must prove it comes from
         // the application's own page (docs/aspnetcore.md, "CSRF").
-        if (CrossSiteGuard.IsStateChanging(Request.Method)
-            && (!CrossSiteGuard.IsSameOriginOrAllowed(Request, _endpoints) || !CrossSiteGuard.HasCsrfToken(Request, cookies)))
+        if (CrossSiteGuard.IsStateChanging(Request.Method))
         {
-            _csrfRefused = true;
-            return Task.FromResult(AuthenticateResult.Fail(s_csrfFailure));
+            _cookieRefusal = !CrossSiteGuard.IsSameOriginOrAllowed(Request, _endpoints) ? Problems.CrossSiteRequest()
+                : !CrossSiteGuard.HasCsrfToken(Request, cookies) ? Problems.CsrfTokenInvalid()
+                : null;
+            if (_cookieRefusal is not null)
+            {
+                return Task.FromResult(AuthenticateResult.Fail(s_csrfFailure));
+            }
         }
 
         return Validate(token, bare: true);
     }
+
+    /// <summary>
+    /// With the cookie transport on, a state-changing request without an <c>Authorization</c> header could only have been
+    /// authenticated by cookies; from another site it is refused as cross-site rather than challenged, so every cookie-mode
+    /// endpoint (refresh, logout, logout everywhere, revoke) answers a cross-site request the same way.
+    /// </summary>
+    private IResult? CrossSiteWithoutCredential()
+        => (_endpoints.Transports & SessionTransports.Cookie) != 0
+            && CrossSiteGuard.IsStateChanging(Request.Method)
+            && Request.Headers.Authorization.Count == 0
+            && !CrossSiteGuard.IsSameOriginOrAllowed(Request, _endpoints)
+                ? Problems.CrossSiteRequest()
+                : null;
 
     private Task<AuthenticateResult> Validate(string value, bool bare)
     {
