@@ -72,8 +72,13 @@ internal static class SessionEndpoints
                 return Problems.InvalidRefreshToken("The request carries no refresh token.");
             }
 
-            // The browser attached the cookie by itself: refuse other sites, then require the anti-CSRF token, before any
-            // store call.
+            // The cookie transport answers only over HTTPS (its cookies are Secure). The browser attached the cookie by
+            // itself: refuse other sites, then require the anti-CSRF token, before any store call.
+            if (!CookieTransportSecurity.IsSecure(context))
+            {
+                return Problems.HttpsRequired();
+            }
+
             if (!CrossSiteGuard.IsSameOriginOrAllowed(request, options))
             {
                 return Problems.CrossSiteRequest();
