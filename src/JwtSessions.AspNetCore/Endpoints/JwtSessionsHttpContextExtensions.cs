@@ -89,7 +89,7 @@ public static class JwtSessionsHttpContextExtensions
         }
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        return TokenTransport.Write(context, tokens, transport.Value, endpointOptions, manager.Policy, now);
+        return TokenTransport.Write(context, tokens, transport.Value, endpointOptions, manager.Policy, now, signIn: true);
     }
 
     // The client asks with the transport header ("header" or "cookie"); an unknown value is a bad request, not a silent

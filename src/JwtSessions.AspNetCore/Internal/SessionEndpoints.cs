@@ -103,7 +103,7 @@ internal static class SessionEndpoints
             await services.GetRequiredService<SessionActivityStore>()
                 .RecordAsync(tokens.SessionId, RequestMetadata.ForRefresh(context, options, now), tokens.RefreshTokenExpiresAt, context.RequestAborted)
                 .ConfigureAwait(false);
-            return TokenTransport.Write(context, tokens, transport, options, manager.Policy, now);
+            return TokenTransport.Write(context, tokens, transport, options, manager.Policy, now, signIn: false);
         }
 
         TokenTransport.ClearCookies(context, options);

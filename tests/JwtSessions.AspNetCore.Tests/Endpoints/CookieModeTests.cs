@@ -64,6 +64,23 @@ public sealed class CookieModeTests
     }
 
     [Test]
+    public async Task SignIn_BrowserAlreadyHoldsAnAntiCsrfCookie_DrawsAFreshOne()
+    {
+        await using var app = await StartAsync();
+        var jar = new CookieContainer();
+        var planted = new string('A', 43);
+        jar.Add(app.BaseAddress, new Cookie(CsrfCookie, planted) { Secure = true, Path = "/" });
+        using var client = app.CreateClient(jar);
+
+        using var response = await client.SendSignInAsync("alice", transport: "cookie", origin: app.Origin);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = (await response.Content.ReadFromJsonAsync<TokenBody>())!;
+        body.CsrfToken.Should().NotBe(planted, "a value the browser brought (planted, or left from an earlier session) must not outlive the sign-in");
+        SetCookie(response, CsrfCookie).Value.Should().Be(body.CsrfToken);
+    }
+
+    [Test]
     public async Task Refresh_CookieWithCsrfToken_RotatesTheRefreshCookie()
     {
         await using var app = await StartAsync();
