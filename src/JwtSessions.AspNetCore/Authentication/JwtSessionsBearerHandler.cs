@@ -29,13 +29,13 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     // rents its buffer instead.
     private const int StackBufferLimit = 8 * 1024;
 
-    private static readonly Exception s_csrfFailure = new TokenRefusedException(BearerErrors.CsrfDescription + ".");
+    private static readonly Exception s_cookieFailure = new TokenRefusedException(BearerErrors.CookieRefusedDescription + ".");
 
     private readonly TokenValidator _validator;
     private readonly JwtSessionsEndpointOptions _endpoints;
     private TokenValidationError? _error;
 
-    // Set when a cookie-borne request failed the cross-site or anti-CSRF check: the ProblemDetails answer to write.
+    // Set when a cookie-borne request was refused (plain HTTP, cross-site, no anti-CSRF token): the ProblemDetails answer.
     private IResult? _cookieRefusal;
 
     public JwtSessionsBearerHandler(
@@ -71,7 +71,7 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         if (cookieRefusal is not null)
         {
             context.Error = BearerErrors.InvalidRequest;
-            context.ErrorDescription = BearerErrors.CsrfDescription;
+            context.ErrorDescription = BearerErrors.CookieRefusedDescription;
         }
         else if (_error is { } error)
         {
@@ -178,6 +178,14 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        // A Secure cookie that came over plain HTTP has already been shown to the network: refused like the cookie
+        // transport's sign-in and refresh (docs/aspnetcore.md, "HTTPS").
+        if (!CookieTransportSecurity.IsSecure(Context))
+        {
+            _cookieRefusal = Problems.HttpsRequired();
+            return Task.FromResult(AuthenticateResult.Fail(s_cookieFailure));
+        }
+
         // The browser attaches the cookie by itself: a state-changing request authenticated by it must prove it comes from
         // the application's own page (docs/aspnetcore.md, "CSRF").
         if (CrossSiteGuard.IsStateChanging(Request.Method))
@@ -187,7 +195,7 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
                 : null;
             if (_cookieRefusal is not null)
             {
-                return Task.FromResult(AuthenticateResult.Fail(s_csrfFailure));
+                return Task.FromResult(AuthenticateResult.Fail(s_cookieFailure));
             }
         }
 

@@ -82,11 +82,44 @@ public sealed class PlainHttpTests
         (await response.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.HttpsRequired);
     }
 
-    private static void Configure(TestAppOptions options, string environment)
+    [Test]
+    public async Task AccessCookie_OverPlainHttp_AnswersHttpsRequired()
+    {
+        await using var app = await TestApp.StartAsync(static o => Configure(o, Environments.Production, accessCookie: true));
+        using var client = PlainClient(app);
+        var tokens = await client.SignInAsync("alice", transport: "header");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
+        request.Headers.Add("Cookie", "__Host-jws-access=" + tokens.AccessToken);
+
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden, "a Secure cookie that came over plain HTTP is never accepted");
+        (await response.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.HttpsRequired);
+    }
+
+    [Test]
+    public async Task AccessCookie_OverPlainHttpOnLoopbackInDevelopment_Authenticates()
+    {
+        await using var app = await TestApp.StartAsync(static o => Configure(o, Environments.Development, accessCookie: true));
+        using var client = PlainClient(app);
+        var tokens = await client.SignInAsync("alice", transport: "header");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
+        request.Headers.Add("Cookie", "__Host-jws-access=" + tokens.AccessToken);
+
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    private static void Configure(TestAppOptions options, string environment, bool accessCookie = false)
     {
         options.PlainHttp = true;
         options.EnvironmentName = environment;
-        options.Endpoints = static e => e.Transports = SessionTransports.Header | SessionTransports.Cookie;
+        options.Endpoints = e =>
+        {
+            e.Transports = SessionTransports.Header | SessionTransports.Cookie;
+            e.Cookies.AccessTokenInCookie = accessCookie;
+        };
     }
 
     // No cookie jar: the tests write the Cookie header themselves (a jar would not send Secure cookies over plain HTTP).
