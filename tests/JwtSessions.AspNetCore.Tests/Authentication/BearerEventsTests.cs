@@ -19,11 +19,7 @@ public sealed class BearerEventsTests
     [Test]
     public async Task OnMessageReceived_TokenFromQuery_AuthenticatesThatToken()
     {
-        await using var app = await StartAsync(static events => events.OnMessageReceived = static context =>
-        {
-            context.Token = context.Request.Query["access_token"];
-            return Task.CompletedTask;
-        });
+        await using var app = await StartAsync(static events => events.OnMessageReceived = TokenFromQuery);
         using var client = app.CreateClient();
         var tokens = await client.SignInAsync("alice");
 
@@ -36,11 +32,7 @@ public sealed class BearerEventsTests
     [Test]
     public async Task OnMessageReceived_TamperedTokenFromQuery_AnswersBadSignature()
     {
-        await using var app = await StartAsync(static events => events.OnMessageReceived = static context =>
-        {
-            context.Token = context.Request.Query["access_token"];
-            return Task.CompletedTask;
-        });
+        await using var app = await StartAsync(static events => events.OnMessageReceived = TokenFromQuery);
         using var client = app.CreateClient();
         var tokens = await client.SignInAsync("alice");
 
@@ -53,20 +45,16 @@ public sealed class BearerEventsTests
     [Test]
     public async Task OnMessageReceived_NoTokenSet_ReadsTheAuthorizationHeader()
     {
-        var raised = 0;
-        await using var app = await StartAsync(events => events.OnMessageReceived = _ =>
-        {
-            Interlocked.Increment(ref raised);
-            return Task.CompletedTask;
-        });
+        var raised = new Counter();
+        await using var app = await StartAsync(events => events.OnMessageReceived = raised.Count);
         using var client = app.CreateClient();
         var tokens = await client.SignInAsync("alice");
-        Interlocked.Exchange(ref raised, 0);
+        raised.Reset();
 
         using var response = await client.GetWithTokenAsync("/me", tokens.AccessToken);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        raised.Should().Be(1);
+        raised.Value.Should().Be(1);
     }
 
     [Test]
@@ -131,12 +119,8 @@ public sealed class BearerEventsTests
     [Test]
     public async Task OnTokenValidated_ExpiredToken_IsNotRaised()
     {
-        var raised = 0;
-        await using var app = await StartAsync(events => events.OnTokenValidated = _ =>
-        {
-            Interlocked.Increment(ref raised);
-            return Task.CompletedTask;
-        });
+        var raised = new Counter();
+        await using var app = await StartAsync(events => events.OnTokenValidated = raised.Count);
         using var client = app.CreateClient();
         var tokens = await client.SignInAsync("alice");
         app.Time.Advance(TimeSpan.FromMinutes(6));
@@ -145,7 +129,7 @@ public sealed class BearerEventsTests
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.Challenge().Should().Be("Bearer error=\"invalid_token\", error_description=\"The access token expired\"");
-        raised.Should().Be(0);
+        raised.Value.Should().Be(0);
     }
 
     [Test]
@@ -174,19 +158,15 @@ public sealed class BearerEventsTests
     [Test]
     public async Task OnAuthenticationFailed_ValidToken_IsNotRaised()
     {
-        var raised = 0;
-        await using var app = await StartAsync(events => events.OnAuthenticationFailed = _ =>
-        {
-            Interlocked.Increment(ref raised);
-            return Task.CompletedTask;
-        });
+        var raised = new Counter();
+        await using var app = await StartAsync(events => events.OnAuthenticationFailed = raised.Count);
         using var client = app.CreateClient();
         var tokens = await client.SignInAsync("alice");
 
         using var response = await client.GetWithTokenAsync("/me", tokens.AccessToken);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        raised.Should().Be(0);
+        raised.Value.Should().Be(0);
     }
 
     [Test]
@@ -310,10 +290,32 @@ public sealed class BearerEventsTests
             bearer.Events = events;
         });
 
+    private static Task TokenFromQuery(JwtSessionsMessageReceivedContext context)
+    {
+        context.Token = context.Request.Query["access_token"];
+        return Task.CompletedTask;
+    }
+
     private static string Tamper(string token)
     {
         var last = token[^2] == 'A' ? 'B' : 'A';
         return string.Concat(token.AsSpan(0, token.Length - 2), new string(last, 1), token.AsSpan(token.Length - 1));
+    }
+
+    /// <summary>Counts the raises of one callback.</summary>
+    private sealed class Counter
+    {
+        private int _value;
+
+        public int Value => Volatile.Read(ref _value);
+
+        public Task Count(object context)
+        {
+            Interlocked.Increment(ref _value);
+            return Task.CompletedTask;
+        }
+
+        public void Reset() => Interlocked.Exchange(ref _value, 0);
     }
 
     /// <summary>Counts message-received, token-validated, authentication-failed and challenge, in that order.</summary>
