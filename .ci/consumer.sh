@@ -102,23 +102,26 @@ mkdir -p "$app" "$work/packages"
 } > "$app/nuget.config"
 [ "$n" -gt 0 ] || fail "no enabled package source is configured for the packages' dependencies"
 
-cat > "$app/Consumer.csproj" <<EOF
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <Nullable>enable</Nullable>
-    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-    <RestorePackagesPath>$work/packages</RestorePackagesPath>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="JwtSessions" Version="$version" />
-    <PackageReference Include="JwtSessions.Redis" Version="$version" />
-    <PackageReference Include="JwtSessions.Testing" Version="$version" />
-  </ItemGroup>
-</Project>
-EOF
+# consumer_project SDK PACKAGE...: a net10.0 project as `dotnet new` makes one (implicit usings, nullable), warnings as
+# errors, restoring into the empty package cache, referencing our packages at $version.
+consumer_project() {
+  local sdk=$1
+  shift
+  echo "<Project Sdk=\"$sdk\">"
+  echo '  <PropertyGroup>'
+  if [ "$sdk" = Microsoft.NET.Sdk ]; then echo '    <OutputType>Exe</OutputType>'; fi
+  echo '    <TargetFramework>net10.0</TargetFramework>'
+  echo '    <ImplicitUsings>enable</ImplicitUsings>'
+  echo '    <Nullable>enable</Nullable>'
+  echo '    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>'
+  echo "    <RestorePackagesPath>$work/packages</RestorePackagesPath>"
+  echo '  </PropertyGroup>'
+  echo '  <ItemGroup>'
+  for id in "$@"; do echo "    <PackageReference Include=\"$id\" Version=\"$version\" />"; done
+  echo '  </ItemGroup>'
+  echo '</Project>'
+}
+consumer_project Microsoft.NET.Sdk JwtSessions JwtSessions.Redis JwtSessions.Testing > "$app/Consumer.csproj"
 # Compiled beside every sample: a conformance fixture as the JwtSessions.Testing readme describes it, and the Redis store's
 # options, so the build proves that both packages (and their dependencies) resolve and are usable.
 cat > "$app/PackageSurface.cs" <<'EOF'
@@ -164,20 +167,7 @@ grep -q '^user user-42, scopes orders:read$' "$work"/sample-*.out || fail "no RE
 web="$work/web"
 mkdir -p "$web"
 cp "$app/nuget.config" "$web/nuget.config"
-cat > "$web/QuickStart.csproj" <<EOF2
-<Project Sdk="Microsoft.NET.Sdk.Web">
-  <PropertyGroup>
-    <TargetFramework>net10.0</TargetFramework>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <Nullable>enable</Nullable>
-    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-    <RestorePackagesPath>$work/packages</RestorePackagesPath>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="JwtSessions.AspNetCore" Version="$version" />
-  </ItemGroup>
-</Project>
-EOF2
+consumer_project Microsoft.NET.Sdk.Web JwtSessions.AspNetCore > "$web/QuickStart.csproj"
 awk '
   /^## / { section = ($0 == "## Quick start") }
   section && /^```csharp[[:space:]]*$/ && !done { inside = 1; next }
