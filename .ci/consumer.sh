@@ -8,6 +8,8 @@
 #     JwtSessions.Testing from that feed (every other package from the sources this machine has configured), with its own
 #     empty package cache so nothing comes from an earlier build. It compiles each ```csharp block of README.md exactly as
 #     printed, read from README.md now (not a copy), with warnings as errors, and runs it.
+#  2b. A throw-away Web SDK project references JwtSessions.AspNetCore from the same feed and compiles the quick start of
+#     docs/aspnetcore.md (the ```csharp block under "## Quick start") exactly as printed, with warnings as errors.
 #  3. `dotnet tool install --tool-path` installs the jwtsessions tool from the feed, and `jwtsessions demo` runs from it.
 #
 # Needs only the .NET SDK and the package sources (for the packages' dependencies). Leaves nothing behind unless
@@ -41,7 +43,7 @@ version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' eng/Packaging.props | he
 upper=$(echo "$version" | awk -F. '{ if ($1 == 0) printf "0.%d.0", $2 + 1; else printf "%d.0.0", $1 + 1 }')
 
 nuspec() { unzip -p "$feed/$1.$version.nupkg" "$1.nuspec"; }
-for id in JwtSessions JwtSessions.Redis JwtSessions.Testing JwtSessions.Cli; do
+for id in JwtSessions JwtSessions.Redis JwtSessions.Testing JwtSessions.AspNetCore JwtSessions.Cli; do
   pkg="$feed/$id.$version.nupkg"
   [ -f "$pkg" ] || fail "$id: no $pkg"
   [ -f "$feed/$id.$version.snupkg" ] || fail "$id: no symbols package"
@@ -69,7 +71,7 @@ for id in JwtSessions JwtSessions.Redis JwtSessions.Testing JwtSessions.Cli; do
   grep -aq '"documents":{"[^"]*":"https://raw.githubusercontent.com/[^"]*/[0-9a-f]\{40\}/\*"}' "$work/pdb/$dir/$id.pdb" \
     || fail "$id: no SourceLink map in $id.pdb"
 done
-for id in JwtSessions.Redis JwtSessions.Testing; do
+for id in JwtSessions.Redis JwtSessions.Testing JwtSessions.AspNetCore; do
   nuspec "$id" | grep -q "<dependency id=\"JwtSessions\" version=\"\[$version, $upper)\"" \
     || fail "$id: its JwtSessions dependency is not [$version, $upper)"
 done
@@ -100,23 +102,26 @@ mkdir -p "$app" "$work/packages"
 } > "$app/nuget.config"
 [ "$n" -gt 0 ] || fail "no enabled package source is configured for the packages' dependencies"
 
-cat > "$app/Consumer.csproj" <<EOF
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <Nullable>enable</Nullable>
-    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-    <RestorePackagesPath>$work/packages</RestorePackagesPath>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="JwtSessions" Version="$version" />
-    <PackageReference Include="JwtSessions.Redis" Version="$version" />
-    <PackageReference Include="JwtSessions.Testing" Version="$version" />
-  </ItemGroup>
-</Project>
-EOF
+# consumer_project SDK PACKAGE...: a net10.0 project as `dotnet new` makes one (implicit usings, nullable), warnings as
+# errors, restoring into the empty package cache, referencing our packages at $version.
+consumer_project() {
+  local sdk=$1
+  shift
+  echo "<Project Sdk=\"$sdk\">"
+  echo '  <PropertyGroup>'
+  if [ "$sdk" = Microsoft.NET.Sdk ]; then echo '    <OutputType>Exe</OutputType>'; fi
+  echo '    <TargetFramework>net10.0</TargetFramework>'
+  echo '    <ImplicitUsings>enable</ImplicitUsings>'
+  echo '    <Nullable>enable</Nullable>'
+  echo '    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>'
+  echo "    <RestorePackagesPath>$work/packages</RestorePackagesPath>"
+  echo '  </PropertyGroup>'
+  echo '  <ItemGroup>'
+  for id in "$@"; do echo "    <PackageReference Include=\"$id\" Version=\"$version\" />"; done
+  echo '  </ItemGroup>'
+  echo '</Project>'
+}
+consumer_project Microsoft.NET.Sdk JwtSessions JwtSessions.Redis JwtSessions.Testing > "$app/Consumer.csproj"
 # Compiled beside every sample: a conformance fixture as the JwtSessions.Testing readme describes it, and the Redis store's
 # options, so the build proves that both packages (and their dependencies) resolve and are usable.
 cat > "$app/PackageSurface.cs" <<'EOF'
@@ -156,6 +161,28 @@ done
 # The access-token sample prints the subject and scopes of the token it validated.
 grep -q '^user user-42, scopes orders:read$' "$work"/sample-*.out || fail "no README sample printed 'user user-42, scopes orders:read'"
 
+# --- 2b. The ASP.NET Core quick start -------------------------------------------------------------------------------------
+# The ```csharp block under "## Quick start" in docs/aspnetcore.md, as printed, in a Web SDK project (its implicit usings,
+# as `dotnet new web` has them) against JwtSessions.AspNetCore from the feed; same sources and empty package cache.
+web="$work/web"
+mkdir -p "$web"
+cp "$app/nuget.config" "$web/nuget.config"
+consumer_project Microsoft.NET.Sdk.Web JwtSessions.AspNetCore > "$web/QuickStart.csproj"
+awk '
+  /^## / { section = ($0 == "## Quick start") }
+  section && /^```csharp[[:space:]]*$/ && !done { inside = 1; next }
+  inside && /^```[[:space:]]*$/ { inside = 0; done = 1; next }
+  inside { print }
+  END { if (inside) exit 2; if (!done) exit 3 }
+' docs/aspnetcore.md > "$web/Program.cs" || fail "docs/aspnetcore.md: no closed \`\`\`csharp block under \"## Quick start\""
+echo "consumer: docs/aspnetcore.md quick start ($(wc -l < "$web/Program.cs") lines): restore and build against JwtSessions.AspNetCore $version"
+(cd "$web" && dotnet restore -v q -nologo -clp:NoSummary && dotnet build -c Release --no-restore -v q -nologo -clp:NoSummary) \
+  || fail "the quick start of docs/aspnetcore.md does not compile against the packages"
+# The package that compiled it is the one just packed, byte for byte.
+restored=$(find "$work/packages" -iname "jwtsessions.aspnetcore.$version.nupkg" | head -1)
+[ -n "$restored" ] && cmp -s "$restored" "$feed/JwtSessions.AspNetCore.$version.nupkg" \
+  || fail "the quick start was not built against the JwtSessions.AspNetCore package just packed"
+
 # --- 3. The tool --------------------------------------------------------------------------------------------------------
 echo "consumer: dotnet tool install JwtSessions.Cli --tool-path $work/tool --add-source $feed"
 # From the temporary directory (not the app's, whose source mapping --add-source may not be combined with): the user's
@@ -167,4 +194,4 @@ installed=$(find "$work/tool/.store" -iname "jwtsessions.cli.$version.nupkg" | h
 "$work/tool/jwtsessions" demo > "$work/demo.out" 2>&1 || { cat "$work/demo.out" >&2; fail "jwtsessions demo exited non-zero"; }
 tail -n 3 "$work/demo.out" | sed 's/^/consumer:   | /'
 grep -q '^Done: ' "$work/demo.out" || fail "jwtsessions demo did not finish"
-echo "consumer: ok ($(echo "$samples" | wc -l) README samples, 4 packages, jwtsessions demo)"
+echo "consumer: ok ($(echo "$samples" | wc -l) README samples, the docs/aspnetcore.md quick start, 5 packages, jwtsessions demo)"

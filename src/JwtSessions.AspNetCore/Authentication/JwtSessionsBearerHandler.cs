@@ -29,12 +29,14 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     // rents its buffer instead.
     private const int StackBufferLimit = 8 * 1024;
 
-    private static readonly Exception s_csrfFailure = new TokenRefusedException(BearerErrors.CsrfDescription + ".");
+    private static readonly Exception s_cookieFailure = new TokenRefusedException(BearerErrors.CookieRefusedDescription + ".");
 
     private readonly TokenValidator _validator;
     private readonly JwtSessionsEndpointOptions _endpoints;
     private TokenValidationError? _error;
-    private bool _csrfRefused;
+
+    // Set when a cookie-borne request was refused (plain HTTP, cross-site, no anti-CSRF token): the ProblemDetails answer.
+    private IResult? _cookieRefusal;
 
     public JwtSessionsBearerHandler(
         IOptionsMonitor<JwtSessionsBearerOptions> options,
@@ -63,22 +65,37 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     /// <inheritdoc />
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
         var context = new JwtSessionsChallengeContext(Context, Scheme, Options, properties, _error);
-        if (_csrfRefused)
+        var cookieRefusal = _cookieRefusal ?? CrossSiteWithoutCredential();
+        if (cookieRefusal is not null)
         {
             context.Error = BearerErrors.InvalidRequest;
-            context.ErrorDescription = BearerErrors.CsrfDescription;
+            context.ErrorDescription = BearerErrors.CookieRefusedDescription;
         }
         else if (_error is { } error)
         {
             context.Error = BearerErrors.Code(error);
             context.ErrorDescription = BearerErrors.Description(error);
         }
+        else if (result.Failure is not null)
+        {
+            // An event refused the request (OnMessageReceived or OnTokenValidated called Fail): the credential was presented
+            // and refused, which RFC 6750 §3.1 calls invalid_token; the application's reason stays on the server.
+            context.Error = BearerErrors.InvalidToken;
+        }
 
         await Events.Challenge(context).ConfigureAwait(false);
         if (context.Handled)
         {
+            return;
+        }
+
+        if (cookieRefusal is not null)
+        {
+            // The same answer the session endpoints give a cross-site or CSRF-less cookie request: 403 ProblemDetails
+            // (docs/aspnetcore.md, "CSRF"), not a challenge the client could answer by signing in.
+            await cookieRefusal.ExecuteAsync(Context).ConfigureAwait(false);
             return;
         }
 
@@ -161,17 +178,42 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        // A Secure cookie that came over plain HTTP has already been shown to the network: refused like the cookie
+        // transport's sign-in and refresh (docs/aspnetcore.md, "HTTPS").
+        if (!CookieTransportSecurity.IsSecure(Context))
+        {
+            _cookieRefusal = Problems.HttpsRequired();
+            return Task.FromResult(AuthenticateResult.Fail(s_cookieFailure));
+        }
+
         // The browser attaches the cookie by itself: a state-changing request authenticated by it must prove it comes from
         // the application's own page (docs/aspnetcore.md, "CSRF").
-        if (CrossSiteGuard.IsStateChanging(Request.Method)
-            && (!CrossSiteGuard.IsSameOriginOrAllowed(Request, _endpoints) || !CrossSiteGuard.HasCsrfToken(Request, cookies)))
+        if (CrossSiteGuard.IsStateChanging(Request.Method))
         {
-            _csrfRefused = true;
-            return Task.FromResult(AuthenticateResult.Fail(s_csrfFailure));
+            _cookieRefusal = !CrossSiteGuard.IsSameOriginOrAllowed(Request, _endpoints) ? Problems.CrossSiteRequest()
+                : !CrossSiteGuard.HasCsrfToken(Request, cookies) ? Problems.CsrfTokenInvalid()
+                : null;
+            if (_cookieRefusal is not null)
+            {
+                return Task.FromResult(AuthenticateResult.Fail(s_cookieFailure));
+            }
         }
 
         return Validate(token, bare: true);
     }
+
+    /// <summary>
+    /// With the cookie transport on, a state-changing request without an <c>Authorization</c> header could only have been
+    /// authenticated by cookies; from another site it is refused as cross-site rather than challenged, so every cookie-mode
+    /// endpoint (refresh, logout, logout everywhere, revoke) answers a cross-site request the same way.
+    /// </summary>
+    private IResult? CrossSiteWithoutCredential()
+        => (_endpoints.Transports & SessionTransports.Cookie) != 0
+            && CrossSiteGuard.IsStateChanging(Request.Method)
+            && Request.Headers.Authorization.Count == 0
+            && !CrossSiteGuard.IsSameOriginOrAllowed(Request, _endpoints)
+                ? Problems.CrossSiteRequest()
+                : null;
 
     private Task<AuthenticateResult> Validate(string value, bool bare)
     {

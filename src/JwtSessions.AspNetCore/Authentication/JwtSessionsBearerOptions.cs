@@ -49,9 +49,21 @@ public sealed class JwtSessionsBearerOptions : AuthenticationSchemeOptions
         base.Validate();
         for (var i = 0; i < CustomClaims.Count; i++)
         {
-            if (string.IsNullOrEmpty(CustomClaims[i]))
+            var name = CustomClaims[i];
+            if (string.IsNullOrEmpty(name))
             {
                 throw new InvalidOperationException($"JwtSessionsBearerOptions.CustomClaims[{i}]: a claim name must not be empty.");
+            }
+
+            // ClaimsIdentity matches claim types ignoring case: a payload member named "Scope" or "SID" would otherwise
+            // add a claim that RequireScope, logout and the sessions list read as the handler's own.
+            foreach (var reserved in (ReadOnlySpan<string>)[JwtSessionsClaimTypes.Subject, JwtSessionsClaimTypes.SessionId, JwtSessionsClaimTypes.TokenId, JwtSessionsClaimTypes.ClientId, JwtSessionsClaimTypes.Scope])
+            {
+                if (string.Equals(name, reserved, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException(
+                        $"JwtSessionsBearerOptions.CustomClaims[{i}]: '{name}' names a claim the handler builds itself ('{reserved}'); claim types match ignoring case.");
+                }
             }
         }
     }

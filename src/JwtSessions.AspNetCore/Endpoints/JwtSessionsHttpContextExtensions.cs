@@ -49,10 +49,19 @@ public static class JwtSessionsHttpContextExtensions
             return Problems.BadRequest($"This server accepts the transports: {endpointOptions.Transports}.");
         }
 
-        // Login CSRF: another site must not sign the browser into an account of its choosing.
-        if (transport == SessionTransports.Cookie && !CrossSiteGuard.IsSameOriginOrAllowed(context.Request, endpointOptions))
+        if (transport == SessionTransports.Cookie)
         {
-            return Problems.CrossSiteRequest();
+            // Secure cookies on a plain-HTTP answer would be dropped by the browser: refuse before the session is started.
+            if (!CookieTransportSecurity.IsSecure(context))
+            {
+                return Problems.HttpsRequired();
+            }
+
+            // Login CSRF: another site must not sign the browser into an account of its choosing.
+            if (!CrossSiteGuard.IsSameOriginOrAllowed(context.Request, endpointOptions))
+            {
+                return Problems.CrossSiteRequest();
+            }
         }
 
         var manager = services.GetRequiredService<SessionManager>();
@@ -80,7 +89,7 @@ public static class JwtSessionsHttpContextExtensions
         }
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        return TokenTransport.Write(context, tokens, transport.Value, endpointOptions, manager.Policy, now);
+        return TokenTransport.Write(context, tokens, transport.Value, endpointOptions, manager.Policy, now, signIn: true);
     }
 
     // The client asks with the transport header ("header" or "cookie"); an unknown value is a bad request, not a silent

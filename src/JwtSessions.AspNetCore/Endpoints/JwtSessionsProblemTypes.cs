@@ -24,6 +24,12 @@ public static class JwtSessionsProblemTypes
     /// <summary>403: a cookie-mode request came from another site or a foreign origin.</summary>
     public const string CrossSiteRequest = Base + "cross-site-request";
 
+    /// <summary>
+    /// 403: a cookie-mode sign-in or refresh over plain HTTP; the cookie transport answers only over HTTPS (or on loopback in
+    /// the Development environment).
+    /// </summary>
+    public const string HttpsRequired = Base + "https-required";
+
     /// <summary>400: the request asks for a transport the server does not accept, or its body is not what the endpoint reads.</summary>
     public const string BadRequest = Base + "bad-request";
 

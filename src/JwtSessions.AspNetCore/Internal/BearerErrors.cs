@@ -12,7 +12,7 @@ internal static class BearerErrors
     public const string InvalidToken = "invalid_token";
     public const string InvalidRequest = "invalid_request";
     public const string InsufficientScope = "insufficient_scope";
-    public const string CsrfDescription = "The request failed the anti-CSRF check";
+    public const string CookieRefusedDescription = "The request's access cookie was refused (HTTPS, cross-site or anti-CSRF check)";
     public const string InsufficientScopeDescription = "The access token lacks a required scope";
 
     /// <summary>RFC 6750 §3.1: a request that is not a well-formed Bearer credential is <c>invalid_request</c>; anything else about the token is <c>invalid_token</c>.</summary>

@@ -13,14 +13,10 @@ namespace JwtSessions.AspNetCore.Internal;
 /// </summary>
 internal static class PrincipalFactory
 {
-    // The issuer is the same on nearly every token: keep its string rather than decoding it per request. A race between two
-    // threads replacing it is harmless (either entry is correct for its own bytes).
-    private static IssuerEntry? s_issuer;
-
     public static ClaimsPrincipal Create(scoped in TokenClaimsView claims, string authenticationType, JwtSessionsBearerOptions options)
     {
         var identity = new ClaimsIdentity(authenticationType, JwtSessionsClaimTypes.Subject, JwtSessionsClaimTypes.Role);
-        var issuer = options.ClaimsIssuer ?? Issuer(claims.IssuerUtf8);
+        var issuer = options.ClaimsIssuer ?? ClaimValueCache.Get(claims.IssuerUtf8);
         Add(identity, JwtSessionsClaimTypes.Subject, claims.SubjectUtf8, issuer);
         if (claims.HasSessionId)
         {
@@ -28,14 +24,14 @@ internal static class PrincipalFactory
         }
 
         Add(identity, JwtSessionsClaimTypes.TokenId, claims.TokenIdUtf8, issuer);
-        Add(identity, JwtSessionsClaimTypes.ClientId, claims.ClientIdUtf8, issuer);
+        AddRepeating(identity, JwtSessionsClaimTypes.ClientId, claims.ClientIdUtf8, issuer);
 
         var scope = claims.ScopeUtf8;
         while (!scope.IsEmpty)
         {
             var space = scope.IndexOf((byte)' ');
             var name = space < 0 ? scope : scope[..space];
-            Add(identity, JwtSessionsClaimTypes.Scope, name, issuer);
+            AddRepeating(identity, JwtSessionsClaimTypes.Scope, name, issuer);
             scope = space < 0 ? default : scope[(space + 1)..];
         }
 
@@ -55,17 +51,13 @@ internal static class PrincipalFactory
         }
     }
 
-    private static string Issuer(ReadOnlySpan<byte> utf8)
+    // A value that repeats from token to token (a client id, a scope name): its string comes from the cache.
+    private static void AddRepeating(ClaimsIdentity identity, string type, ReadOnlySpan<byte> valueUtf8, string issuer)
     {
-        var entry = s_issuer;
-        if (entry is not null && utf8.SequenceEqual(entry.Utf8))
+        if (!valueUtf8.IsEmpty)
         {
-            return entry.Value;
+            identity.AddClaim(new Claim(type, ClaimValueCache.Get(valueUtf8), ClaimValueTypes.String, issuer, issuer, identity));
         }
-
-        entry = new IssuerEntry(utf8.ToArray(), Encoding.UTF8.GetString(utf8));
-        s_issuer = entry;
-        return entry.Value;
     }
 
     private static void AddCustomClaims(ClaimsIdentity identity, ReadOnlySpan<byte> payload, IList<string> names, string issuer)
@@ -131,6 +123,4 @@ internal static class PrincipalFactory
                 break;
         }
     }
-
-    private sealed record IssuerEntry(byte[] Utf8, string Value);
 }

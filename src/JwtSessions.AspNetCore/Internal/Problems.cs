@@ -26,6 +26,10 @@ internal static class Problems
     public static IResult CrossSiteRequest()
         => Problem(StatusCodes.Status403Forbidden, JwtSessionsProblemTypes.CrossSiteRequest, "Cross-site request refused", null);
 
+    public static IResult HttpsRequired()
+        => Problem(StatusCodes.Status403Forbidden, JwtSessionsProblemTypes.HttpsRequired, "HTTPS is required",
+            "The cookie transport answers only over HTTPS: its cookies are Secure.");
+
     public static IResult BadRequest(string detail)
         => Problem(StatusCodes.Status400BadRequest, JwtSessionsProblemTypes.BadRequest, "The request is not valid", detail);
 

@@ -29,12 +29,22 @@ internal static class SessionEndpoints
         }
 
         var request = context.Request;
+
+        // Only a JSON body carries the token itself (header mode), and a browser sends JSON to another site only after a
+        // CORS preflight the server allowed. Anything else may lean on the refresh cookie: with the cookie transport on, a
+        // cross-site request of that kind is refused first, whatever its body, as every cookie-mode endpoint refuses it.
+        var json = request.HasJsonContentType();
+        if (!json && (options.Transports & SessionTransports.Cookie) != 0 && !CrossSiteGuard.IsSameOriginOrAllowed(request, options))
+        {
+            return Problems.CrossSiteRequest();
+        }
+
         string? token = null;
         var transport = SessionTransports.Header;
         if ((options.Transports & SessionTransports.Header) != 0
             && (request.ContentLength > 0 || request.Headers.ContainsKey(HeaderNames.TransferEncoding)))
         {
-            if (!request.HasJsonContentType() || request.ContentLength > MaxRefreshBody)
+            if (!json || request.ContentLength > MaxRefreshBody)
             {
                 return Problems.BadRequest("The body must be application/json, at most 16 KiB: {\"refresh_token\": \"...\"}.");
             }
@@ -62,8 +72,13 @@ internal static class SessionEndpoints
                 return Problems.InvalidRefreshToken("The request carries no refresh token.");
             }
 
-            // The browser attached the cookie by itself: refuse other sites, then require the anti-CSRF token, before any
-            // store call.
+            // The cookie transport answers only over HTTPS (its cookies are Secure). The browser attached the cookie by
+            // itself: refuse other sites, then require the anti-CSRF token, before any store call.
+            if (!CookieTransportSecurity.IsSecure(context))
+            {
+                return Problems.HttpsRequired();
+            }
+
             if (!CrossSiteGuard.IsSameOriginOrAllowed(request, options))
             {
                 return Problems.CrossSiteRequest();
@@ -88,7 +103,7 @@ internal static class SessionEndpoints
             await services.GetRequiredService<SessionActivityStore>()
                 .RecordAsync(tokens.SessionId, RequestMetadata.ForRefresh(context, options, now), tokens.RefreshTokenExpiresAt, context.RequestAborted)
                 .ConfigureAwait(false);
-            return TokenTransport.Write(context, tokens, transport, options, manager.Policy, now);
+            return TokenTransport.Write(context, tokens, transport, options, manager.Policy, now, signIn: false);
         }
 
         TokenTransport.ClearCookies(context, options);

@@ -14,24 +14,35 @@ namespace JwtSessions.AspNetCore.Internal;
 /// rate-limiting middleware, so they hold even when an application never calls <c>UseRateLimiter</c> (docs/aspnetcore.md,
 /// "Rate limits").
 /// </summary>
+/// <remarks>
+/// The windows follow the application's <see cref="TimeProvider"/>: System.Threading.RateLimiting's limiters take no clock
+/// (they read <c>Stopwatch</c> and replenish on their own timer), so the window is part of the partition key: client and
+/// window number (<c>now / Window</c> on the application's clock), each partition a fixed-window limiter of
+/// <c>PermitLimit</c> permits. A new window is a new partition with all its permits, and <c>Retry-After</c> is the time to
+/// the window's end on the same clock. Each partition's own limiter replenishes (on the real clock) no earlier than one
+/// window after its first request, so never inside its window on a clock that runs at real speed; a replenished, unused
+/// partition is then dropped by the partitioned limiter.
+/// </remarks>
 internal sealed class SessionRateLimiters : IDisposable
 {
     private readonly PartitionedRateLimiter<HttpContext>? _refresh;
     private readonly PartitionedRateLimiter<HttpContext>? _signIn;
-    private readonly TimeSpan _window;
+    private readonly TimeProvider _time;
+    private readonly long _windowTicks;
 
-    public SessionRateLimiters(IOptions<JwtSessionsEndpointOptions> options)
+    public SessionRateLimiters(IOptions<JwtSessionsEndpointOptions> options, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
         var limits = options.Value.RateLimits;
-        _window = limits.Window;
+        _time = time;
+        _windowTicks = limits.Window.Ticks;
         if (limits.Enabled)
         {
             _refresh = Create(limits.RefreshPermitLimit, limits.Window);
             _signIn = Create(limits.SignInPermitLimit, limits.Window);
         }
     }
-
-    public TimeSpan Window => _window;
 
     /// <summary>Takes a refresh permit; <see langword="null"/> when granted, else how long to wait.</summary>
     public TimeSpan? AcquireRefresh(HttpContext context) => Acquire(_refresh, context);
@@ -58,14 +69,17 @@ internal sealed class SessionRateLimiters : IDisposable
             return null;
         }
 
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : _window;
+        // To the end of the current window on the application's clock (read again: at a window's edge this is a whole
+        // window, which only errs towards waiting longer).
+        var now = _time.GetUtcNow().UtcTicks;
+        return TimeSpan.FromTicks(_windowTicks - (now % _windowTicks));
     }
 
-    private static PartitionedRateLimiter<HttpContext> Create(int permits, TimeSpan window)
+    private PartitionedRateLimiter<HttpContext> Create(int permits, TimeSpan window)
     {
         var limiterOptions = new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true };
-        return PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
-            PartitionKey(context.Connection.RemoteIpAddress),
+        return PartitionedRateLimiter.Create<HttpContext, (string Client, long Window)>(context => RateLimitPartition.GetFixedWindowLimiter(
+            (PartitionKey(context.Connection.RemoteIpAddress), _time.GetUtcNow().UtcTicks / _windowTicks),
             _ => limiterOptions));
     }
 

@@ -12,9 +12,12 @@ internal static class TokenTransport
 {
     /// <summary>
     /// Writes <paramref name="tokens"/>: header mode puts both tokens in the body; cookie mode sets the refresh cookie (and
-    /// the access cookie when configured) and the anti-CSRF cookie, and keeps the refresh token out of the body.
+    /// the access cookie when configured) and the anti-CSRF cookie, and keeps the refresh token out of the body. A sign-in
+    /// (<c>signIn</c>) always draws a new anti-CSRF token, never keeping one the browser brought; a refresh keeps the one the
+    /// request just proved it knows.
     /// </summary>
-    public static IResult Write(HttpContext context, SessionTokens tokens, SessionTransports transport, JwtSessionsEndpointOptions options, SessionPolicy policy, DateTimeOffset now)
+    public static IResult Write(
+        HttpContext context, SessionTokens tokens, SessionTransports transport, JwtSessionsEndpointOptions options, SessionPolicy policy, DateTimeOffset now, bool signIn)
     {
         var response = context.Response;
 
@@ -44,9 +47,10 @@ internal static class TokenTransport
         TimeSpan? refreshMaxAge = policy.PersistentRefreshToken ? Positive(tokens.RefreshTokenExpiresAt - now) : null;
         response.Cookies.Append(cookies.RefreshTokenName, tokens.RefreshToken, Cookie(httpOnly: true, refreshMaxAge));
 
-        // The anti-CSRF token stays the same for the life of the cookie, so requests the page sends while a refresh is in
-        // flight keep a matching pair; a new one is drawn when the browser has none.
-        var csrf = context.Request.Cookies[cookies.CsrfTokenName];
+        // The anti-CSRF token stays the same across refreshes, so requests the page sends while a refresh is in flight keep
+        // a matching pair (a cookie refresh has just echoed it in the header). A sign-in always draws a new one: a value
+        // the browser already held (planted, or left from an earlier session) must not outlive the sign-in.
+        var csrf = signIn ? null : context.Request.Cookies[cookies.CsrfTokenName];
         if (string.IsNullOrEmpty(csrf) || csrf.Length != s_csrfTokenLength)
         {
             csrf = NewCsrfToken();

@@ -11,7 +11,8 @@ namespace JwtSessions.AspNetCore.BrowserTests.Support;
 /// <summary>
 /// The sample, composed by its own <see cref="MobileBackendApp.Create"/> and served from its own folder (its wwwroot is the
 /// page under test) on real Kestrel on 127.0.0.1, port 0; the browser reaches it as <c>http://localhost:port</c>, which
-/// browsers treat as a secure context, so it may set <c>Secure</c> and <c>__Host-</c> cookies over plain HTTP. The server's
+/// browsers treat as a secure context, so it may set <c>Secure</c> and <c>__Host-</c> cookies over plain HTTP. It runs in the
+/// Development environment, the only one in which the cookie transport answers plain HTTP (and only on loopback). The server's
 /// clock is a <see cref="FakeTimeProvider"/>: tokens expire when a test advances it, never by waiting.
 /// </summary>
 internal sealed class SampleHost : IAsyncDisposable
@@ -45,7 +46,7 @@ internal sealed class SampleHost : IAsyncDisposable
         var clock = new FakeTimeProvider(Start);
         var recorder = new RequestRecorder();
         var app = MobileBackendApp.Create(
-            ["--contentRoot", contentRoot, "--urls", "http://127.0.0.1:0", "--environment", "Production"],
+            ["--contentRoot", contentRoot, "--urls", "http://127.0.0.1:0", "--environment", "Development"],
             builder =>
             {
                 builder.Logging.ClearProviders();

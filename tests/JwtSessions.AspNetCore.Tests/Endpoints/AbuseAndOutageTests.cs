@@ -29,6 +29,34 @@ public sealed class AbuseAndOutageTests
     }
 
     [Test]
+    public async Task Refresh_OverTheLimit_WindowFollowsTheApplicationsClock()
+    {
+        await using var app = await TestApp.StartAsync(static o => o.Endpoints = static e => e.RateLimits.RefreshPermitLimit = 1);
+        using var client = app.CreateClient();
+        using (var allowed = await client.RefreshAsync("garbage"))
+        {
+            allowed.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+
+        using var limited = await client.RefreshAsync("garbage");
+        limited.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        limited.Headers.GetValues("Retry-After").Should().Equal(["60"], "the clock stands at the start of a one-minute window");
+        var problem = await limited.ProblemAsync();
+        problem.Type.Should().Be(JwtSessionsProblemTypes.RateLimited);
+        problem.Status.Should().Be(429);
+        problem.Title.Should().Be("Too many requests");
+
+        app.Time.Advance(TimeSpan.FromSeconds(45));
+        using var stillLimited = await client.RefreshAsync("garbage");
+        stillLimited.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        stillLimited.Headers.GetValues("Retry-After").Should().Equal("15");
+
+        app.Time.Advance(TimeSpan.FromSeconds(15));
+        using var nextWindow = await client.RefreshAsync("garbage");
+        nextWindow.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "a new window on the application's clock has its permits again");
+    }
+
+    [Test]
     public async Task SignIn_OverTheLimit_Answers429()
     {
         await using var app = await TestApp.StartAsync(out var store, static o => o.Endpoints = static e => e.RateLimits.SignInPermitLimit = 1);

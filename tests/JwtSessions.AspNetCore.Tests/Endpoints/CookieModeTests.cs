@@ -64,6 +64,23 @@ public sealed class CookieModeTests
     }
 
     [Test]
+    public async Task SignIn_BrowserAlreadyHoldsAnAntiCsrfCookie_DrawsAFreshOne()
+    {
+        await using var app = await StartAsync();
+        var jar = new CookieContainer();
+        var planted = new string('A', 43);
+        jar.Add(app.BaseAddress, new Cookie(CsrfCookie, planted) { Secure = true, Path = "/" });
+        using var client = app.CreateClient(jar);
+
+        using var response = await client.SendSignInAsync("alice", transport: "cookie", origin: app.Origin);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = (await response.Content.ReadFromJsonAsync<TokenBody>())!;
+        body.CsrfToken.Should().NotBe(planted, "a value the browser brought (planted, or left from an earlier session) must not outlive the sign-in");
+        SetCookie(response, CsrfCookie).Value.Should().Be(body.CsrfToken);
+    }
+
+    [Test]
     public async Task Refresh_CookieWithCsrfToken_RotatesTheRefreshCookie()
     {
         await using var app = await StartAsync();
@@ -166,7 +183,7 @@ public sealed class CookieModeTests
     }
 
     [Test]
-    public async Task AccessCookie_StateChangingRequestWithoutCsrfToken_AnswersInvalidRequest()
+    public async Task AccessCookie_StateChangingRequestWithoutCsrfToken_AnswersCsrfTokenInvalid()
     {
         await using var app = await StartAsync(endpoints: static e => e.Cookies.AccessTokenInCookie = true);
         using var client = app.CreateClient();
@@ -174,8 +191,113 @@ public sealed class CookieModeTests
 
         using var response = await client.PostAsync("/orders", content: null);
 
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await response.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.CsrfTokenInvalid);
+        response.Headers.Contains("WWW-Authenticate").Should().BeFalse("signing in again would not help");
+    }
+
+    [Test]
+    public async Task AccessCookie_StateChangingRequestFromAnotherSite_AnswersCrossSiteRequest()
+    {
+        await using var app = await StartAsync(endpoints: static e => e.Cookies.AccessTokenInCookie = true);
+        using var client = app.CreateClient();
+        var signIn = await client.SignInAsync("alice", transport: "cookie", origin: app.Origin);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/orders");
+        request.Headers.Add(HttpClientExtensions.CsrfHeader, signIn.CsrfToken);
+        request.Headers.Add("Origin", "https://evil.example");
+
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await response.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.CrossSiteRequest);
+    }
+
+    [Test]
+    public async Task Refresh_CrossSiteFormPost_AnswersCrossSiteRequestBeforeAnyStoreCall()
+    {
+        await using var app = await StartAsync(out var store);
+        using var client = app.CreateClient();
+        await client.SignInAsync("alice", transport: "cookie", origin: app.Origin);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/refresh")
+        {
+            Content = new FormUrlEncodedContent([new("refresh_token", "x")]),
+        };
+        request.Headers.Add("Origin", "https://evil.example");
+        request.Headers.Add("Sec-Fetch-Site", "cross-site");
+
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await response.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.CrossSiteRequest);
+        store.Gets.Should().Be(0);
+        store.Rotations.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Refresh_HeaderModeJsonFromAnotherOrigin_StillRotates()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        var tokens = await client.SignInAsync("alice");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/refresh")
+        {
+            Content = JsonContent.Create(new Dictionary<string, string> { ["refresh_token"] = tokens.RefreshToken! }),
+        };
+        request.Headers.Add("Origin", "https://app.example");
+
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, "the token is in the body (a CORS preflight let the page send it), no cookie is used");
+    }
+
+    [TestCase("POST", "/auth/logout")]
+    [TestCase("POST", "/auth/logout-all")]
+    [TestCase("DELETE", "/auth/sessions/some-session")]
+    [TestCase("POST", "/orders")]
+    public async Task StateChangingEndpoint_CrossSiteWithoutAuthorization_AnswersCrossSiteRequest(string method, string path)
+    {
+        await using var app = await StartAsync(out var store);
+        using var client = app.CreateClient();
+        await client.SignInAsync("alice", transport: "cookie", origin: app.Origin);
+        var before = store.Gets;
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Add("Sec-Fetch-Site", "cross-site");
+
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await response.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.CrossSiteRequest);
+        response.Headers.Contains("Set-Cookie").Should().BeFalse();
+        store.Gets.Should().Be(before);
+    }
+
+    [Test]
+    public async Task Logout_WithoutAuthorizationFromANonBrowser_StillChallenges()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync("/auth/logout", content: null);
+
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        response.Challenge().Should().Be("Bearer error=\"invalid_request\", error_description=\"The request failed the anti-CSRF check\"");
+        response.Challenge().Should().Be("Bearer");
+    }
+
+    [Test]
+    public async Task Logout_ExpiredBearerFromAnotherOrigin_StillAnswersExpired()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        var tokens = await client.SignInAsync("alice");
+        app.Time.Advance(TimeSpan.FromMinutes(6));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        request.Headers.Add("Origin", "https://app.example");
+
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "a header-mode client refreshes on this answer");
+        response.Challenge().Should().Be("Bearer error=\"invalid_token\", error_description=\"The access token expired\"");
     }
 
     [Test]

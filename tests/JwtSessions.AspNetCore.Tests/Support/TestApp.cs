@@ -58,11 +58,17 @@ internal sealed class TestApp : IAsyncDisposable
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = Environments.Production,
+            EnvironmentName = options.EnvironmentName ?? Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestCertificate.Certificate)));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (!options.PlainHttp)
+            {
+                listen.UseHttps(TestCertificate.Certificate);
+            }
+        }));
 
         var services = builder.Services;
         services.AddSingleton<TimeProvider>(time);
@@ -172,6 +178,8 @@ internal sealed class TestApp : IAsyncDisposable
             ["scope"] = Values(user, JwtSessionsClaimTypes.Scope),
             ["name"] = [user.Identity!.Name!],
         })).RequireAuthorization();
+        app.MapGet("/claims", static (ClaimsPrincipal user) => Results.Json(user.Claims.Select(static c => c.Type + "=" + c.Value).ToArray()))
+            .RequireAuthorization();
         app.MapGet("/orders", static () => "orders").RequireScope("orders:read");
         app.MapPost("/orders", static () => "created").RequireAuthorization();
     }

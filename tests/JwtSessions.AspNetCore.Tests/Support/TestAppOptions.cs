@@ -17,6 +17,12 @@ internal sealed class TestAppOptions
 
     public KeyRing? RefreshKeys { get; set; }
 
+    /// <summary>Listen on plain HTTP (still 127.0.0.1) instead of HTTPS.</summary>
+    public bool PlainHttp { get; set; }
+
+    /// <summary>The host environment; Production unless set.</summary>
+    public string? EnvironmentName { get; set; }
+
     /// <summary>A validating server (AddJwtSessionsValidation), not an issuing one.</summary>
     public bool ValidationOnly { get; set; }
 
