@@ -42,11 +42,10 @@ internal static class Problems
         return Problem(StatusCodes.Status429TooManyRequests, JwtSessionsProblemTypes.RateLimited, "Too many requests", null);
     }
 
-    public static IResult StoreUnavailable(HttpContext context, TimeSpan retryAfter)
+    public static IResult StoreUnavailable(HttpContext context, TimeSpan retryAfter, string detail = "Nothing was changed; retry later.")
     {
         SetRetryAfter(context, retryAfter);
-        return Problem(StatusCodes.Status503ServiceUnavailable, JwtSessionsProblemTypes.StoreUnavailable, "The session store is unavailable",
-            "Nothing was changed; retry later.");
+        return Problem(StatusCodes.Status503ServiceUnavailable, JwtSessionsProblemTypes.StoreUnavailable, "The session store is unavailable", detail);
     }
 
     private static void SetRetryAfter(HttpContext context, TimeSpan retryAfter)

@@ -103,6 +103,26 @@ public sealed class AbuseAndOutageTests
     }
 
     [Test]
+    public async Task Revocations_FeedDown_Answers503ProblemWithRetryAfterThenPagesAgain()
+    {
+        await using var app = await TestApp.StartAsync(out var store);
+        using var client = app.CreateClient();
+        store.SetFeedAvailable(false);
+
+        using (var response = await client.GetAsync(new Uri("/auth/revocations", UriKind.Relative)))
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+            (await response.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.StoreUnavailable);
+            response.Headers.GetValues("Retry-After").Should().Equal("5");
+        }
+
+        store.SetFeedAvailable(true);
+        using var recovered = await client.GetAsync(new Uri("/auth/revocations", UriKind.Relative));
+        recovered.StatusCode.Should().Be(HttpStatusCode.OK);
+        recovered.Headers.ETag.Should().NotBeNull();
+    }
+
+    [Test]
     public async Task Refresh_StoreDown_Answers503WithRetryAfter()
     {
         await using var app = await TestApp.StartAsync(out var store);

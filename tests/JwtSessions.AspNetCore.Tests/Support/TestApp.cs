@@ -153,6 +153,7 @@ internal sealed class TestApp : IAsyncDisposable
         if (issuing)
         {
             app.MapJwtSessions("/auth");
+            app.MapJwtSessionsRevocations("/auth/revocations");
 
             // The application's sign-in: a real one checks a password first; the tests name the user in the query.
             app.MapPost("/sign-in", static (HttpContext http, string sub, string? scope) =>
