@@ -52,15 +52,27 @@ internal static class RequestMetadata
         var span = value.AsSpan().Trim();
         if (span.Length > max)
         {
-            span = span[..max];
+            // Never cut a surrogate pair in half: the stored text stays well-formed UTF-16.
+            span = span[..(char.IsHighSurrogate(span[max - 1]) ? max - 1 : max)];
         }
 
         return string.Create(span.Length, span.ToString(), static (destination, source) =>
         {
             for (var i = 0; i < source.Length; i++)
             {
-                destination[i] = char.IsControl(source[i]) ? ' ' : source[i];
+                destination[i] = char.IsControl(source[i]) || IsBidiControl(source[i]) || char.IsSurrogate(source[i]) && !IsPaired(source, i) ? ' ' : source[i];
             }
         });
     }
+
+    /// <summary>
+    /// The bidirectional formatting characters (Unicode's Bidi_Control): shown in a session list, they reorder the text around
+    /// them, so a device name could pass itself off as another ("‮" turns "evil ... ecived ym" into "my device").
+    /// </summary>
+    private static bool IsBidiControl(char c) => c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
+    private static bool IsPaired(string text, int index)
+        => char.IsHighSurrogate(text[index])
+            ? index + 1 < text.Length && char.IsLowSurrogate(text[index + 1])
+            : index > 0 && char.IsHighSurrogate(text[index - 1]);
 }
