@@ -27,7 +27,8 @@ namespace JwtSessions.Remote;
 /// </para>
 /// <para>
 /// Failure: the last good set stays in use for <see cref="JwksKeySourceOptions.MaxStaleness"/> after its last successful
-/// fetch, then the source holds no key and every token fails (fail closed) until a fetch succeeds.
+/// fetch, then the source holds no key and every token fails (fail closed) until a fetch succeeds. A disposed source holds
+/// no key.
 /// </para>
 /// </remarks>
 /// <threadsafety>Thread-safe. Dispose it to stop the background fetches.</threadsafety>
@@ -123,7 +124,11 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
     public Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
         => StartFetch().WaitAsync(cancellationToken);
 
-    /// <summary>Stops the background fetches; the current ring stays readable.</summary>
+    /// <summary>
+    /// Stops the background fetches and drops the set (its keys are released): nothing vouches for it any more, so a
+    /// validator still holding the source fails closed (<c>unknown_key</c>) rather than trust it past
+    /// <see cref="JwksKeySourceOptions.MaxStaleness"/>.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed.IsCancellationRequested)
@@ -131,7 +136,13 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
             return;
         }
 
-        _disposed.Cancel();
+        lock (_swapLock)
+        {
+            // Under the lock a fetch publishes under, which checks for the disposal there: no set is published after this.
+            _disposed.Cancel();
+            Swap(KeyRing.ForVerification());
+        }
+
         _refreshTimer.Dispose();
         _cooldownTimer.Dispose();
         _expiryTimer.Dispose();
@@ -266,6 +277,17 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
         List<string> added, removed;
         lock (_swapLock)
         {
+            if (_disposed.IsCancellationRequested)
+            {
+                // Disposed while fetching: the set was dropped for good.
+                foreach (var key in fetched.Keys)
+                {
+                    key.Dispose();
+                }
+
+                return false;
+            }
+
             var next = Merge(Current, fetched, out added, out removed);
             if (added.Count > 0 || removed.Count > 0)
             {

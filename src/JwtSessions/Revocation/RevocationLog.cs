@@ -36,6 +36,7 @@ public sealed class RevocationLog : IDisposable
     private readonly IDisposable _subscription;
     private long _sequence;
     private volatile bool _available = true;
+    private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="RevocationLog"/> class and subscribes to the store's revocations.</summary>
     /// <param name="store">The session store whose revocations to publish; the caller keeps owning it.</param>
@@ -48,13 +49,13 @@ public sealed class RevocationLog : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
         Retention = retention;
         _time = timeProvider ?? TimeProvider.System;
-        _subscription = store.SubscribeToRevocations(Append, available => _available = available);
+        _subscription = store.SubscribeToRevocations(Append, OnAvailabilityChanged);
     }
 
     /// <summary>Gets how long an entry is kept after its revocation.</summary>
     public TimeSpan Retention { get; }
 
-    /// <summary>Gets a value indicating whether the store's feed is live; the endpoint answers 503 while it is not.</summary>
+    /// <summary>Gets a value indicating whether the store's feed is live (never once disposed); the endpoint answers 503 while it is not.</summary>
     public bool IsAvailable => _available;
 
     /// <summary>Gets the number of entries held.</summary>
@@ -120,8 +121,32 @@ public sealed class RevocationLog : IDisposable
         }
     }
 
-    /// <summary>Stops following the store.</summary>
-    public void Dispose() => _subscription.Dispose();
+    /// <summary>
+    /// Stops following the store. The log then reports itself unavailable for good (<see cref="IsAvailable"/>): it no longer
+    /// learns of revocations, so the endpoint answers 503 and pollers count the time towards their staleness bound rather
+    /// than take a page missing them for the current one.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _available = false;
+        }
+
+        _subscription.Dispose();
+    }
+
+    private void OnAvailabilityChanged(bool available)
+    {
+        lock (_lock)
+        {
+            if (!_disposed)
+            {
+                _available = available;
+            }
+        }
+    }
 
     private void Append(SessionRevocation revocation)
     {

@@ -10,12 +10,10 @@ public sealed class TokenIssuerSizeTests
 {
     private const int Limit = 1024;
 
-    [TestCase(JwtAlgorithm.HS256)]
-    [TestCase(JwtAlgorithm.ES256)]
-    [TestCase(JwtAlgorithm.RS256)]
+    [TestCaseSource(typeof(TestKeys), nameof(TestKeys.AllAlgorithms))]
     public void Issue_ClaimGrowingPastTheLimit_MintedUpToItThenRefusedExactlyWhereTheValidatorWouldReject(JwtAlgorithm algorithm)
     {
-        var key = SigningKey.Generate(algorithm, "k");
+        var key = TestKeys.For(algorithm);
         var time = TestClock.Create();
         var capped = Issuer(key, time, Limit);
         var uncapped = Issuer(key, time, 64 * 1024);
@@ -37,6 +35,28 @@ public sealed class TokenIssuerSizeTests
         var refused = uncapped.Issue(Descriptor(length + 1)).Token;
         refused.Length.Should().BeGreaterThan(Limit);
         validator.ValidateToken(refused).Error.Should().Be(TokenValidationError.TooLarge);
+    }
+
+    [TestCaseSource(nameof(ExternalSigners))]
+    public async Task IssueAsync_ExternalSignerClaimGrowingPastTheLimit_RefusedExactlyWhereTheTokenWouldExceedIt(JwtAlgorithm algorithm, bool synchronous)
+    {
+        using var signer = FakeKmsSigner.Create(algorithm, synchronous: synchronous);
+        using var key = SigningKey.FromExternalSigner(signer.PublicKey, signer);
+        var time = TestClock.Create();
+        var capped = Issuer(key, time, Limit);
+        var uncapped = Issuer(key, time, 64 * 1024);
+
+        // Every note length either side of the limit: minted exactly when the token the uncapped issuer mints fits.
+        for (var length = 0; length < Limit; length++)
+        {
+            var fits = (await uncapped.IssueAsync(Descriptor(length))).Token.Length <= Limit;
+            var minted = await TryIssueAsync(capped, length);
+            (minted is not null).Should().Be(fits, $"a {length}-character note {(fits ? "fits" : "does not fit")} under {algorithm}");
+            if (!fits)
+            {
+                break;
+            }
+        }
     }
 
     [Test]
@@ -66,6 +86,22 @@ public sealed class TokenIssuerSizeTests
         try
         {
             return issuer.Issue(Descriptor(noteLength)).Token;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static IEnumerable<TestCaseData> ExternalSigners()
+        => new[] { JwtAlgorithm.RS256, JwtAlgorithm.PS512, JwtAlgorithm.ES512 }
+            .SelectMany(static a => new[] { new TestCaseData(a, false), new TestCaseData(a, true) });
+
+    private static async Task<string?> TryIssueAsync(TokenIssuer issuer, int noteLength)
+    {
+        try
+        {
+            return (await issuer.IssueAsync(Descriptor(noteLength))).Token;
         }
         catch (ArgumentException)
         {

@@ -43,6 +43,20 @@ public sealed class JwksKeySourceTests
     }
 
     [Test]
+    public async Task Dispose_SourceStillHeldByAValidator_SetDroppedNoLaterThanMaxStaleness()
+    {
+        var source = await LoadedSource(o => (o.MinRefreshInterval, o.RefreshInterval, o.MaxRefreshInterval, o.MaxStaleness)
+            = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60)));
+        var validator = Validator(source, _time);
+        _issuer.Jwks = null;
+
+        source.Dispose();
+        _time.Advance(TimeSpan.FromSeconds(61));
+
+        validator.ValidateToken(Token(_keyA, _time)).Error.Should().Be(TokenValidationError.UnknownKey, "no fetch has vouched for the set for over MaxStaleness");
+    }
+
+    [Test]
     public async Task RefreshAsync_IssuerUp_LoadsTheSetAndTokensValidate()
     {
         var source = Source();

@@ -211,6 +211,32 @@ public sealed class RevocationPollerTests
     }
 
     [Test]
+    public async Task Dispose_Log_ReportsUnavailableForGood()
+    {
+        using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });
+        var log = new RevocationLog(store, TimeSpan.FromMinutes(1), _time);
+        log.IsAvailable.Should().BeTrue();
+
+        log.Dispose();
+        await Revoke(store, "s-1");
+
+        log.GetPage(cursor: null).Revoked.Should().BeEmpty("a disposed log no longer follows the store");
+        log.IsAvailable.Should().BeFalse("a page missing the revocations after the disposal must not pass for the current one");
+    }
+
+    [Test]
+    public async Task Poll_IssuersLogDisposed_FailsSoTheListGoesStale()
+    {
+        var poller = await StartedPoller();
+        var tokens = await _manager.StartSessionAsync("alice");
+        _issuer.Revocations!.Dispose();
+
+        await _manager.RevokeAsync(tokens.SessionId);
+
+        (await poller.PollAsync()).Should().BeFalse("the endpoint of a disposed log answers 503, not a page without the revocation");
+    }
+
+    [Test]
     public async Task GetPage_CursorsThroughALongLog_EveryEntryOnceInOrder()
     {
         using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });

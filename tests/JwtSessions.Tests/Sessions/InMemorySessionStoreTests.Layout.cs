@@ -29,6 +29,11 @@ public sealed partial class InMemorySessionStoreTests
     [TestCase("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAB")]
     [TestCase("_____________________w", "_____________________-")]
     [TestCase("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAA==")]
+    [TestCase("-AAAAAAAAAAAAAAAAAAAAA", "+AAAAAAAAAAAAAAAAAAAAA")]
+    [TestCase("_AAAAAAAAAAAAAAAAAAAAA", "/AAAAAAAAAAAAAAAAAAAAA")]
+    [TestCase("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAA AAAAAAAAAA")]
+    [TestCase("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAA=A")]
+    [TestCase("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAA\u00c0")]
     public async Task Create_IdsDecodingToTheSameBytes_KeptApartAndReadBackVerbatim(string canonical, string other)
     {
         using var store = CreateStore();
