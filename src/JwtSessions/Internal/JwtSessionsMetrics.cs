@@ -16,7 +16,9 @@ internal sealed class JwtSessionsMetrics
     /// <summary>Every counter of the meter, one row each: its name, unit and description (docs/observability.md lists them).</summary>
     private static readonly (Id Id, string Name, string Unit, string Description)[] s_counters =
     [
+        (Id.TokensValidated, "jwtsessions.tokens.validated", "{token}", "Tokens that passed validation."),
         (Id.TokensRejected, "jwtsessions.tokens.rejected", "{token}", "Tokens rejected by validation, by error code."),
+        (Id.CacheLookups, "jwtsessions.cache.lookups", "{lookup}", "Lookups in the verified-token cache, by result (hit, miss)."),
         (Id.RejectionBursts, "jwtsessions.tokens.rejection_bursts", "{burst}", "Windows in which rejected tokens reached the burst threshold."),
         (Id.SessionsStarted, "jwtsessions.sessions.started", "{session}", "Sessions started."),
         (Id.Refreshes, "jwtsessions.refreshes", "{refresh}", "Refresh attempts, by outcome."),
@@ -52,7 +54,9 @@ internal sealed class JwtSessionsMetrics
 
     private enum Id
     {
+        TokensValidated,
         TokensRejected,
+        CacheLookups,
         RejectionBursts,
         SessionsStarted,
         Refreshes,
@@ -78,6 +82,10 @@ internal sealed class JwtSessionsMetrics
         => meterFactory is null ? Shared : new(meterFactory.Create(new MeterOptions(JwtSessionsTelemetry.MeterName) { Version = Version }));
 
     public void TokenRejected(TokenValidationError error) => Add(Id.TokensRejected, "error", error.ToCode());
+
+    public void TokenValidated() => Add(Id.TokensValidated);
+
+    public void CacheLookup(bool hit) => Add(Id.CacheLookups, "result", hit ? "hit" : "miss");
 
     public void RejectionBurst() => Add(Id.RejectionBursts);
 

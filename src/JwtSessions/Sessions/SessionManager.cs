@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using JwtSessions.Internal;
@@ -150,6 +151,7 @@ public sealed partial class SessionManager : IDisposable
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
+        using var activity = JwtSessionsActivities.Source.StartActivity("jwtsessions.session.start");
         var (session, tokens) = await PrepareSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
         await CreateAsync(session, cancellationToken).ConfigureAwait(false);
         return tokens;
@@ -317,6 +319,7 @@ public sealed partial class SessionManager : IDisposable
     /// </remarks>
     public async ValueTask<RefreshResult> RefreshAsync(string? refreshToken, SessionRequestContext? context = null, CancellationToken cancellationToken = default)
     {
+        using var activity = JwtSessionsActivities.Source.StartActivity("jwtsessions.refresh");
         // Signature, type, audience, issuer and expiry first: forgeries and garbage never reach the store.
         var validation = _refreshValidator.ValidateToken(refreshToken);
         if (!validation.IsValid)
@@ -451,6 +454,8 @@ public sealed partial class SessionManager : IDisposable
 
     private async ValueTask<SessionRecord?> RevokeCoreAsync(string sessionId, SessionEndReason reason, CancellationToken cancellationToken)
     {
+        using var activity = JwtSessionsActivities.Source.StartActivity("jwtsessions.session.revoke");
+        activity?.SetTag("jwtsessions.revocation.reason", reason.ToString());
         var revoked = await StoreCallAsync(
             static (store, a, ct) => store.RevokeAsync(a.SessionId, a.Now, a.Reason, ct), (SessionId: sessionId, Now: _time.GetUtcNow(), Reason: reason), "revocation", cancellationToken)
             .ConfigureAwait(false);
@@ -491,9 +496,15 @@ public sealed partial class SessionManager : IDisposable
         string operation,
         CancellationToken cancellationToken)
     {
+        using var activity = JwtSessionsActivities.Source.StartActivity("jwtsessions.store " + operation, ActivityKind.Client);
+        activity?.SetTag("jwtsessions.store.operation", operation);
+        var started = _time.GetTimestamp();
+        var failed = true;
         try
         {
-            return await call(_store, args, cancellationToken).ConfigureAwait(false);
+            var result = await call(_store, args, cancellationToken).ConfigureAwait(false);
+            failed = false;
+            return result;
         }
         catch (SessionStoreUnavailableException ex)
         {
@@ -504,6 +515,11 @@ public sealed partial class SessionManager : IDisposable
         {
             Log.StoreFailed(_logger, operation, ex);
             throw new SessionStoreUnavailableException($"The session store failed during {operation}: {ex.GetType().Name}.", ex);
+        }
+        finally
+        {
+            _metrics.StoreCall(operation, _time.GetElapsedTime(started), failed);
+            activity?.SetStatus(failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
         }
     }
 
@@ -535,6 +551,7 @@ public sealed partial class SessionManager : IDisposable
     private RefreshResult Count(RefreshResult result)
     {
         _metrics.Refreshed(result.Status);
+        Activity.Current?.SetTag("jwtsessions.refresh.status", result.Status.ToString());
         return result;
     }
 
