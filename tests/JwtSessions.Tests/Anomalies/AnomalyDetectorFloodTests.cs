@@ -12,6 +12,7 @@ namespace JwtSessions.Tests.Anomalies;
 public sealed class AnomalyDetectorFloodTests
 {
     private const int Keys = 1_000_000;
+    private const string Garbage = "Bearer eyJhbGciOiJIUzI1NiJ9.garbage!.x";
 
     [Test]
     public void Constructor_DefaultBudget_AllocatesTheBudgetOnce()
@@ -92,6 +93,45 @@ public sealed class AnomalyDetectorFloodTests
         // A sketch never undercounts: the guesser is flagged at its 20th guess at the latest.
         guesserFlaggedAt.Should().Be(options.BruteForceThreshold);
         detector.IsBlocked("guesser").Should().BeTrue();
+    }
+
+    [Test]
+    public void ValidateThenRecord_MillionGarbageHeadersFromDistinctKeys_NoAllocationNoFalsePositive()
+    {
+        var time = TestClock.Create();
+        using var manager = new JwtSessions.Sessions.SessionManager(
+            new JwtSessions.Sessions.SessionManagerOptions
+            {
+                Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = JwtSessions.Signing.KeyRing.Create(TestKeys.Hs256),
+            },
+            timeProvider: time);
+        var detector = new AnomalyDetector(new AnomalyDetectorOptions(), time);
+        var memory = detector.MemoryBytes;
+        manager.ValidateAuthorizationHeader(Garbage).Error.Should().Be(JwtSessions.Validation.TokenValidationError.Malformed);
+
+        // Warm-up (tiered compilation allocates the first times through), then the measured run on other keys.
+        RejectGarbage(manager, detector, 'w', Keys);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var flagged = RejectGarbage(manager, detector, 'g', Keys);
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0, "a rejected request costs no allocation on the validator and detector path");
+        flagged.Should().Be(0);
+        detector.MemoryBytes.Should().Be(memory);
+    }
+
+    private static int RejectGarbage(JwtSessions.Sessions.SessionManager manager, AnomalyDetector detector, char prefix, int count)
+    {
+        Span<char> key = stackalloc char[16];
+        var flagged = 0;
+        for (var i = 0; i < count; i++)
+        {
+            key[0] = prefix;
+            i.TryFormat(key[1..], out var length, provider: System.Globalization.CultureInfo.InvariantCulture);
+            var error = manager.ValidateAuthorizationHeader(Garbage).Error;
+            flagged += detector.RecordInvalidAccessToken(key[..(length + 1)], error) == AnomalyKind.None ? 0 : 1;
+        }
+
+        return flagged;
     }
 
     [Test]
