@@ -27,6 +27,7 @@ internal static class CiGate
         typeof(ValidateHs256Benchmarks),
         typeof(ValidateAsymmetricBenchmarks),
         typeof(RejectBenchmarks),
+        typeof(DetectorBenchmarks),
     ];
 
     public static int Run(string[] args)

@@ -244,12 +244,36 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// from any number of servers, advance it exactly once.
     /// </remarks>
     /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error; the rotation may or may not have happened.</exception>
-    public async ValueTask<RotationOutcome> TryRotateAsync(
+    public ValueTask<RotationOutcome> TryRotateAsync(
         string sessionId,
         long expectedGeneration,
         DateTimeOffset now,
         TimeSpan idleTimeout,
         CancellationToken cancellationToken = default)
+        => RotateAsync(sessionId, expectedGeneration, now, idleTimeout, [], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The same script as <see cref="TryRotateAsync"/>, which writes the metadata's field in the step that advances.</remarks>
+    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error; the rotation may or may not have happened.</exception>
+    public ValueTask<RotationOutcome> TryRotateAndRecordAsync(
+        string sessionId,
+        long expectedGeneration,
+        DateTimeOffset now,
+        TimeSpan idleTimeout,
+        SessionMetadata metadata,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return RotateAsync(sessionId, expectedGeneration, now, idleTimeout, [SessionHash.EncodeMetadata(metadata) ?? string.Empty], cancellationToken);
+    }
+
+    private async ValueTask<RotationOutcome> RotateAsync(
+        string sessionId,
+        long expectedGeneration,
+        DateTimeOffset now,
+        TimeSpan idleTimeout,
+        RedisValue[] metadata,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         RedisValue[] args =
@@ -258,6 +282,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
             Instant.Encode(now),
             Instant.Encode(Instant.AddSaturated(now, idleTimeout)),
             TtlFloorMilliseconds,
+            .. metadata,
         ];
         var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Rotate, [_keys.Session(sessionId)], args, cancellationToken).ConfigureAwait(false))!;
         var status = (RotationStatus)(int)result[0];

@@ -142,6 +142,9 @@ public abstract partial class SessionStoreConformanceTests
                 DeviceName = "Laptop",
                 UserAgent = "Mozilla/5.0 (test)",
                 IpAddress = "192.0.2.7",
+                DeviceId = "device-1",
+                LastSeenAt = Start,
+                LastSeenIpAddress = "192.0.2.7",
                 Custom = new Dictionary<string, string> { ["tenant"] = "t-1" },
             },
         };
@@ -201,6 +204,9 @@ public abstract partial class SessionStoreConformanceTests
             Assert.That(actual.Metadata.DeviceName, Is.EqualTo(expected.Metadata.DeviceName), nameof(SessionMetadata.DeviceName));
             Assert.That(actual.Metadata.UserAgent, Is.EqualTo(expected.Metadata.UserAgent), nameof(SessionMetadata.UserAgent));
             Assert.That(actual.Metadata.IpAddress, Is.EqualTo(expected.Metadata.IpAddress), nameof(SessionMetadata.IpAddress));
+            Assert.That(actual.Metadata.DeviceId, Is.EqualTo(expected.Metadata.DeviceId), nameof(SessionMetadata.DeviceId));
+            Assert.That(actual.Metadata.LastSeenAt, Is.EqualTo(expected.Metadata.LastSeenAt), nameof(SessionMetadata.LastSeenAt));
+            Assert.That(actual.Metadata.LastSeenIpAddress, Is.EqualTo(expected.Metadata.LastSeenIpAddress), nameof(SessionMetadata.LastSeenIpAddress));
             Assert.That(actual.Metadata.Custom, Is.EquivalentTo(expected.Metadata.Custom), nameof(SessionMetadata.Custom));
         });
     }

@@ -269,6 +269,7 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     private Task<AuthenticateResult> Refuse(TokenValidationError error)
     {
         _error = error;
+        AnomalyFeed.RecordInvalidAccessToken(Context, _endpoints, error);
         var result = AuthenticateResult.Fail(BearerErrors.Failure(error));
         return Events.HandlesAuthenticationFailed ? AuthenticationFailedAsync(error, result) : Task.FromResult(result);
     }

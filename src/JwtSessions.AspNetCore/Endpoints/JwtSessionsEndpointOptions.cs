@@ -34,6 +34,14 @@ public sealed class JwtSessionsEndpointOptions
     /// <value>The default value is <c>X-Device-Name</c>.</value>
     public string DeviceNameHeaderName { get; set; } = "X-Device-Name";
 
+    /// <summary>
+    /// Gets or sets the request header carrying the client's device id (an app's installation id), stored at sign-in and
+    /// compared at each refresh (<see cref="Sessions.SessionManagerOptions.ContextPolicy"/>); <see langword="null"/> reads none.
+    /// At most 128 characters are kept.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? DeviceIdHeaderName { get; set; }
+
     /// <summary>Gets the cookies of the cookie transport.</summary>
     public JwtSessionsCookieOptions Cookies { get; } = new();
 
@@ -88,6 +96,11 @@ public sealed class JwtSessionsEndpointOptions
         if (string.IsNullOrWhiteSpace(DeviceNameHeaderName))
         {
             problems.Add($"{nameof(DeviceNameHeaderName)}: a header name is required.");
+        }
+
+        if (DeviceIdHeaderName is not null && string.IsNullOrWhiteSpace(DeviceIdHeaderName))
+        {
+            problems.Add($"{nameof(DeviceIdHeaderName)}: a header name, or null for none.");
         }
 
         Cookies.Validate(nameof(Cookies) + ":", problems);

@@ -11,9 +11,8 @@ public static class JwtSessionsEndpointServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the options of the session endpoints and transports (checked at start-up by
-    /// <see cref="JwtSessionsEndpointOptions.Validate"/>, messages naming each setting), the per-client rate limiters, and
-    /// the store of each session's last activity (the registered <see cref="Caching.Distributed.IDistributedCache"/>, an
-    /// in-memory one unless the application registers another, such as Redis, for several servers).
+    /// <see cref="JwtSessionsEndpointOptions.Validate"/>, messages naming each setting), and the per-client rate limiters.
+    /// Each session's last activity lives in its store's metadata (<see cref="JwtSessions.Sessions.SessionMetadata.LastSeenAt"/>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the endpoints; optional.</param>
@@ -29,9 +28,7 @@ public static class JwtSessionsEndpointServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtSessionsEndpointOptions>, EndpointOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDistributedMemoryCache();
         services.TryAddSingleton<SessionRateLimiters>();
-        services.TryAddSingleton<SessionActivityStore>();
         services.TryAddSingleton<JwksDocument>();
         return services;
     }

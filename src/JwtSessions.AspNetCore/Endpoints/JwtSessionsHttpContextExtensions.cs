@@ -68,6 +68,7 @@ public static class JwtSessionsHttpContextExtensions
         var start = new SessionStartOptions
         {
             Metadata = RequestMetadata.ForSignIn(context, endpointOptions, options),
+            RequestContext = RequestMetadata.ForRequest(context, endpointOptions),
             ClientId = options?.ClientId,
         };
         if (options is not null)

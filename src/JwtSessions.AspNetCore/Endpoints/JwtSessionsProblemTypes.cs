@@ -39,6 +39,12 @@ public static class JwtSessionsProblemTypes
     /// <summary>429: too many requests from this client; retry after <c>Retry-After</c> seconds.</summary>
     public const string RateLimited = Base + "rate-limited";
 
+    /// <summary>429: the anomaly detector blocked this client (brute force, flood); retry after <c>Retry-After</c> seconds.</summary>
+    public const string ClientBlocked = Base + "client-blocked";
+
+    /// <summary>401: the refresh came from another device or browser family than the session's, and the policy asks to sign in again; the session was not changed.</summary>
+    public const string StepUpRequired = Base + "step-up-required";
+
     /// <summary>503: the session store is unavailable; retry after <c>Retry-After</c> seconds (nothing was changed).</summary>
     public const string StoreUnavailable = Base + "store-unavailable";
 }

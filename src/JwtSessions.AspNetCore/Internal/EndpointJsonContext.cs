@@ -7,5 +7,4 @@ namespace JwtSessions.AspNetCore.Internal;
 [JsonSerializable(typeof(RefreshRequest))]
 [JsonSerializable(typeof(SessionInfo[]))]
 [JsonSerializable(typeof(LogoutAllResponse))]
-[JsonSerializable(typeof(SessionActivity))]
 internal sealed partial class EndpointJsonContext : JsonSerializerContext;

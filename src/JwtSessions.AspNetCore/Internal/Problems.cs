@@ -42,6 +42,17 @@ internal static class Problems
         return Problem(StatusCodes.Status429TooManyRequests, JwtSessionsProblemTypes.RateLimited, "Too many requests", null);
     }
 
+    public static IResult ClientBlocked(HttpContext context, TimeSpan retryAfter)
+    {
+        SetRetryAfter(context, retryAfter);
+        return Problem(StatusCodes.Status429TooManyRequests, JwtSessionsProblemTypes.ClientBlocked, "This client is blocked",
+            "Too many rejected requests came from this client; retry after the time in Retry-After.");
+    }
+
+    public static IResult StepUpRequired()
+        => Problem(StatusCodes.Status401Unauthorized, JwtSessionsProblemTypes.StepUpRequired, "Sign in again to continue",
+            "This refresh came from another device or browser than the session's; nothing was changed. Sign in again.");
+
     public static IResult StoreUnavailable(HttpContext context, TimeSpan retryAfter, string detail = "Nothing was changed; retry later.")
     {
         SetRetryAfter(context, retryAfter);

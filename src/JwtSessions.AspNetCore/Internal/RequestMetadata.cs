@@ -13,6 +13,7 @@ internal static class RequestMetadata
 {
     private const int MaxUserAgent = 512;
     private const int MaxDeviceName = 128;
+    private const int MaxDeviceId = ClientKeys.MaxLength;
 
     public static SessionMetadata ForSignIn(HttpContext context, JwtSessionsEndpointOptions options, JwtSessionSignInOptions? signIn)
     {
@@ -30,17 +31,21 @@ internal static class RequestMetadata
             UserAgent = Clean(context.Request.Headers[HeaderNames.UserAgent].ToString(), MaxUserAgent),
             IpAddress = context.Connection.RemoteIpAddress?.ToString(),
             DeviceName = Clean(signIn?.DeviceName ?? context.Request.Headers[options.DeviceNameHeaderName].ToString(), MaxDeviceName),
+            DeviceId = DeviceId(context, options),
             Custom = custom,
         };
     }
 
-    public static SessionActivity ForRefresh(HttpContext context, JwtSessionsEndpointOptions options, DateTimeOffset now) => new()
+    /// <summary>What the server knows of the request, for the session manager to compare with the session's metadata.</summary>
+    public static SessionRequestContext ForRequest(HttpContext context, JwtSessionsEndpointOptions options) => new()
     {
-        UserAgent = Clean(context.Request.Headers[HeaderNames.UserAgent].ToString(), MaxUserAgent),
         IpAddress = context.Connection.RemoteIpAddress?.ToString(),
-        DeviceName = Clean(context.Request.Headers[options.DeviceNameHeaderName].ToString(), MaxDeviceName),
-        SeenAt = now,
+        UserAgent = Clean(context.Request.Headers[HeaderNames.UserAgent].ToString(), MaxUserAgent),
+        DeviceId = DeviceId(context, options),
     };
+
+    private static string? DeviceId(HttpContext context, JwtSessionsEndpointOptions options)
+        => options.DeviceIdHeaderName is { } header ? Clean(context.Request.Headers[header].ToString(), MaxDeviceId) : null;
 
     private static string? Clean(string? value, int max)
     {

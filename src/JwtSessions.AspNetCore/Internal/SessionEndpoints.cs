@@ -94,23 +94,25 @@ internal static class SessionEndpoints
         }
 
         var manager = services.GetRequiredService<SessionManager>();
-        var result = await manager.RefreshAsync(token, context.RequestAborted).ConfigureAwait(false);
+        var result = await manager.RefreshAsync(token, RequestMetadata.ForRequest(context, options), context.RequestAborted).ConfigureAwait(false);
         if (result.Succeeded)
         {
-            var time = services.GetRequiredService<TimeProvider>();
-            var now = time.GetUtcNow();
-            var tokens = result.Tokens;
-            await services.GetRequiredService<SessionActivityStore>()
-                .RecordAsync(tokens.SessionId, RequestMetadata.ForRefresh(context, options, now), tokens.RefreshTokenExpiresAt, context.RequestAborted)
-                .ConfigureAwait(false);
-            return TokenTransport.Write(context, tokens, transport, options, manager.Policy, now, signIn: false);
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            return TokenTransport.Write(context, result.Tokens, transport, options, manager.Policy, now, signIn: false);
+        }
+
+        AnomalyFeed.RecordRefresh(context, options, result);
+        if (result.Status == RefreshStatus.StepUpRequired)
+        {
+            // The session is intact and belongs to the device it was started on: leave this client's cookies as they are.
+            return Problems.StepUpRequired();
         }
 
         TokenTransport.ClearCookies(context, options);
         return result.Status switch
         {
             RefreshStatus.ReuseDetected => Problems.RefreshTokenReused(),
-            RefreshStatus.SessionExpired or RefreshStatus.SessionRevoked or RefreshStatus.UnknownSession => Problems.SessionEnded(),
+            RefreshStatus.SessionExpired or RefreshStatus.SessionRevoked or RefreshStatus.UnknownSession or RefreshStatus.ContextRevoked => Problems.SessionEnded(),
             _ => Problems.InvalidRefreshToken(),
         };
     }
@@ -142,23 +144,21 @@ internal static class SessionEndpoints
         var services = context.RequestServices;
         var current = context.User.FindFirst(JwtSessionsClaimTypes.SessionId)?.Value;
         var sessions = await services.GetRequiredService<SessionManager>().ListSessionsAsync(Subject(context.User), context.RequestAborted).ConfigureAwait(false);
-        var activities = services.GetRequiredService<SessionActivityStore>();
         var list = new SessionInfo[sessions.Count];
         for (var i = 0; i < list.Length; i++)
         {
             var session = sessions[i];
-            var activity = await activities.GetAsync(session.SessionId, context.RequestAborted).ConfigureAwait(false);
             var metadata = session.Metadata;
             list[i] = new SessionInfo
             {
                 Id = session.SessionId,
                 Current = session.SessionId == current,
-                DeviceName = activity?.DeviceName ?? metadata.DeviceName,
-                UserAgent = activity?.UserAgent ?? metadata.UserAgent,
-                IpAddress = activity?.IpAddress ?? metadata.IpAddress,
+                DeviceName = metadata.DeviceName,
+                UserAgent = metadata.UserAgent,
+                IpAddress = metadata.LastSeenIpAddress ?? metadata.IpAddress,
                 ClientId = session.ClientId,
                 CreatedAt = session.CreatedAt,
-                LastSeenAt = activity?.SeenAt ?? session.RotatedAt,
+                LastSeenAt = metadata.LastSeenAt ?? session.RotatedAt,
                 ExpiresAt = session.ExpiresAt,
             };
         }

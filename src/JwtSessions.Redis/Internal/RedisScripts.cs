@@ -125,7 +125,8 @@ internal static class RedisScripts
 
     /// <summary>
     /// SessionRules.Classify then SessionRules.Advance, in one step. KEYS: session hash. ARGV: expected generation, now,
-    /// now + idle timeout (saturated), TTL floor (ms). Returns {RotationStatus} or {RotationStatus, HGETALL}.
+    /// now + idle timeout (saturated), TTL floor (ms), and optionally the metadata to store with the advance (its JSON, or
+    /// empty for none; absent keeps it). Returns {RotationStatus} or {RotationStatus, HGETALL}.
     /// </summary>
     public static readonly LuaScript Rotate = LuaScript.Prepare(Helpers + """
         local f = redis.call('HMGET', KEYS[1], 'gen', 'idle', 'abs', 'rev')
@@ -136,6 +137,9 @@ internal static class RedisScripts
         local idle = earlier(ARGV[3], f[3])
         redis.call('HINCRBY', KEYS[1], 'gen', 1)
         redis.call('HSET', KEYS[1], 'rot', ARGV[2], 'idle', idle)
+        if ARGV[5] then
+          if ARGV[5] == '' then redis.call('HDEL', KEYS[1], 'meta') else redis.call('HSET', KEYS[1], 'meta', ARGV[5]) end
+        end
         redis.call('PEXPIRE', KEYS[1], ttl(earlier(idle, f[3]), ARGV[2], tonumber(ARGV[4])))
         return {1, redis.call('HGETALL', KEYS[1])}
         """);

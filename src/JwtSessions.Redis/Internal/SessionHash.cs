@@ -137,11 +137,13 @@ internal static class SessionHash
         };
     }
 
-    private static string? EncodeMetadata(SessionMetadata? metadata)
+    /// <summary>The metadata as the JSON of the <c>meta</c> field, or <see langword="null"/> for none (no field).</summary>
+    public static string? EncodeMetadata(SessionMetadata? metadata)
     {
         // The shared empty instance round-trips as "no field", so a record without metadata reads back equal to itself.
         if (metadata is null || ReferenceEquals(metadata, SessionMetadata.Empty)
-            || (metadata.DeviceName is null && metadata.UserAgent is null && metadata.IpAddress is null && metadata.Custom.Count == 0))
+            || (metadata.DeviceName is null && metadata.UserAgent is null && metadata.IpAddress is null && metadata.DeviceId is null
+                && metadata.LastSeenAt is null && metadata.LastSeenIpAddress is null && metadata.Custom.Count == 0))
         {
             return null;
         }
@@ -151,6 +153,9 @@ internal static class SessionHash
             DeviceName = metadata.DeviceName,
             UserAgent = metadata.UserAgent,
             IpAddress = metadata.IpAddress,
+            DeviceId = metadata.DeviceId,
+            LastSeenAt = metadata.LastSeenAt,
+            LastSeenIpAddress = metadata.LastSeenIpAddress,
             Custom = metadata.Custom.Count == 0 ? null : new Dictionary<string, string>(metadata.Custom, StringComparer.Ordinal),
         };
         return JsonSerializer.Serialize(stored, RedisJsonContext.Default.StoredMetadata);
@@ -169,6 +174,9 @@ internal static class SessionHash
             DeviceName = stored.DeviceName,
             UserAgent = stored.UserAgent,
             IpAddress = stored.IpAddress,
+            DeviceId = stored.DeviceId,
+            LastSeenAt = stored.LastSeenAt,
+            LastSeenIpAddress = stored.LastSeenIpAddress,
             Custom = stored.Custom is { Count: > 0 } custom
                 ? new Dictionary<string, string>(custom, StringComparer.Ordinal)
                 : new Dictionary<string, string>(),

@@ -17,6 +17,18 @@ internal sealed class StoredMetadata
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? IpAddress { get; set; }
 
+    [JsonPropertyName("devid")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DeviceId { get; set; }
+
+    [JsonPropertyName("seen")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? LastSeenAt { get; set; }
+
+    [JsonPropertyName("seenip")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LastSeenIpAddress { get; set; }
+
     [JsonPropertyName("custom")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, string>? Custom { get; set; }

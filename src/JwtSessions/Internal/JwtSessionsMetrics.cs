@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using JwtSessions.Anomalies;
 using JwtSessions.Remote;
 using JwtSessions.Sessions;
 using JwtSessions.Validation;
@@ -12,46 +13,63 @@ namespace JwtSessions.Internal;
 /// </summary>
 internal sealed class JwtSessionsMetrics
 {
-    private readonly Counter<long> _tokensRejected;
-    private readonly Counter<long> _rejectionBursts;
-    private readonly Counter<long> _sessionsStarted;
-    private readonly Counter<long> _refreshes;
-    private readonly Counter<long> _reuseDetected;
-    private readonly Counter<long> _sessionsRevoked;
-    private readonly Counter<long> _jwksFetches;
-    private readonly Counter<long> _jwksFailures;
-    private readonly Counter<long> _jwksChanges;
-    private readonly Counter<long> _jwksUnknownKeyRefetches;
-    private readonly Counter<long> _revocationPolls;
+    /// <summary>Every counter of the meter, one row each: its name, unit and description (docs/observability.md lists them).</summary>
+    private static readonly (Id Id, string Name, string Unit, string Description)[] s_counters =
+    [
+        (Id.TokensValidated, "jwtsessions.tokens.validated", "{token}", "Tokens that passed validation."),
+        (Id.TokensRejected, "jwtsessions.tokens.rejected", "{token}", "Tokens rejected by validation, by error code."),
+        (Id.CacheLookups, "jwtsessions.cache.lookups", "{lookup}", "Lookups in the verified-token cache, by result (hit, miss)."),
+        (Id.RejectionBursts, "jwtsessions.tokens.rejection_bursts", "{burst}", "Windows in which rejected tokens reached the burst threshold."),
+        (Id.SessionsStarted, "jwtsessions.sessions.started", "{session}", "Sessions started."),
+        (Id.Refreshes, "jwtsessions.refreshes", "{refresh}", "Refresh attempts, by outcome."),
+        (Id.ReuseDetected, "jwtsessions.refresh_token.reuse_detected", "{session}", "Refresh-token replays that revoked a session."),
+        (Id.SessionsRevoked, "jwtsessions.sessions.revoked", "{session}", "Sessions revoked, by reason."),
+        (Id.JwksFetches, "jwtsessions.jwks.fetches", "{fetch}", "JWK set fetches, by outcome (changed, unchanged, not_modified, failed)."),
+        (Id.JwksFailures, "jwtsessions.jwks.failures", "{fetch}", "Failed JWK set fetches, by reason."),
+        (Id.JwksChanges, "jwtsessions.jwks.changes", "{change}", "Key-set changes taken from a JWK set (expiry of the last good set included)."),
+        (Id.JwksUnknownKeyRefetches, "jwtsessions.jwks.unknown_key_refetches", "{fetch}", "JWK set fetches started by a token naming an unknown key."),
+        (Id.RevocationPolls, "jwtsessions.revocations.polls", "{poll}", "Polls of an issuer's revocation endpoint, by outcome."),
+        (Id.AnomaliesDetected, "jwtsessions.anomalies.detected", "{anomaly}", "Anomalies an AnomalyDetector raised, by kind."),
+        (Id.StoreErrors, "jwtsessions.store.errors", "{call}", "Session store calls that failed, by operation."),
+        (Id.ContextChanges, "jwtsessions.sessions.context_changes", "{change}", "Refreshes whose request context differed from the session's, by signal and decision."),
+    ];
+
+    private readonly Counter<long>[] _counters = new Counter<long>[s_counters.Length];
+    private readonly Histogram<double> _storeDuration;
     private readonly Lock _sourcesLock = new();
     private readonly List<WeakReference<JwksKeySource>> _sources = [];
 
     private JwtSessionsMetrics(Meter meter)
     {
-        _tokensRejected = meter.CreateCounter<long>(
-            "jwtsessions.tokens.rejected", unit: "{token}", description: "Tokens rejected by validation, by error code.");
-        _rejectionBursts = meter.CreateCounter<long>(
-            "jwtsessions.tokens.rejection_bursts", unit: "{burst}", description: "Windows in which rejected tokens reached the burst threshold.");
-        _sessionsStarted = meter.CreateCounter<long>(
-            "jwtsessions.sessions.started", unit: "{session}", description: "Sessions started.");
-        _refreshes = meter.CreateCounter<long>(
-            "jwtsessions.refreshes", unit: "{refresh}", description: "Refresh attempts, by outcome.");
-        _reuseDetected = meter.CreateCounter<long>(
-            "jwtsessions.refresh_token.reuse_detected", unit: "{session}", description: "Refresh-token replays that revoked a session.");
-        _sessionsRevoked = meter.CreateCounter<long>(
-            "jwtsessions.sessions.revoked", unit: "{session}", description: "Sessions revoked, by reason.");
-        _jwksFetches = meter.CreateCounter<long>(
-            "jwtsessions.jwks.fetches", unit: "{fetch}", description: "JWK set fetches, by outcome (changed, unchanged, not_modified, failed).");
-        _jwksFailures = meter.CreateCounter<long>(
-            "jwtsessions.jwks.failures", unit: "{fetch}", description: "Failed JWK set fetches, by reason.");
-        _jwksChanges = meter.CreateCounter<long>(
-            "jwtsessions.jwks.changes", unit: "{change}", description: "Key-set changes taken from a JWK set (expiry of the last good set included).");
-        _jwksUnknownKeyRefetches = meter.CreateCounter<long>(
-            "jwtsessions.jwks.unknown_key_refetches", unit: "{fetch}", description: "JWK set fetches started by a token naming an unknown key.");
-        _revocationPolls = meter.CreateCounter<long>(
-            "jwtsessions.revocations.polls", unit: "{poll}", description: "Polls of an issuer's revocation endpoint, by outcome.");
+        foreach (var (id, name, unit, description) in s_counters)
+        {
+            _counters[(int)id] = meter.CreateCounter<long>(name, unit, description);
+        }
+
+        _storeDuration = meter.CreateHistogram<double>(
+            "jwtsessions.store.duration", unit: "s", description: "Duration of session store calls, by operation and outcome.");
         meter.CreateObservableGauge(
             "jwtsessions.jwks.age", ObserveJwksAges, unit: "s", description: "Seconds since the last successful fetch of each JWK set.");
+    }
+
+    private enum Id
+    {
+        TokensValidated,
+        TokensRejected,
+        CacheLookups,
+        RejectionBursts,
+        SessionsStarted,
+        Refreshes,
+        ReuseDetected,
+        SessionsRevoked,
+        JwksFetches,
+        JwksFailures,
+        JwksChanges,
+        JwksUnknownKeyRefetches,
+        RevocationPolls,
+        AnomaliesDetected,
+        StoreErrors,
+        ContextChanges,
     }
 
     /// <summary>Gets the instruments on the process-wide meter, for components built without dependency injection.</summary>
@@ -63,25 +81,29 @@ internal sealed class JwtSessionsMetrics
     public static JwtSessionsMetrics Create(IMeterFactory? meterFactory)
         => meterFactory is null ? Shared : new(meterFactory.Create(new MeterOptions(JwtSessionsTelemetry.MeterName) { Version = Version }));
 
-    public void TokenRejected(TokenValidationError error) => _tokensRejected.Add(1, new KeyValuePair<string, object?>("error", error.ToCode()));
+    public void TokenRejected(TokenValidationError error) => Add(Id.TokensRejected, "error", error.ToCode());
 
-    public void RejectionBurst() => _rejectionBursts.Add(1);
+    public void TokenValidated() => Add(Id.TokensValidated);
 
-    public void SessionStarted() => _sessionsStarted.Add(1);
+    public void CacheLookup(bool hit) => Add(Id.CacheLookups, "result", hit ? "hit" : "miss");
 
-    public void Refreshed(RefreshStatus status) => _refreshes.Add(1, new KeyValuePair<string, object?>("status", status.ToString()));
+    public void RejectionBurst() => Add(Id.RejectionBursts);
 
-    public void ReuseDetected() => _reuseDetected.Add(1);
+    public void SessionStarted() => Add(Id.SessionsStarted);
 
-    public void JwksFetched(string outcome) => _jwksFetches.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    public void Refreshed(RefreshStatus status) => Add(Id.Refreshes, "status", status.ToString());
 
-    public void JwksFetchFailed(string reason) => _jwksFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void ReuseDetected() => Add(Id.ReuseDetected);
 
-    public void JwksKeySetChanged() => _jwksChanges.Add(1);
+    public void JwksFetched(string outcome) => Add(Id.JwksFetches, "outcome", outcome);
 
-    public void JwksUnknownKeyRefetch() => _jwksUnknownKeyRefetches.Add(1);
+    public void JwksFetchFailed(string reason) => Add(Id.JwksFailures, "reason", reason);
 
-    public void RevocationPolled(string outcome) => _revocationPolls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    public void JwksKeySetChanged() => Add(Id.JwksChanges);
+
+    public void JwksUnknownKeyRefetch() => Add(Id.JwksUnknownKeyRefetches);
+
+    public void RevocationPolled(string outcome) => Add(Id.RevocationPolls, "outcome", outcome);
 
     /// <summary>Reports the age of <paramref name="source"/>'s set on the gauge, for as long as the source lives.</summary>
     public void ObserveJwksAge(JwksKeySource source)
@@ -110,5 +132,24 @@ internal sealed class JwtSessionsMetrics
         return measurements;
     }
 
-    public void SessionRevoked(SessionEndReason reason) => _sessionsRevoked.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString()));
+    public void SessionRevoked(SessionEndReason reason) => Add(Id.SessionsRevoked, "reason", reason.ToString());
+
+    public void AnomalyDetected(AnomalyKind kind) => Add(Id.AnomaliesDetected, "kind", kind.ToString());
+
+    public void ContextChanged(string signal, string decision)
+        => _counters[(int)Id.ContextChanges].Add(1, new("signal", signal), new("decision", decision));
+
+    /// <summary>Records a store call's duration (seconds) and, when it failed, an error.</summary>
+    public void StoreCall(string operation, TimeSpan duration, bool failed)
+    {
+        _storeDuration.Record(duration.TotalSeconds, new("operation", operation), new("outcome", failed ? "error" : "ok"));
+        if (failed)
+        {
+            Add(Id.StoreErrors, "operation", operation);
+        }
+    }
+
+    private void Add(Id id) => _counters[(int)id].Add(1);
+
+    private void Add(Id id, string tag, string value) => _counters[(int)id].Add(1, new KeyValuePair<string, object?>(tag, value));
 }

@@ -1,7 +1,7 @@
 namespace JwtSessions.Sessions;
 
 /// <summary>
-/// Where sessions live. Implementations must make <see cref="TryRotateAsync"/> an atomic compare-and-advance and bound every
+/// Where sessions live. Implementations must make <see cref="TryRotateAsync(string, long, DateTimeOffset, TimeSpan, CancellationToken)"/> an atomic compare-and-advance and bound every
 /// entry by the session's deadlines; the conformance suite in the test project (<c>SessionStoreConformanceTests</c>) is the
 /// contract every store passes.
 /// </summary>
@@ -63,6 +63,31 @@ public interface ISessionStore
         DateTimeOffset now,
         TimeSpan idleTimeout,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="TryRotateAsync(string, long, DateTimeOffset, TimeSpan, CancellationToken)"/>, and in the same atomic step,
+    /// when the session advances, replaces its metadata with <paramref name="metadata"/> (the last-seen time and address,
+    /// and the context the session manager accepted).
+    /// </summary>
+    /// <remarks>
+    /// The default implementation rotates and drops <paramref name="metadata"/>: a store written before this overload keeps
+    /// working, without last-seen data. The conformance suite holds a store to storing it.
+    /// </remarks>
+    /// <param name="sessionId">The session id.</param>
+    /// <param name="expectedGeneration">The generation of the refresh token presented.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="idleTimeout">The idle timeout to extend the idle deadline by.</param>
+    /// <param name="metadata">The session's metadata after the rotation.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What happened, with the record after the operation (or the unchanged current record).</returns>
+    ValueTask<RotationOutcome> TryRotateAndRecordAsync(
+        string sessionId,
+        long expectedGeneration,
+        DateTimeOffset now,
+        TimeSpan idleTimeout,
+        SessionMetadata metadata,
+        CancellationToken cancellationToken = default)
+        => TryRotateAsync(sessionId, expectedGeneration, now, idleTimeout, cancellationToken);
 
     /// <summary>
     /// Revokes one session; revoking again keeps the first revocation. The revoked record stays as a tombstone (so a replayed

@@ -126,6 +126,28 @@ public sealed partial class InMemorySessionStore : ISessionStore, IDisposable
         DateTimeOffset now,
         TimeSpan idleTimeout,
         CancellationToken cancellationToken = default)
+        => TryRotateCore(sessionId, expectedGeneration, now, idleTimeout, null, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<RotationOutcome> TryRotateAndRecordAsync(
+        string sessionId,
+        long expectedGeneration,
+        DateTimeOffset now,
+        TimeSpan idleTimeout,
+        SessionMetadata metadata,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return TryRotateCore(sessionId, expectedGeneration, now, idleTimeout, metadata, cancellationToken);
+    }
+
+    private ValueTask<RotationOutcome> TryRotateCore(
+        string sessionId,
+        long expectedGeneration,
+        DateTimeOffset now,
+        TimeSpan idleTimeout,
+        SessionMetadata? metadata,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         cancellationToken.ThrowIfCancellationRequested();
@@ -145,6 +167,7 @@ public sealed partial class InMemorySessionStore : ISessionStore, IDisposable
             }
 
             var next = SessionRules.Advance(current, now, idleTimeout);
+            next = metadata is null ? next : next with { Metadata = metadata };
             if (_sessions.TryUpdate(key, Entry.From(next, entry.Subject), entry))
             {
                 return ValueTask.FromResult(new RotationOutcome(RotationStatus.Rotated, next));

@@ -26,4 +26,16 @@ public enum RefreshStatus
 
     /// <summary>An old refresh token was replayed: the whole session has just been revoked (theft detection).</summary>
     ReuseDetected,
+
+    /// <summary>
+    /// The request's context changed from the session's (<see cref="SessionContextPolicy"/>) and the policy asks for step-up:
+    /// nothing was rotated or issued, the session is intact. Re-authenticate the user, then start a new session.
+    /// </summary>
+    StepUpRequired,
+
+    /// <summary>
+    /// The request's context changed from the session's and the policy revokes: the session has just been revoked
+    /// (<see cref="SessionEndReason.ContextChanged"/>) before anything was rotated or issued.
+    /// </summary>
+    ContextRevoked,
 }

@@ -1,6 +1,6 @@
 namespace JwtSessions.Sessions;
 
-/// <summary>The result of an atomic rotation attempt (<see cref="ISessionStore.TryRotateAsync"/>).</summary>
+/// <summary>The result of an atomic rotation attempt (<see cref="ISessionStore.TryRotateAsync(string, long, DateTimeOffset, TimeSpan, CancellationToken)"/>).</summary>
 /// <remarks>
 /// A <see langword="readonly struct"/>, like every result returned per request without allocating (docs/design/api-1.0.md).
 /// </remarks>

@@ -1,6 +1,6 @@
 namespace JwtSessions.Sessions;
 
-/// <summary>What <see cref="ISessionStore.TryRotateAsync"/> did.</summary>
+/// <summary>What <see cref="ISessionStore.TryRotateAsync(string, long, DateTimeOffset, TimeSpan, CancellationToken)"/> did.</summary>
 public enum RotationStatus
 {
     /// <summary>The generation matched and was advanced; <see cref="RotationOutcome.Session"/> is the new state.</summary>

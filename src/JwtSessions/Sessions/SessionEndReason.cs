@@ -20,4 +20,7 @@ public enum SessionEndReason
 
     /// <summary>An administrator or the application revoked the session.</summary>
     Administrative,
+
+    /// <summary>A refresh came with a request context (device id, user agent) that the <see cref="SessionContextPolicy"/> answers with revocation.</summary>
+    ContextChanged,
 }

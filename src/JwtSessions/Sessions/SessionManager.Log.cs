@@ -16,6 +16,9 @@ public sealed partial class SessionManager
         [LoggerMessage(3, LogLevel.Error, "Session store failure during {Operation}; failing closed.")]
         public static partial void StoreFailed(ILogger logger, string operation, Exception exception);
 
+        [LoggerMessage(6, LogLevel.Warning, "Session {SessionId} of subject {Subject} refreshed from another {Signal}: {OldValue} before, {NewValue} now; action {Action}.")]
+        public static partial void ContextChanged(ILogger logger, string sessionId, string subject, SessionContextSignal signal, string oldValue, string newValue, SessionContextAction action);
+
         [LoggerMessage(5, LogLevel.Warning, "RefreshTokenKeys is not set: refresh tokens are signed with a key made for this process. Other servers sharing the {StoreType} cannot read them, and a restart invalidates every one; set RefreshTokenKeys to a shared key ring.")]
         public static partial void PerProcessRefreshKey(ILogger logger, string storeType);
     }

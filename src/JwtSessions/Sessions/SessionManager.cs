@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using JwtSessions.Internal;
@@ -34,6 +35,7 @@ public sealed partial class SessionManager : IDisposable
 
     private readonly ISessionStore _store;
     private readonly SessionPolicy _policy;
+    private readonly SessionContextPolicy _contextPolicy;
     private readonly TimeProvider _time;
     private readonly TokenIssuer _accessIssuer;
     private readonly TokenIssuer _refreshIssuer;
@@ -71,6 +73,7 @@ public sealed partial class SessionManager : IDisposable
         _ownedRefreshKey = options.RefreshTokenKeys is null ? SigningKey.Generate(JwtAlgorithm.HS256) : null;
         var refreshKeys = options.RefreshTokenKeys ?? KeyRing.Create(_ownedRefreshKey!);
         _policy = options.Policy;
+        _contextPolicy = options.ContextPolicy;
         _time = timeProvider ?? TimeProvider.System;
         _metrics = JwtSessionsMetrics.Create(meterFactory);
         // A store made here belongs to the manager and is disposed with it: its sweep timer's state roots the store, so
@@ -148,6 +151,7 @@ public sealed partial class SessionManager : IDisposable
         SessionStartOptions? options = null,
         CancellationToken cancellationToken = default)
     {
+        using var activity = JwtSessionsActivities.Source.StartActivity("jwtsessions.session.start");
         var (session, tokens) = await PrepareSessionAsync(subject, options, cancellationToken).ConfigureAwait(false);
         await CreateAsync(session, cancellationToken).ConfigureAwait(false);
         return tokens;
@@ -232,7 +236,7 @@ public sealed partial class SessionManager : IDisposable
             RotatedAt = now,
             Scope = options is { Scopes.Count: > 0 } ? string.Join(' ', options.Scopes) : null,
             ClientId = options?.ClientId,
-            Metadata = options?.Metadata ?? SessionMetadata.Empty,
+            Metadata = SignInMetadata(options?.Metadata ?? SessionMetadata.Empty, options?.RequestContext, now),
         };
 
         // The validators' size limit, checked on the tokens themselves (symmetry by construction, not a copied formula): the
@@ -291,8 +295,31 @@ public sealed partial class SessionManager : IDisposable
     /// An exception from signing the new pair (a broken or unusable signing key) is a server fault, not an outcome, and
     /// propagates; the rotation it follows stays valid, and the client's retry gets the pair re-issued within the grace window.
     /// </remarks>
-    public async ValueTask<RefreshResult> RefreshAsync(string? refreshToken, CancellationToken cancellationToken = default)
+    public ValueTask<RefreshResult> RefreshAsync(string? refreshToken, CancellationToken cancellationToken)
+        => RefreshAsync(refreshToken, context: null, cancellationToken);
+
+    /// <summary>
+    /// Trades a refresh token for a new pair, comparing the request's context with the session's first
+    /// (<see cref="SessionManagerOptions.ContextPolicy"/>); see <see cref="RefreshStatus"/> for every outcome.
+    /// </summary>
+    /// <param name="refreshToken">The refresh token, as the client sent it.</param>
+    /// <param name="context">
+    /// What the server knows of the request (address, user agent, device id); <see langword="null"/> compares nothing and
+    /// records no last-seen data, like <see cref="RefreshAsync(string?, CancellationToken)"/>.
+    /// </param>
+    /// <param name="cancellationToken">
+    /// Cancels the store calls, except the revocations that answer a detected replay or a context the policy revokes.
+    /// </param>
+    /// <returns>The outcome; never throws for a bad token.</returns>
+    /// <exception cref="SessionStoreUnavailableException">The store failed; nothing was issued (fail closed). Answer 503; the client retries.</exception>
+    /// <remarks>
+    /// With a context, the session is read before the rotation (one more store call) and the policy decides first: a
+    /// <see cref="RefreshStatus.StepUpRequired"/> or <see cref="RefreshStatus.ContextRevoked"/> leaves no rotated session
+    /// behind. The rotation then stores the last-seen time and address in the session's metadata.
+    /// </remarks>
+    public async ValueTask<RefreshResult> RefreshAsync(string? refreshToken, SessionRequestContext? context = null, CancellationToken cancellationToken = default)
     {
+        using var activity = JwtSessionsActivities.Source.StartActivity("jwtsessions.refresh");
         // Signature, type, audience, issuer and expiry first: forgeries and garbage never reach the store.
         var validation = _refreshValidator.ValidateToken(refreshToken);
         if (!validation.IsValid)
@@ -304,9 +331,25 @@ public sealed partial class SessionManager : IDisposable
         var sessionId = claims.SessionId!;
         var generation = claims.Generation!.Value;
         var now = _time.GetUtcNow();
+
+        // The request's context is judged before the rotation is stored (SessionManager.Context.cs).
+        SessionMetadata? seen = null;
+        if (context is not null)
+        {
+            var (refusal, metadata) = await CheckContextAsync(sessionId, generation, context, now, cancellationToken).ConfigureAwait(false);
+            if (refusal is not null)
+            {
+                return Count(refusal);
+            }
+
+            seen = metadata;
+        }
+
         var outcome = await StoreCallAsync(
-            static (store, a, ct) => store.TryRotateAsync(a.SessionId, a.Generation, a.Now, a.Idle, ct),
-            (SessionId: sessionId, Generation: generation, Now: now, Idle: _policy.IdleTimeout),
+            static (store, a, ct) => a.Seen is null
+                ? store.TryRotateAsync(a.SessionId, a.Generation, a.Now, a.Idle, ct)
+                : store.TryRotateAndRecordAsync(a.SessionId, a.Generation, a.Now, a.Idle, a.Seen, ct),
+            (SessionId: sessionId, Generation: generation, Now: now, Idle: _policy.IdleTimeout, Seen: seen),
             "refresh",
             cancellationToken).ConfigureAwait(false);
 
@@ -411,6 +454,8 @@ public sealed partial class SessionManager : IDisposable
 
     private async ValueTask<SessionRecord?> RevokeCoreAsync(string sessionId, SessionEndReason reason, CancellationToken cancellationToken)
     {
+        using var activity = JwtSessionsActivities.Source.StartActivity("jwtsessions.session.revoke");
+        activity?.SetTag("jwtsessions.revocation.reason", reason.ToString());
         var revoked = await StoreCallAsync(
             static (store, a, ct) => store.RevokeAsync(a.SessionId, a.Now, a.Reason, ct), (SessionId: sessionId, Now: _time.GetUtcNow(), Reason: reason), "revocation", cancellationToken)
             .ConfigureAwait(false);
@@ -451,9 +496,15 @@ public sealed partial class SessionManager : IDisposable
         string operation,
         CancellationToken cancellationToken)
     {
+        using var activity = JwtSessionsActivities.Source.StartActivity("jwtsessions.store " + operation, ActivityKind.Client);
+        activity?.SetTag("jwtsessions.store.operation", operation);
+        var started = _time.GetTimestamp();
+        var failed = true;
         try
         {
-            return await call(_store, args, cancellationToken).ConfigureAwait(false);
+            var result = await call(_store, args, cancellationToken).ConfigureAwait(false);
+            failed = false;
+            return result;
         }
         catch (SessionStoreUnavailableException ex)
         {
@@ -464,6 +515,11 @@ public sealed partial class SessionManager : IDisposable
         {
             Log.StoreFailed(_logger, operation, ex);
             throw new SessionStoreUnavailableException($"The session store failed during {operation}: {ex.GetType().Name}.", ex);
+        }
+        finally
+        {
+            _metrics.StoreCall(operation, _time.GetElapsedTime(started), failed);
+            activity?.SetStatus(failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
         }
     }
 
@@ -495,6 +551,7 @@ public sealed partial class SessionManager : IDisposable
     private RefreshResult Count(RefreshResult result)
     {
         _metrics.Refreshed(result.Status);
+        Activity.Current?.SetTag("jwtsessions.refresh.status", result.Status.ToString());
         return result;
     }
 

@@ -37,6 +37,13 @@ public sealed class SessionManagerOptions
     /// <value><see cref="SessionPolicy.Default"/>.</value>
     public SessionPolicy Policy { get; set; } = SessionPolicy.Default;
 
+    /// <summary>
+    /// Gets or sets what a refresh whose request context differs from the session's does (another user-agent family, network
+    /// or device id); applied by <see cref="SessionManager.RefreshAsync(string?, SessionRequestContext?, CancellationToken)"/>.
+    /// </summary>
+    /// <value><see cref="SessionContextPolicy.Default"/>: step-up on another browser or OS family, revocation on another device id.</value>
+    public SessionContextPolicy ContextPolicy { get; set; } = SessionContextPolicy.Default;
+
     /// <summary>Gets or sets the clock skew allowed on access tokens. Refresh tokens, read only by this fleet, allow none.</summary>
     /// <value>30 seconds.</value>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
@@ -92,6 +99,15 @@ public sealed class SessionManagerOptions
             {
                 problems.Add("Policy: " + ex.Message);
             }
+        }
+
+        if (ContextPolicy is null)
+        {
+            problems.Add("ContextPolicy is required.");
+        }
+        else
+        {
+            problems.AddRange(ContextPolicy.Validate());
         }
 
         if (Policy is not null && ClockSkew >= TimeSpan.Zero && Policy.IdleTimeout - ClockSkew < TimeSpan.FromSeconds(1))

@@ -7,6 +7,13 @@ public sealed class SessionStartOptions
     /// <summary>Gets or sets descriptive data stored with the session for listing.</summary>
     public SessionMetadata Metadata { get; set; } = SessionMetadata.Empty;
 
+    /// <summary>
+    /// Gets or sets what the server knows of the sign-in request: its address, user agent and device id complete
+    /// <see cref="Metadata"/> (values set there win) and become the baseline later refreshes are compared with
+    /// (<see cref="SessionManagerOptions.ContextPolicy"/>).
+    /// </summary>
+    public SessionRequestContext? RequestContext { get; set; }
+
     /// <summary>Gets the scopes every access token of the session carries.</summary>
     public IList<string> Scopes { get; } = new List<string>();
 

@@ -30,10 +30,15 @@ public sealed partial class TokenValidator
         // One read of the keys for the whole validation: ring, memo and cache always belong together.
         var keys = CurrentKeys();
         var cache = keys.Cache;
-        if (cache is not null && cache.TryGet(token, out var cached))
+        if (cache is not null)
         {
-            claims = cached;
-            return _claimChecks.CheckCached(cached);
+            var hit = cache.TryGet(token, out var cached);
+            _metrics.CacheLookup(hit);
+            if (hit)
+            {
+                claims = cached;
+                return _claimChecks.CheckCached(cached);
+            }
         }
 
         var encodedPayload = token[(firstDot + 1)..secondDot];

@@ -19,6 +19,10 @@ public sealed partial class TokenValidator
         {
             OnRejected(error);
         }
+        else
+        {
+            _metrics.TokenValidated();
+        }
 
         return error;
     }

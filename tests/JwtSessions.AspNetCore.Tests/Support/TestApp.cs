@@ -101,6 +101,11 @@ internal sealed class TestApp : IAsyncDisposable
         services.AddAuthorization();
 
         var app = builder.Build();
+        if (options.AnomalyBlocking)
+        {
+            app.UseJwtSessionsAnomalyBlocking();
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         MapTestEndpoints(app, issuing: !options.ValidationOnly);

@@ -34,6 +34,9 @@ internal sealed class TestAppOptions
 
     public Action<JwtSessionsBearerOptions>? Bearer { get; set; }
 
+    /// <summary>Adds <c>UseJwtSessionsAnomalyBlocking</c> before authentication (register the detector through <see cref="Services"/>).</summary>
+    public bool AnomalyBlocking { get; set; }
+
     /// <summary>Registers further services (a session store) before JwtSessions'.</summary>
     public Action<IServiceCollection>? Services { get; set; }
 }

@@ -24,6 +24,10 @@ internal sealed class ListBarrierStore(InMemorySessionStore inner) : ISessionSto
         string sessionId, long expectedGeneration, DateTimeOffset now, TimeSpan idleTimeout, CancellationToken cancellationToken = default)
         => inner.TryRotateAsync(sessionId, expectedGeneration, now, idleTimeout, cancellationToken);
 
+    public ValueTask<RotationOutcome> TryRotateAndRecordAsync(
+        string sessionId, long expectedGeneration, DateTimeOffset now, TimeSpan idleTimeout, SessionMetadata metadata, CancellationToken cancellationToken = default)
+        => inner.TryRotateAndRecordAsync(sessionId, expectedGeneration, now, idleTimeout, metadata, cancellationToken);
+
     public ValueTask<SessionRecord?> RevokeAsync(
         string sessionId, DateTimeOffset revokedAt, SessionEndReason reason, CancellationToken cancellationToken = default)
         => inner.RevokeAsync(sessionId, revokedAt, reason, cancellationToken);

@@ -41,6 +41,10 @@ internal sealed class PeerSessionStore : ISessionStore, IDisposable
         string sessionId, long expectedGeneration, DateTimeOffset now, TimeSpan idleTimeout, CancellationToken cancellationToken = default)
         => Shared.TryRotateAsync(sessionId, expectedGeneration, now, idleTimeout, cancellationToken);
 
+    public ValueTask<RotationOutcome> TryRotateAndRecordAsync(
+        string sessionId, long expectedGeneration, DateTimeOffset now, TimeSpan idleTimeout, SessionMetadata metadata, CancellationToken cancellationToken = default)
+        => Shared.TryRotateAndRecordAsync(sessionId, expectedGeneration, now, idleTimeout, metadata, cancellationToken);
+
     public ValueTask<SessionRecord?> RevokeAsync(
         string sessionId, DateTimeOffset revokedAt, SessionEndReason reason, CancellationToken cancellationToken = default)
         => Shared.RevokeAsync(sessionId, revokedAt, reason, cancellationToken);

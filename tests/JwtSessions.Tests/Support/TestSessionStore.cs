@@ -77,6 +77,17 @@ internal sealed class TestSessionStore : ISessionStore, IDisposable
         return outcome;
     }
 
+    public async ValueTask<RotationOutcome> TryRotateAndRecordAsync(
+        string sessionId, long expectedGeneration, DateTimeOffset now, TimeSpan idleTimeout, SessionMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _rotations);
+        ThrowIf(StoreFaults.Rotate);
+        var outcome = await Inner.TryRotateAndRecordAsync(sessionId, expectedGeneration, now, idleTimeout, metadata, cancellationToken);
+        AfterRotate?.Invoke();
+        ThrowIf(StoreFaults.RotateThenLoseResponse);
+        return outcome;
+    }
+
     public ValueTask<SessionRecord?> RevokeAsync(
         string sessionId, DateTimeOffset revokedAt, SessionEndReason reason, CancellationToken cancellationToken = default)
     {
