@@ -92,7 +92,7 @@ internal static class ClaimsReader
     /// A NumericDate (RFC 7519 §2): a JSON number, finite, 0 &lt;= v &lt; year 10000, fractions allowed. Strings, booleans, null,
     /// 1e309 (+Infinity) and 2^63 all fail; the value is kept in milliseconds so fractions are not rounded toward acceptance.
     /// </summary>
-    private static bool TryReadNumericDate(scoped ref Utf8JsonReader reader, out long milliseconds)
+    internal static bool TryReadNumericDate(scoped ref Utf8JsonReader reader, out long milliseconds)
     {
         milliseconds = ClaimSlots.Missing;
         if (!reader.Read() || reader.TokenType != JsonTokenType.Number)
