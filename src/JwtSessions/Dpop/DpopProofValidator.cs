@@ -12,7 +12,7 @@ namespace JwtSessions.Dpop;
 /// <summary>
 /// Validates DPoP proofs (RFC 9449): the proof of possession of a client's key that sender-constrained tokens and sessions
 /// require with every request. Usable alone (a token endpoint, a resource server) or through
-/// <c>TokenValidator.ValidateDpopRequestAsync</c> and <see cref="Sessions.SessionManager"/>.
+/// <see cref="TokenValidator.ValidateDpopRequestAsync"/> and <see cref="Sessions.SessionManager"/>.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -67,6 +67,10 @@ internal static class ClaimsReader
                     case RegisteredClaim.Gen:
                         invalidClaim |= !TryReadGeneration(ref reader, out slots.Gen);
                         break;
+                    case RegisteredClaim.Cnf:
+                        slots.Bound = true;
+                        invalidClaim |= !TryReadConfirmation(ref reader, ref names, unescaped);
+                        break;
                 }
 
                 if (invalidClaim)
@@ -118,6 +122,71 @@ internal static class ClaimsReader
 
         milliseconds = (long)Math.Floor(value * 1000);
         return true;
+    }
+
+    /// <summary>
+    /// <c>cnf</c> (RFC 7800 §3.1) is an object; its <c>jkt</c> (RFC 9449 §6.1), when present, a string. Other confirmation
+    /// methods (<c>x5t#S256</c>, <c>jwk</c>) are walked like any member: the token is still bound, to nothing this library checks.
+    /// Names inside go through <paramref name="names"/> (duplicates, unescaping); the walk ends at the object's closing brace.
+    /// </summary>
+    private static bool TryReadConfirmation(scoped ref Utf8JsonReader reader, scoped ref JsonNameSet names, Span<byte> unescaped)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        if (!names.PushObject())
+        {
+            throw new JsonException("The payload is nested too deeply.");
+        }
+
+        var valid = true;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    if (!names.PushObject())
+                    {
+                        throw new JsonException("The payload is nested too deeply.");
+                    }
+
+                    break;
+                case JsonTokenType.EndObject:
+                    names.PopObject();
+                    if (reader.CurrentDepth == 1)
+                    {
+                        return valid;
+                    }
+
+                    break;
+                case JsonTokenType.String when reader.ValueIsEscaped:
+                    reader.CopyString(unescaped);
+                    break;
+                case JsonTokenType.PropertyName:
+                    if (!names.TryAdd(ref reader, out var name))
+                    {
+                        throw new JsonException("A name repeats in the confirmation.");
+                    }
+
+                    if (reader.CurrentDepth == 2 && name.SequenceEqual("jkt"u8))
+                    {
+                        if (!TryReadString(ref reader, unescaped, out _))
+                        {
+                            valid = false;
+                            if (reader.TokenType == JsonTokenType.StartObject && !names.PushObject())
+                            {
+                                throw new JsonException("The payload is nested too deeply.");
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
     }
 
     private static bool TryReadGeneration(scoped ref Utf8JsonReader reader, out long generation)

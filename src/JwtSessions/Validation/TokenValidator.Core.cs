@@ -15,7 +15,7 @@ public sealed partial class TokenValidator
     /// </summary>
     [SkipLocalsInit]
     private TokenValidationError ValidateCompact(
-        ReadOnlySpan<byte> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
+        ReadOnlySpan<byte> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims, bool allowBound = false)
     {
         payloadLength = 0;
         slots = default;
@@ -33,7 +33,8 @@ public sealed partial class TokenValidator
         if (cache is not null && cache.TryGet(token, out var cached))
         {
             claims = cached;
-            return _claimChecks.CheckCached(cached);
+            var cachedError = _claimChecks.CheckCached(cached);
+            return cachedError == TokenValidationError.None && cached.IsBound && !allowBound ? TokenValidationError.DpopProofRequired : cachedError;
         }
 
         var encodedPayload = token[(firstDot + 1)..secondDot];
@@ -71,6 +72,12 @@ public sealed partial class TokenValidator
             if (error != TokenValidationError.None)
             {
                 return error;
+            }
+
+            // A DPoP-bound token (RFC 9449 §7.1) is no bearer token: only ValidateDpopRequestAsync, with a proof, accepts it.
+            if (slots.Bound && !allowBound)
+            {
+                return TokenValidationError.DpopProofRequired;
             }
 
             if (!headerWasKnown)
