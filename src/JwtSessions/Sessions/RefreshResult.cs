@@ -3,7 +3,7 @@ using JwtSessions.Validation;
 
 namespace JwtSessions.Sessions;
 
-/// <summary>The outcome of <see cref="SessionManager.RefreshAsync"/>: a new pair, or a typed failure.</summary>
+/// <summary>The outcome of <see cref="SessionManager.RefreshAsync(string?, SessionRequestContext?, CancellationToken)"/>: a new pair, or a typed failure.</summary>
 /// <threadsafety>Immutable; safe to share.</threadsafety>
 public sealed class RefreshResult
 {

@@ -20,4 +20,10 @@ public enum SessionEndReason
 
     /// <summary>An administrator or the application revoked the session.</summary>
     Administrative,
+
+    /// <summary>
+    /// A refresh token of a DPoP-bound session was presented without a proof of the session's key, or with a valid proof of
+    /// another key: the token left the client without its key (theft detection, docs/dpop.md).
+    /// </summary>
+    DpopKeyMismatch,
 }

@@ -12,4 +12,11 @@ public sealed class SessionStartOptions
 
     /// <summary>Gets or sets the <c>client_id</c> every access token of the session carries.</summary>
     public string? ClientId { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the server knows of the sign-in request. With a DPoP proof (<see cref="SessionRequestContext.DpopProof"/>,
+    /// its <see cref="SessionRequestContext.HttpMethod"/> and <see cref="SessionRequestContext.HttpUri"/>) the session is bound
+    /// to the proof's key (docs/dpop.md).
+    /// </summary>
+    public SessionRequestContext? RequestContext { get; set; }
 }
