@@ -60,6 +60,7 @@ public static class JwtSessionsHttpContextExtensions
         {
             Metadata = RequestMetadata.ForSignIn(context, endpointOptions, options),
             ClientId = options?.ClientId,
+            RequestContext = DpopRequest.ContextOf(context),
         };
         if (options is not null)
         {
@@ -77,6 +78,10 @@ public static class JwtSessionsHttpContextExtensions
         catch (SessionStoreUnavailableException)
         {
             return Problems.StoreUnavailable(context, endpointOptions.StoreRetryAfter);
+        }
+        catch (JwtSessions.Dpop.InvalidDpopProofException refusal)
+        {
+            return DpopRequest.Refused(context, refusal);
         }
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();

@@ -79,7 +79,7 @@ internal static class SessionEndpoints
         }
 
         var manager = services.GetRequiredService<SessionManager>();
-        var result = await manager.RefreshAsync(token, context.RequestAborted).ConfigureAwait(false);
+        var result = await manager.RefreshAsync(token, DpopRequest.ContextOf(context), context.RequestAborted).ConfigureAwait(false);
         if (result.Succeeded)
         {
             var time = services.GetRequiredService<TimeProvider>();
