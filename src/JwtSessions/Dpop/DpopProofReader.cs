@@ -229,45 +229,17 @@ internal static class DpopProofReader
         }
 
         var members = new DpopJwk { IsPresent = true };
-        while (reader.Read())
+        JsonMember step;
+        while ((step = names.NextMember(ref reader, unescaped, depth: 2, out var name)) == JsonMember.Found)
         {
-            switch (reader.TokenType)
+            if (!TryReadJwkMember(ref reader, ref names, name, ref members))
             {
-                case JsonTokenType.StartObject:
-                    if (!names.PushObject())
-                    {
-                        return false;
-                    }
-
-                    break;
-                case JsonTokenType.EndObject:
-                    names.PopObject();
-                    if (reader.CurrentDepth == 1)
-                    {
-                        jwk = members;
-                        return true;
-                    }
-
-                    break;
-                case JsonTokenType.String when reader.ValueIsEscaped:
-                    reader.CopyString(unescaped);
-                    break;
-                case JsonTokenType.PropertyName:
-                    if (!names.TryAdd(ref reader, out var name))
-                    {
-                        return false;
-                    }
-
-                    if (reader.CurrentDepth == 2 && !TryReadJwkMember(ref reader, ref names, name, ref members))
-                    {
-                        return false;
-                    }
-
-                    break;
+                return false;
             }
         }
 
-        return false;
+        jwk = members;
+        return step == JsonMember.End;
     }
 
     private static bool TryReadJwkMember(scoped ref Utf8JsonReader reader, scoped ref JsonNameSet names, ReadOnlySpan<byte> name, ref DpopJwk jwk)

@@ -142,51 +142,21 @@ internal static class ClaimsReader
         }
 
         var valid = true;
-        while (reader.Read())
+        JsonMember step;
+        while ((step = names.NextMember(ref reader, unescaped, depth: 2, out var name)) == JsonMember.Found)
         {
-            switch (reader.TokenType)
+            if (name.SequenceEqual("jkt"u8) && !TryReadString(ref reader, unescaped, out _))
             {
-                case JsonTokenType.StartObject:
-                    if (!names.PushObject())
-                    {
-                        throw new JsonException("The payload is nested too deeply.");
-                    }
-
-                    break;
-                case JsonTokenType.EndObject:
-                    names.PopObject();
-                    if (reader.CurrentDepth == 1)
-                    {
-                        return valid;
-                    }
-
-                    break;
-                case JsonTokenType.String when reader.ValueIsEscaped:
-                    reader.CopyString(unescaped);
-                    break;
-                case JsonTokenType.PropertyName:
-                    if (!names.TryAdd(ref reader, out var name))
-                    {
-                        throw new JsonException("A name repeats in the confirmation.");
-                    }
-
-                    if (reader.CurrentDepth == 2 && name.SequenceEqual("jkt"u8))
-                    {
-                        if (!TryReadString(ref reader, unescaped, out _))
-                        {
-                            valid = false;
-                            if (reader.TokenType == JsonTokenType.StartObject && !names.PushObject())
-                            {
-                                throw new JsonException("The payload is nested too deeply.");
-                            }
-                        }
-                    }
-
-                    break;
+                valid = false;
+                if (reader.TokenType == JsonTokenType.StartObject && !names.PushObject())
+                {
+                    throw new JsonException("The payload is nested too deeply.");
+                }
             }
         }
 
-        return false;
+        // A duplicate name inside is malformed, as anywhere else in the payload.
+        return step == JsonMember.End ? valid : throw new JsonException("A name repeats in the confirmation.");
     }
 
     private static bool TryReadGeneration(scoped ref Utf8JsonReader reader, out long generation)
