@@ -17,9 +17,7 @@ internal static class FuzzTargets
         new("jwk", "SigningKey.FromJwk: key rules, private material, export round trip", static () => new JwkTarget()),
         new("jwks", "KeyRing.FromJwks: set rules, per-key oracles, export round trip", static () => new JwksTarget()),
         new("cli-token", "jwtsessions inspect/verify reading the token from standard input", static () => new CliTokenTarget()),
-
-        // A DPoP proof target (RFC 9449) goes here when the library validates proofs: the proof JWT as input, checked with
-        // ValidationOracles like the header and claims targets, its seeds in fuzz/corpus/dpop-proof.
+        new("dpop-proof", "DpopProofValidator on a DPoP header value: no escaped exception, accepted proofs typed, public-keyed, thumbprinted", static () => new DpopProofTarget()),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -137,6 +137,7 @@ public abstract partial class SessionStoreConformanceTests
         {
             Scope = "read write",
             ClientId = "client-1",
+            KeyThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I",
             Metadata = new SessionMetadata
             {
                 DeviceName = "Laptop",
@@ -152,6 +153,22 @@ public abstract partial class SessionStoreConformanceTests
         await store.CreateAsync(session);
 
         AssertSameRecord(await store.GetAsync(session.SessionId), session);
+    }
+
+    /// <summary>A DPoP-bound session keeps its key thumbprint through a rotation: every later refresh is checked against it.</summary>
+    /// <returns>A task.</returns>
+    [Test]
+    public async Task TryRotate_BoundSession_KeepsKeyThumbprint()
+    {
+        var store = await NewStoreAsync();
+        var session = NewSession() with { KeyThumbprint = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" };
+        await store.CreateAsync(session);
+
+        var outcome = await store.TryRotateAsync(session.SessionId, 0, Time.GetUtcNow(), TimeSpan.FromHours(1));
+
+        Assert.That(outcome.Status, Is.EqualTo(RotationStatus.Rotated));
+        Assert.That(outcome.Session!.KeyThumbprint, Is.EqualTo(session.KeyThumbprint));
+        Assert.That((await store.GetAsync(session.SessionId))!.KeyThumbprint, Is.EqualTo(session.KeyThumbprint));
     }
 
     /// <summary>A second create with an existing id throws and leaves the first record as it was.</summary>
@@ -201,6 +218,7 @@ public abstract partial class SessionStoreConformanceTests
             Assert.That(actual.RevocationReason, Is.EqualTo(expected.RevocationReason), nameof(SessionRecord.RevocationReason));
             Assert.That(actual.Scope, Is.EqualTo(expected.Scope), nameof(SessionRecord.Scope));
             Assert.That(actual.ClientId, Is.EqualTo(expected.ClientId), nameof(SessionRecord.ClientId));
+            Assert.That(actual.KeyThumbprint, Is.EqualTo(expected.KeyThumbprint), nameof(SessionRecord.KeyThumbprint));
             Assert.That(actual.Metadata.DeviceName, Is.EqualTo(expected.Metadata.DeviceName), nameof(SessionMetadata.DeviceName));
             Assert.That(actual.Metadata.UserAgent, Is.EqualTo(expected.Metadata.UserAgent), nameof(SessionMetadata.UserAgent));
             Assert.That(actual.Metadata.IpAddress, Is.EqualTo(expected.Metadata.IpAddress), nameof(SessionMetadata.IpAddress));

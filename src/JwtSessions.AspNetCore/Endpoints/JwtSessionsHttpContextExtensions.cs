@@ -88,6 +88,10 @@ public static class JwtSessionsHttpContextExtensions
         {
             return Problems.StoreUnavailable(context, endpointOptions.StoreRetryAfter);
         }
+        catch (JwtSessions.Dpop.InvalidDpopProofException refusal)
+        {
+            return DpopRequest.Refused(context, refusal);
+        }
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         return TokenTransport.Write(context, tokens, transport.Value, endpointOptions, manager.Policy, now, signIn: true);

@@ -40,6 +40,10 @@ internal static class BearerErrors
         TokenValidationError.TooOld => "The access token is too old",
         TokenValidationError.WrongIssuer => "The access token's issuer is not accepted",
         TokenValidationError.WrongAudience => "The access token's audience is not accepted",
+        TokenValidationError.DpopProofRequired => "The access token is bound to a DPoP key and needs a proof of it",
+        TokenValidationError.InvalidDpopProof => "The DPoP proof is not valid",
+        TokenValidationError.DpopKeyMismatch => "The DPoP proof is not of the access token's key",
+        TokenValidationError.DpopNonceRequired => "The DPoP proof needs the server's nonce",
         _ => "The access token is invalid",
     };
 

@@ -37,12 +37,23 @@ internal static class RequestMetadata
     }
 
     /// <summary>What the server knows of the request, for the session manager to compare with the session's metadata.</summary>
-    public static SessionRequestContext ForRequest(HttpContext context, JwtSessionsEndpointOptions options) => new()
+    /// <summary>
+    /// The request's context for sign-in and refresh: its address, user agent and device id, compared with the session's, and
+    /// its DPoP proof with the method and URI it must be bound to, when it has one.
+    /// </summary>
+    public static SessionRequestContext ForRequest(HttpContext context, JwtSessionsEndpointOptions options)
     {
-        IpAddress = context.Connection.RemoteIpAddress?.ToString(),
-        UserAgent = Clean(context.Request.Headers[HeaderNames.UserAgent].ToString(), MaxUserAgent),
-        DeviceId = DeviceId(context, options),
-    };
+        var dpop = DpopRequest.ContextOf(context);
+        return new()
+        {
+            IpAddress = context.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = Clean(context.Request.Headers[HeaderNames.UserAgent].ToString(), MaxUserAgent),
+            DeviceId = DeviceId(context, options),
+            DpopProof = dpop?.DpopProof,
+            HttpMethod = dpop?.HttpMethod,
+            HttpUri = dpop?.HttpUri,
+        };
+    }
 
     private static string? DeviceId(HttpContext context, JwtSessionsEndpointOptions options)
         => options.DeviceIdHeaderName is { } header ? Clean(context.Request.Headers[header].ToString(), MaxDeviceId) : null;

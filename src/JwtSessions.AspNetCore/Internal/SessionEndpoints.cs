@@ -247,4 +247,5 @@ internal static class SessionEndpoints
 
         return false;
     }
+
 }

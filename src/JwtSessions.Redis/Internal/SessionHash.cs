@@ -22,6 +22,7 @@ internal static class SessionHash
     public const string Scope = "scope";
     public const string ClientId = "client";
     public const string Metadata = "meta";
+    public const string KeyThumbprint = "jkt";
 
     /// <summary>The record as alternating field names and values, ready for <c>HSET</c>.</summary>
     public static List<RedisValue> Encode(SessionRecord session)
@@ -57,6 +58,12 @@ internal static class SessionHash
         {
             values.Add(ClientId);
             values.Add(session.ClientId);
+        }
+
+        if (session.KeyThumbprint is not null)
+        {
+            values.Add(KeyThumbprint);
+            values.Add(session.KeyThumbprint);
         }
 
         if (EncodeMetadata(session.Metadata) is { } json)
@@ -133,6 +140,7 @@ internal static class SessionHash
                 : null,
             Scope = fields.GetValueOrDefault(Scope),
             ClientId = fields.GetValueOrDefault(ClientId),
+            KeyThumbprint = fields.GetValueOrDefault(KeyThumbprint),
             Metadata = fields.TryGetValue(Metadata, out var meta) ? DecodeMetadata(meta) : SessionMetadata.Empty,
         };
     }

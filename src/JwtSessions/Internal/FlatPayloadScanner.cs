@@ -173,6 +173,9 @@ internal static partial class FlatPayloadScanner
                     i = ScanValue(body, quotes, i, audiences, ref slots.AudienceMatches);
                     slots.Aud = valueStart;
                     break;
+                case RegisteredClaim.Cnf:
+                    // A confirmation binds the token to a key (RFC 9449 §6): the full reader reads it, whatever its form.
+                    return false;
                 default:
                     var ignored = false;
                     i = ScanValue(body, quotes, i, audiences: null, ref ignored);

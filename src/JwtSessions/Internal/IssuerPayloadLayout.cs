@@ -7,8 +7,8 @@ namespace JwtSessions.Internal;
 /// <c>ScanIssuerLayout_EveryPayloadShapeTheIssuerWrites_…</c> checks that the lane still reads every shape to its end.
 /// </summary>
 /// <remarks>
-/// The order is <c>{"iss":…,"sub":…,"aud":…,"exp":…,"iat":…,"nbf":…,"jti":…</c>, then <c>sid</c>, <c>gen</c>, <c>scope</c> and
-/// <c>client_id</c> when present, then any custom claims. Each prefix but the first starts with the comma that separates it
+/// The order is <c>{"iss":…,"sub":…,"aud":…,"exp":…,"iat":…,"nbf":…,"jti":…</c>, then <c>sid</c>, <c>gen</c>, <c>scope</c>,
+/// <c>client_id</c> and <c>cnf</c> when present, then any custom claims. Each prefix but the first starts with the comma that separates it
 /// from the previous member.
 /// </remarks>
 internal static class IssuerPayloadLayout
@@ -39,4 +39,11 @@ internal static class IssuerPayloadLayout
     public static ReadOnlySpan<byte> Scope => ",\"scope\":"u8;
 
     public static ReadOnlySpan<byte> ClientId => ",\"client_id\":"u8;
+
+    /// <summary>
+    /// Gets the opening of a DPoP-bound token's confirmation (RFC 9449 §6.1), up to the thumbprint's string; the issuer closes
+    /// the object after it. The scanner's lane stops here, and its general loop declines the member, so only bound tokens are
+    /// read by the full reader.
+    /// </summary>
+    public static ReadOnlySpan<byte> Cnf => ",\"cnf\":{\"jkt\":"u8;
 }

@@ -1,6 +1,6 @@
 namespace JwtSessions.Internal;
 
-/// <summary>Where <see cref="JsonNameSet.NextMember"/> stopped.</summary>
+/// <summary>Where <see cref="JsonNameSet.NextMember(ref System.Text.Json.Utf8JsonReader, Span{byte}, out ReadOnlySpan{byte})"/> stopped.</summary>
 internal enum JsonMember
 {
     /// <summary>The end of the document.</summary>

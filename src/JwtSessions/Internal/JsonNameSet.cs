@@ -57,6 +57,14 @@ internal ref struct JsonNameSet
     /// <returns><see cref="JsonMember.Found"/> on a top-level name (<paramref name="name"/> unescaped), <see cref="JsonMember.End"/>
     /// at the end of the document, <see cref="JsonMember.Invalid"/> on a duplicate name or a bound hit.</returns>
     public JsonMember NextMember(scoped ref Utf8JsonReader reader, Span<byte> unescaped, out ReadOnlySpan<byte> name)
+        => NextMember(ref reader, unescaped, depth: 1, out name);
+
+    /// <summary>
+    /// As <see cref="NextMember(ref Utf8JsonReader, Span{byte}, out ReadOnlySpan{byte})"/>, for the members of a nested object
+    /// the caller has just entered and pushed (<see cref="PushObject"/>), whose names are at <paramref name="depth"/>:
+    /// <see cref="JsonMember.End"/> at that object's closing brace (a <c>cnf</c> claim, a proof's <c>jwk</c> header).
+    /// </summary>
+    public JsonMember NextMember(scoped ref Utf8JsonReader reader, Span<byte> unescaped, int depth, out ReadOnlySpan<byte> name)
     {
         name = default;
         while (reader.Read())
@@ -72,6 +80,13 @@ internal ref struct JsonNameSet
                     break;
                 case JsonTokenType.EndObject:
                     PopObject();
+
+                    // The top level ends with the document, read to its end by the loop (trailing bytes throw there).
+                    if (depth > 1 && reader.CurrentDepth == depth - 1)
+                    {
+                        return JsonMember.End;
+                    }
+
                     break;
                 case JsonTokenType.String when reader.ValueIsEscaped:
                     reader.CopyString(unescaped);
@@ -82,7 +97,7 @@ internal ref struct JsonNameSet
                         return JsonMember.Invalid;
                     }
 
-                    if (reader.CurrentDepth == 1)
+                    if (reader.CurrentDepth == depth)
                     {
                         return JsonMember.Found;
                     }

@@ -20,8 +20,14 @@ public sealed class AccessTokenDescriptor
     public string? ClientId { get; set; }
 
     /// <summary>
+    /// Gets or sets the RFC 7638 thumbprint of the client's DPoP key (<see cref="Dpop.DpopProofResult.Thumbprint"/>), written as
+    /// <c>cnf.jkt</c> (RFC 9449 §6.1): the token is then accepted only with a proof from that key, never as a plain bearer token.
+    /// </summary>
+    public string? KeyThumbprint { get; set; }
+
+    /// <summary>
     /// Gets custom claims: strings, numbers, booleans, and arrays of these. Registered names (<c>iss</c>, <c>sub</c>, <c>aud</c>,
-    /// <c>exp</c>, <c>nbf</c>, <c>iat</c>, <c>jti</c>, <c>sid</c>, <c>scope</c>, <c>client_id</c>, <c>gen</c>) are reserved.
+    /// <c>exp</c>, <c>nbf</c>, <c>iat</c>, <c>jti</c>, <c>sid</c>, <c>scope</c>, <c>client_id</c>, <c>gen</c>, <c>cnf</c>) are reserved.
     /// </summary>
     public IDictionary<string, object> Claims { get; } = new Dictionary<string, object>(StringComparer.Ordinal);
 }

@@ -24,7 +24,7 @@ public sealed class TokenIssuer
 {
     private static readonly HashSet<string> s_reserved = new(StringComparer.Ordinal)
     {
-        "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "scope", "client_id", "gen",
+        "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "scope", "client_id", "gen", "cnf",
     };
 
 #pragma warning disable IDE1006 // [ThreadStatic] fields are t_camelCase (AGENTS.md)
@@ -100,7 +100,7 @@ public sealed class TokenIssuer
     {
         ThrowIfRemoteOnly();
         var lifetime = CheckDescriptor(descriptor);
-        return Mint(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims);
+        return Mint(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims, descriptor.KeyThumbprint);
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public sealed class TokenIssuer
         var lifetime = CheckDescriptor(descriptor);
         return cancellationToken.IsCancellationRequested
             ? ValueTask.FromCanceled<IssuedToken>(cancellationToken)
-            : MintAsync(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims, cancellationToken);
+            : MintAsync(_time.GetUtcNow(), descriptor.Subject, descriptor.SessionId, lifetime, notAfter: null, generation: null, descriptor.Scopes, descriptor.ClientId, descriptor.Claims, descriptor.KeyThumbprint, cancellationToken);
     }
 
     /// <summary>The checks of <see cref="Issue"/> and <see cref="IssueAsync"/> on the caller's descriptor; returns the lifetime.</summary>
@@ -136,6 +136,7 @@ public sealed class TokenIssuer
         }
 
         CheckScopes(descriptor.Scopes, nameof(descriptor));
+        CheckKeyThumbprint(descriptor.KeyThumbprint);
         var lifetime = descriptor.Lifetime ?? _defaultLifetime;
         if (descriptor.Claims.Count > 0)
         {
@@ -149,6 +150,17 @@ public sealed class TokenIssuer
         }
 
         return lifetime;
+    }
+
+    /// <summary>A <c>cnf.jkt</c> is an RFC 7638 SHA-256 thumbprint: 32 bytes, 43 canonical base64url characters.</summary>
+    /// <exception cref="ArgumentException">The thumbprint is not of that form.</exception>
+    private static void CheckKeyThumbprint(string? keyThumbprint)
+    {
+        if (keyThumbprint is not null
+            && (keyThumbprint.Length != 43 || !System.Text.Ascii.IsValid(keyThumbprint) || !Base64UrlStrict.IsCanonical(Encoding.ASCII.GetBytes(keyThumbprint))))
+        {
+            throw new ArgumentException("A key thumbprint is the 43-character base64url SHA-256 thumbprint of a JWK (RFC 7638).", nameof(keyThumbprint));
+        }
     }
 
     /// <summary>
@@ -176,7 +188,7 @@ public sealed class TokenIssuer
     /// instant the caller already judged the deadline against (it becomes <c>iat</c>), so a second clock read cannot cross a
     /// second boundary between that judgement and the token; by default the issuer's clock is read.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The key signs through a remote external signer only: use <see cref="MintAsync(string, string?, TimeSpan, DateTimeOffset?, long?, string?, string?, IDictionary{string, object}?, DateTimeOffset?, CancellationToken)"/>.</exception>
+    /// <exception cref="InvalidOperationException">The key signs through a remote external signer only: use <see cref="MintAsync(string, string?, TimeSpan, DateTimeOffset?, long?, string?, string?, IDictionary{string, object}?, DateTimeOffset?, string?, CancellationToken)"/>.</exception>
     internal IssuedToken Mint(
         string subject,
         string? sessionId,
@@ -186,14 +198,16 @@ public sealed class TokenIssuer
         string? scope = null,
         string? clientId = null,
         IDictionary<string, object>? claims = null,
-        DateTimeOffset? now = null)
+        DateTimeOffset? now = null,
+        string? keyThumbprint = null)
     {
         ThrowIfRemoteOnly();
-        return Mint(now ?? _time.GetUtcNow(), subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims);
+        CheckKeyThumbprint(keyThumbprint);
+        return Mint(now ?? _time.GetUtcNow(), subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims, keyThumbprint);
     }
 
     /// <summary>
-    /// <see cref="Mint(string, string?, TimeSpan, DateTimeOffset?, long?, string?, string?, IDictionary{string, object}?, DateTimeOffset?)"/>
+    /// <see cref="Mint(string, string?, TimeSpan, DateTimeOffset?, long?, string?, string?, IDictionary{string, object}?, DateTimeOffset?, string?)"/>
     /// for every key, a remote external signer included: argument errors throw before anything is signed, and with a key that
     /// signs in-process the task is already complete.
     /// </summary>
@@ -207,10 +221,14 @@ public sealed class TokenIssuer
         string? clientId = null,
         IDictionary<string, object>? claims = null,
         DateTimeOffset? now = null,
+        string? keyThumbprint = null,
         CancellationToken cancellationToken = default)
-        => cancellationToken.IsCancellationRequested
+    {
+        CheckKeyThumbprint(keyThumbprint);
+        return cancellationToken.IsCancellationRequested
             ? ValueTask.FromCanceled<IssuedToken>(cancellationToken)
-            : MintAsync(now ?? _time.GetUtcNow(), subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims, cancellationToken);
+            : MintAsync(now ?? _time.GetUtcNow(), subject, sessionId, lifetime, notAfter, generation, scope is null ? null : [scope], clientId, claims, keyThumbprint, cancellationToken);
+    }
 
     private void ThrowIfRemoteOnly()
     {
@@ -230,9 +248,10 @@ public sealed class TokenIssuer
         long? generation,
         IList<string>? scopes,
         string? clientId,
-        IDictionary<string, object>? claims)
+        IDictionary<string, object>? claims,
+        string? keyThumbprint)
     {
-        var scratch = WritePayload(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, out var tokenId, out var issuedAt, out var expiresAt);
+        var scratch = WritePayload(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, keyThumbprint, out var tokenId, out var issuedAt, out var expiresAt);
         try
         {
             ThrowIfTooLarge(scratch.Json.Length);
@@ -265,16 +284,17 @@ public sealed class TokenIssuer
         IList<string>? scopes,
         string? clientId,
         IDictionary<string, object>? claims,
+        string? keyThumbprint,
         CancellationToken cancellationToken)
     {
         if (_signsSynchronously)
         {
-            return new(Mint(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims));
+            return new(Mint(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, keyThumbprint));
         }
 
         // The signing input leaves the thread's scratch before the first await: the scratch belongs to this thread, and the
         // signer gets memory that stays put while it works.
-        var scratch = WritePayload(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, out var tokenId, out var issuedAt, out var expiresAt);
+        var scratch = WritePayload(now, subject, sessionId, lifetime, notAfter, generation, scopes, clientId, claims, keyThumbprint, out var tokenId, out var issuedAt, out var expiresAt);
         var payloadJson = scratch.Json;
         try
         {
@@ -343,6 +363,7 @@ public sealed class TokenIssuer
         IList<string>? scopes,
         string? clientId,
         IDictionary<string, object>? claims,
+        string? keyThumbprint,
         out string tokenId,
         out long issuedAt,
         out long expiresAt)
@@ -410,6 +431,14 @@ public sealed class TokenIssuer
             {
                 scratch.WriteRaw(IssuerPayloadLayout.ClientId);
                 scratch.WriteString(clientId);
+            }
+
+            if (keyThumbprint is not null)
+            {
+                // RFC 9449 §6.1: the token is bound to the key whose RFC 7638 thumbprint this is (base64url: nothing to escape).
+                scratch.WriteRaw(IssuerPayloadLayout.Cnf);
+                scratch.WriteString(keyThumbprint);
+                scratch.WriteRaw("}"u8);
             }
 
             if (claims is { Count: > 0 })

@@ -54,7 +54,7 @@ public sealed partial class InMemorySessionStore
         public static Entry From(SessionRecord record, string subject)
         {
             var empty = record.Scope is null && record.ClientId is null && ReferenceEquals(record.Metadata, SessionMetadata.Empty)
-                && record.RevokedAt is null && record.RevocationReason is null;
+                && record.RevokedAt is null && record.RevocationReason is null && record.KeyThumbprint is null;
             return new Entry(record, subject, empty ? null : new Extras
             {
                 Scope = record.Scope,
@@ -62,6 +62,7 @@ public sealed partial class InMemorySessionStore
                 Metadata = record.Metadata,
                 RevokedAt = record.RevokedAt,
                 RevocationReason = record.RevocationReason,
+                KeyThumbprint = record.KeyThumbprint,
             });
         }
 
@@ -80,6 +81,7 @@ public sealed partial class InMemorySessionStore
             Scope = _extras?.Scope,
             ClientId = _extras?.ClientId,
             Metadata = _extras?.Metadata ?? SessionMetadata.Empty,
+            KeyThumbprint = _extras?.KeyThumbprint,
         };
 
         public bool IsActiveAt(long now) => !IsRevoked && now < ExpiresAt;
@@ -97,7 +99,7 @@ public sealed partial class InMemorySessionStore
         private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
     }
 
-    /// <summary>What a session usually lacks: scopes, client id, metadata, and (tombstones only) the revocation.</summary>
+    /// <summary>What a session usually lacks: scopes, client id, metadata, a DPoP key thumbprint, and (tombstones only) the revocation.</summary>
     private sealed class Extras
     {
         public string? Scope { get; init; }
@@ -109,5 +111,7 @@ public sealed partial class InMemorySessionStore
         public DateTimeOffset? RevokedAt { get; init; }
 
         public SessionEndReason? RevocationReason { get; init; }
+
+        public string? KeyThumbprint { get; init; }
     }
 }

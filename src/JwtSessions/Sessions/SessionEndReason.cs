@@ -23,4 +23,10 @@ public enum SessionEndReason
 
     /// <summary>A refresh came with a request context (device id, user agent) that the <see cref="SessionContextPolicy"/> answers with revocation.</summary>
     ContextChanged,
+
+    /// <summary>
+    /// A refresh token of a DPoP-bound session was presented without a proof of the session's key, or with a valid proof of
+    /// another key: the token left the client without its key (theft detection, docs/dpop.md).
+    /// </summary>
+    DpopKeyMismatch,
 }

@@ -96,6 +96,7 @@ public sealed partial class SessionManager : IDisposable
         _accessValidator = new TokenValidator(SessionTokenFactory.AccessValidator(options, _time, _feed.Revocations), _metrics);
         _accessValidator.RejectionBurst += OnRejectionBurst;
         _refreshValidator = new TokenValidator(SessionTokenFactory.RefreshValidator(options, refreshKeys, _time), _metrics);
+        _dpop = options.DpopProofValidator;
     }
 
     /// <summary>Raised when a replayed refresh token revoked a session (theft detection).</summary>
@@ -222,6 +223,7 @@ public sealed partial class SessionManager : IDisposable
             PayloadScratch.ThrowIfNotUnicode(options.ClientId);
         }
 
+        var keyThumbprint = await BindAtSignInAsync(options, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var absolute = now + _policy.AbsoluteLifetime;
         var idle = now + _policy.IdleTimeout;
@@ -237,6 +239,7 @@ public sealed partial class SessionManager : IDisposable
             Scope = options is { Scopes.Count: > 0 } ? string.Join(' ', options.Scopes) : null,
             ClientId = options?.ClientId,
             Metadata = SignInMetadata(options?.Metadata ?? SessionMetadata.Empty, options?.RequestContext, now),
+            KeyThumbprint = keyThumbprint,
         };
 
         // The validators' size limit, checked on the tokens themselves (symmetry by construction, not a copied formula): the
@@ -249,7 +252,7 @@ public sealed partial class SessionManager : IDisposable
         if (refreshLength + MaxGenerationGrowth > _refreshValidator.MaxTokenSize)
         {
             refreshLength = (await _refreshIssuer.MintAsync(
-                session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, long.MaxValue, now: now, cancellationToken: cancellationToken)
+                session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, long.MaxValue, claims: RefreshClaims(session), now: now, cancellationToken: cancellationToken)
                 .ConfigureAwait(false)).Token.Length;
         }
 
@@ -284,7 +287,7 @@ public sealed partial class SessionManager : IDisposable
         _metrics.SessionStarted();
     }
 
-    /// <summary>Trades a refresh token for a new pair; see <see cref="RefreshStatus"/> for every outcome.</summary>
+    /// <summary>Trades a refresh token for a new pair, without a request context; see <see cref="RefreshStatus"/> for every outcome.</summary>
     /// <param name="refreshToken">The refresh token, as the client sent it.</param>
     /// <param name="cancellationToken">
     /// Cancels the store calls, except the revocation that answers a detected replay: that one runs to its end.
@@ -294,13 +297,17 @@ public sealed partial class SessionManager : IDisposable
     /// <remarks>
     /// An exception from signing the new pair (a broken or unusable signing key) is a server fault, not an outcome, and
     /// propagates; the rotation it follows stays valid, and the client's retry gets the pair re-issued within the grace window.
+    /// A DPoP-bound session's refresh token needs its proof (the overload with a <see cref="SessionRequestContext"/>); here it
+    /// counts as presented without one.
     /// </remarks>
     public ValueTask<RefreshResult> RefreshAsync(string? refreshToken, CancellationToken cancellationToken)
         => RefreshAsync(refreshToken, context: null, cancellationToken);
 
     /// <summary>
     /// Trades a refresh token for a new pair, comparing the request's context with the session's first
-    /// (<see cref="SessionManagerOptions.ContextPolicy"/>); see <see cref="RefreshStatus"/> for every outcome.
+    /// (<see cref="SessionManagerOptions.ContextPolicy"/>) and, for a DPoP-bound session, checking its proof
+    /// (<see cref="SessionRequestContext.DpopProof"/>), which must be of the session's key; see <see cref="RefreshStatus"/>
+    /// for every outcome.
     /// </summary>
     /// <param name="refreshToken">The refresh token, as the client sent it.</param>
     /// <param name="context">
@@ -316,6 +323,11 @@ public sealed partial class SessionManager : IDisposable
     /// With a context, the session is read before the rotation (one more store call) and the policy decides first: a
     /// <see cref="RefreshStatus.StepUpRequired"/> or <see cref="RefreshStatus.ContextRevoked"/> leaves no rotated session
     /// behind. The rotation then stores the last-seen time and address in the session's metadata.
+    /// A bound session's refresh token presented without a proof, or with a valid proof of another key, left the client without
+    /// its key: the session is revoked and reported as <see cref="RefreshStatus.ReuseDetected"/> with
+    /// <see cref="SessionEndReason.DpopKeyMismatch"/> (docs/dpop.md explains why). Any other proof failure is
+    /// <see cref="RefreshStatus.InvalidToken"/> with <see cref="TokenValidationError.InvalidDpopProof"/> or
+    /// <see cref="TokenValidationError.DpopNonceRequired"/>, and changes nothing.
     /// </remarks>
     public async ValueTask<RefreshResult> RefreshAsync(string? refreshToken, SessionRequestContext? context = null, CancellationToken cancellationToken = default)
     {
@@ -330,6 +342,11 @@ public sealed partial class SessionManager : IDisposable
         var claims = validation.Claims;
         var sessionId = claims.SessionId!;
         var generation = claims.Generation!.Value;
+        if (await CheckRefreshProofAsync(claims, context, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return Count(refused);
+        }
+
         var now = _time.GetUtcNow();
 
         // The request's context is judged before the rotation is stored (SessionManager.Context.cs).
@@ -437,11 +454,16 @@ public sealed partial class SessionManager : IDisposable
         var revoked = await RevokeCoreAsync(current.SessionId, SessionEndReason.RefreshTokenReuse, CancellationToken.None).ConfigureAwait(false);
 
         Log.ReuseDetected(_logger, current.SessionId, current.Subject, presented, current.Generation);
+        return ReportTheft(new SessionRevocation(current.SessionId, current.Subject, revoked?.RevokedAt ?? now, SessionEndReason.RefreshTokenReuse));
+    }
+
+    /// <summary>Counts and raises a detected theft, whose session is already revoked, and answers it as <see cref="RefreshStatus.ReuseDetected"/>.</summary>
+    private RefreshResult ReportTheft(SessionRevocation revocation)
+    {
         _metrics.ReuseDetected();
         try
         {
-            ReuseDetected?.Invoke(this, new SessionSecurityEventArgs(
-                new SessionRevocation(current.SessionId, current.Subject, revoked?.RevokedAt ?? now, SessionEndReason.RefreshTokenReuse)));
+            ReuseDetected?.Invoke(this, new SessionSecurityEventArgs(revocation));
         }
 #pragma warning disable CA1031 // A failing observer must not turn a detected theft into a reported store outage.
         catch (Exception)
@@ -449,7 +471,7 @@ public sealed partial class SessionManager : IDisposable
         {
         }
 
-        return RefreshResult.Failure(RefreshStatus.ReuseDetected, current.SessionId, current.Subject);
+        return RefreshResult.Failure(RefreshStatus.ReuseDetected, revocation.SessionId, revocation.Subject);
     }
 
     private async ValueTask<SessionRecord?> RevokeCoreAsync(string sessionId, SessionEndReason reason, CancellationToken cancellationToken)
@@ -538,9 +560,9 @@ public sealed partial class SessionManager : IDisposable
         // MintAsync completes at once for a key that signs in-process; a remote external signer (an HSM, a KMS) is awaited.
         var access = await _accessIssuer.MintAsync(
             session.Subject, session.SessionId, _policy.AccessTokenLifetime, AccessDeadline(session), generation: null, session.Scope, session.ClientId, now: now,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+            keyThumbprint: session.KeyThumbprint, cancellationToken: cancellationToken).ConfigureAwait(false);
         var refresh = await _refreshIssuer.MintAsync(
-            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation, now: now,
+            session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation, claims: RefreshClaims(session), now: now,
             cancellationToken: cancellationToken).ConfigureAwait(false);
         return new SessionTokens(
             session.SessionId, session.Subject, access.Token, access.ExpiresAt, refresh.Token, refresh.ExpiresAt, session.Generation);

@@ -57,6 +57,13 @@ public sealed class SessionManagerOptions
     public VerifiedTokenCacheOptions? AccessTokenCache { get; set; } = new();
 
     /// <summary>
+    /// Gets or sets the DPoP proof validator that binds sessions to a client's key (RFC 9449, docs/dpop.md): a sign-in with a
+    /// proof binds the session, and every refresh of a bound session must come with a proof of the same key.
+    /// </summary>
+    /// <value>None by default: proofs sent at sign-in are ignored and no session is bound.</value>
+    public Dpop.DpopProofValidator? DpopProofValidator { get; set; }
+
+    /// <summary>
     /// Lists every problem of this configuration that a <see cref="SessionManager"/> would refuse, with a message naming the
     /// setting; empty when it is valid. It has no side effects (no key is generated, no store or timer made), so start-up
     /// validation and the manager's constructor run the same rules.
@@ -114,6 +121,11 @@ public sealed class SessionManagerOptions
         {
             // Access tokens end ClockSkew before the session's deadline: a new session needs room for one.
             problems.Add("Policy.IdleTimeout must exceed ClockSkew by at least a second.");
+        }
+
+        if (Policy is not null && (Policy.RequireDpop || Policy.DpopRequiredClientIds.Count > 0) && DpopProofValidator is null)
+        {
+            problems.Add("DpopProofValidator is required when Policy.RequireDpop or Policy.DpopRequiredClientIds asks for DPoP.");
         }
 
         if (problems.Count == 0)

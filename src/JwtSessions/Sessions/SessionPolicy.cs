@@ -84,6 +84,20 @@ public sealed record SessionPolicy
     /// <value><see langword="true"/> by default.</value>
     public bool PersistentRefreshToken { get; init; } = true;
 
+    /// <summary>
+    /// Gets a value indicating whether every sign-in must bind the session to a DPoP key (RFC 9449): a sign-in without a valid
+    /// proof is refused (<see cref="Dpop.InvalidDpopProofException"/>). Needs <see cref="SessionManagerOptions.DpopProofValidator"/>.
+    /// </summary>
+    /// <value><see langword="false"/> by default: a proof binds the session when one is sent, and sessions without one are bearer sessions.</value>
+    public bool RequireDpop { get; init; }
+
+    /// <summary>
+    /// Gets the client ids (<see cref="SessionStartOptions.ClientId"/>) whose sign-ins must bind the session to a DPoP key, as
+    /// <see cref="RequireDpop"/> does for all: for example the mobile apps, while browsers stay on cookies.
+    /// </summary>
+    /// <value>None by default.</value>
+    public IReadOnlyCollection<string> DpopRequiredClientIds { get; init; } = [];
+
     /// <summary>Throws when the policy makes no sense.</summary>
     /// <exception cref="ArgumentException">A lifetime is zero, negative or unbounded, the lifetimes are out of order, or the per-subject cap is out of range; the message says which.</exception>
     public void Validate()

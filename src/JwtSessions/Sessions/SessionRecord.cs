@@ -40,6 +40,12 @@ public sealed record SessionRecord
     /// <summary>Gets the <c>client_id</c> carried by every access token of the session, or <see langword="null"/>.</summary>
     public string? ClientId { get; init; }
 
+    /// <summary>
+    /// Gets the RFC 7638 thumbprint of the client's DPoP key when the session is sender-constrained (RFC 9449): its access
+    /// tokens carry it as <c>cnf.jkt</c> and every refresh must come with a proof from that key; <see langword="null"/> otherwise.
+    /// </summary>
+    public string? KeyThumbprint { get; init; }
+
     /// <summary>Gets the descriptive data stored at sign-in.</summary>
     public SessionMetadata Metadata { get; init; } = SessionMetadata.Empty;
 

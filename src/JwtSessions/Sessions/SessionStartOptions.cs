@@ -10,7 +10,9 @@ public sealed class SessionStartOptions
     /// <summary>
     /// Gets or sets what the server knows of the sign-in request: its address, user agent and device id complete
     /// <see cref="Metadata"/> (values set there win) and become the baseline later refreshes are compared with
-    /// (<see cref="SessionManagerOptions.ContextPolicy"/>).
+    /// (<see cref="SessionManagerOptions.ContextPolicy"/>). With a DPoP proof (<see cref="SessionRequestContext.DpopProof"/>,
+    /// its <see cref="SessionRequestContext.HttpMethod"/> and <see cref="SessionRequestContext.HttpUri"/>) the session is bound
+    /// to the proof's key (docs/dpop.md).
     /// </summary>
     public SessionRequestContext? RequestContext { get; set; }
 

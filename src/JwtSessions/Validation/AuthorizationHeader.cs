@@ -20,4 +20,11 @@ internal static class AuthorizationHeader
 
     public static bool HasBearerPrefix(ReadOnlySpan<byte> value)
         => value.Length > BearerPrefixLength && value[6] == (byte)' ' && Ascii.EqualsIgnoreCase(value[..6], "Bearer"u8);
+
+    /// <summary>The length of <c>DPoP </c>: the scheme and its one space.</summary>
+    public const int DpopPrefixLength = 5;
+
+    // RFC 9449 §7.1: credentials = "DPoP" 1*SP token68, the scheme case-insensitive, with the same one-space rule as Bearer.
+    public static bool HasDpopPrefix(ReadOnlySpan<char> value)
+        => value.Length > DpopPrefixLength && value[4] == ' ' && Ascii.EqualsIgnoreCase(value[..4], "DPoP");
 }

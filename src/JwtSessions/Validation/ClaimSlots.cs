@@ -25,6 +25,13 @@ internal record struct ClaimSlots
     public bool IssuerMatches;
     public bool AudienceMatches;
 
+    /// <summary>
+    /// Whether the token has a <c>cnf</c> claim: it is bound to a key and is never a bearer token. A flag only, which fits the
+    /// padding after the other flags (so it stays last): the claims of every token stay as large as before, and a bound token's
+    /// <c>cnf.jkt</c> is read from the payload when asked (<see cref="TokenClaims.KeyThumbprint"/>).
+    /// </summary>
+    public bool Bound;
+
     /// <summary>Gets slots with every claim absent.</summary>
     public static ClaimSlots Empty => new()
     {

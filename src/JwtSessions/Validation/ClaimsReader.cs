@@ -67,6 +67,10 @@ internal static class ClaimsReader
                     case RegisteredClaim.Gen:
                         invalidClaim |= !TryReadGeneration(ref reader, out slots.Gen);
                         break;
+                    case RegisteredClaim.Cnf:
+                        slots.Bound = true;
+                        invalidClaim |= !TryReadConfirmation(ref reader, ref names, unescaped);
+                        break;
                 }
 
                 if (invalidClaim)
@@ -92,7 +96,7 @@ internal static class ClaimsReader
     /// A NumericDate (RFC 7519 §2): a JSON number, finite, 0 &lt;= v &lt; year 10000, fractions allowed. Strings, booleans, null,
     /// 1e309 (+Infinity) and 2^63 all fail; the value is kept in milliseconds so fractions are not rounded toward acceptance.
     /// </summary>
-    private static bool TryReadNumericDate(scoped ref Utf8JsonReader reader, out long milliseconds)
+    internal static bool TryReadNumericDate(scoped ref Utf8JsonReader reader, out long milliseconds)
     {
         milliseconds = ClaimSlots.Missing;
         if (!reader.Read() || reader.TokenType != JsonTokenType.Number)
@@ -118,6 +122,41 @@ internal static class ClaimsReader
 
         milliseconds = (long)Math.Floor(value * 1000);
         return true;
+    }
+
+    /// <summary>
+    /// <c>cnf</c> (RFC 7800 §3.1) is an object; its <c>jkt</c> (RFC 9449 §6.1), when present, a string. Other confirmation
+    /// methods (<c>x5t#S256</c>, <c>jwk</c>) are walked like any member: the token is still bound, to nothing this library checks.
+    /// Names inside go through <paramref name="names"/> (duplicates, unescaping); the walk ends at the object's closing brace.
+    /// </summary>
+    private static bool TryReadConfirmation(scoped ref Utf8JsonReader reader, scoped ref JsonNameSet names, Span<byte> unescaped)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        if (!names.PushObject())
+        {
+            throw new JsonException("The payload is nested too deeply.");
+        }
+
+        var valid = true;
+        JsonMember step;
+        while ((step = names.NextMember(ref reader, unescaped, depth: 2, out var name)) == JsonMember.Found)
+        {
+            if (name.SequenceEqual("jkt"u8) && !TryReadString(ref reader, unescaped, out _))
+            {
+                valid = false;
+                if (reader.TokenType == JsonTokenType.StartObject && !names.PushObject())
+                {
+                    throw new JsonException("The payload is nested too deeply.");
+                }
+            }
+        }
+
+        // A duplicate name inside is malformed, as anywhere else in the payload.
+        return step == JsonMember.End ? valid : throw new JsonException("A name repeats in the confirmation.");
     }
 
     private static bool TryReadGeneration(scoped ref Utf8JsonReader reader, out long generation)

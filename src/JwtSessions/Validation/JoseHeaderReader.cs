@@ -129,7 +129,7 @@ internal static class JoseHeaderReader
     /// surrogates); an escaped string is unescaped in full into <paramref name="unescaped"/> (as long as the header) before its
     /// length is judged, so a lone surrogate is malformed however long the value, and <c>"\u0048S256"</c> is as long as it reads.
     /// </summary>
-    private static int ReadShortString(scoped ref Utf8JsonReader reader, scoped ref JsonNameSet names, Span<byte> unescaped, Span<byte> destination)
+    internal static int ReadShortString(scoped ref Utf8JsonReader reader, scoped ref JsonNameSet names, Span<byte> unescaped, Span<byte> destination)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.String)
         {
@@ -160,7 +160,7 @@ internal static class JoseHeaderReader
 
     // RFC 8725 §3.10 and docs/security.md, checklist items 10 to 12: no key from the token itself, no fetching, no unencoded payloads, no
     // compression, no critical extensions we do not implement (we implement none), and nothing of JWE.
-    private static bool IsUnsupportedHeader(scoped ref Utf8JsonReader reader)
+    internal static bool IsUnsupportedHeader(scoped ref Utf8JsonReader reader)
         => reader.ValueTextEquals("crit"u8) || reader.ValueTextEquals("b64"u8) || reader.ValueTextEquals("zip"u8)
             || reader.ValueTextEquals("jku"u8) || reader.ValueTextEquals("jwk"u8) || reader.ValueTextEquals("x5u"u8)
             || reader.ValueTextEquals("x5c"u8) || reader.ValueTextEquals("enc"u8) || reader.ValueTextEquals("epk"u8)
@@ -187,7 +187,7 @@ internal static class JoseHeaderReader
         return t.ToLowerInvariant();
     }
 
-    private static bool IsAcceptedType(ReadOnlySpan<byte> type, byte[][] acceptedTypes)
+    internal static bool IsAcceptedType(ReadOnlySpan<byte> type, byte[][] acceptedTypes)
     {
         var prefix = "application/"u8;
         if (type.Length > prefix.Length && Ascii.EqualsIgnoreCase(type[..prefix.Length], prefix))

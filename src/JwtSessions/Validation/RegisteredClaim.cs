@@ -15,4 +15,5 @@ internal enum RegisteredClaim
     Scope,
     ClientId,
     Gen,
+    Cnf,
 }

@@ -24,6 +24,7 @@ internal static class RegisteredClaims
             'j' | ('t' << 8) | ('i' << 16) => RegisteredClaim.Jti,
             's' | ('i' << 8) | ('d' << 16) => RegisteredClaim.Sid,
             'g' | ('e' << 8) | ('n' << 16) => RegisteredClaim.Gen,
+            'c' | ('n' << 8) | ('f' << 16) => RegisteredClaim.Cnf,
             _ => RegisteredClaim.Other,
         },
         5 when name.SequenceEqual("scope"u8) => RegisteredClaim.Scope,

@@ -69,8 +69,21 @@ public sealed class TokenClaims
     /// <summary>Gets <c>client_id</c> (RFC 9068 §2.2), or <see langword="null"/>.</summary>
     public string? ClientId => !_slots.ClientId.IsPresent ? null : _clientId ??= StringAt(_slots.ClientId);
 
+    /// <summary>
+    /// Gets <c>cnf.jkt</c> (RFC 9449 §6.1): the thumbprint of the key a DPoP-bound token is bound to, or <see langword="null"/>
+    /// for a bearer token.
+    /// </summary>
+    /// <remarks>Read from the payload on each call (bound tokens only): the claims of every other token carry nothing for it.</remarks>
+    public string? KeyThumbprint
+        => _slots.Bound && TryGetClaim("cnf", out var cnf) && cnf.TryGetProperty("jkt", out var jkt) && jkt.ValueKind == JsonValueKind.String
+            ? jkt.GetString()
+            : null;
+
     /// <summary>Gets the raw payload JSON (UTF-8).</summary>
     public ReadOnlyMemory<byte> Payload => _payload;
+
+    /// <summary>Gets whether the token has a <c>cnf</c> claim: it is bound to a key and never accepted as a bearer token.</summary>
+    internal bool IsBound => _slots.Bound;
 
     internal long ExpiresAtUnixMilliseconds => _slots.Exp;
 

@@ -68,4 +68,22 @@ public enum TokenValidationError
 
     /// <summary>The revocation feed is unavailable and the validator is configured to fail closed in that case.</summary>
     RevocationUnavailable = 20,
+
+    /// <summary>
+    /// The token is DPoP-bound (it has a <c>cnf</c> claim, RFC 9449 §6) and was presented without a valid proof of its key: as a
+    /// <c>Bearer</c> token, as a bare token, or with the <c>DPoP</c> scheme but no <c>DPoP</c> header.
+    /// </summary>
+    DpopProofRequired = 21,
+
+    /// <summary>The request's DPoP proof failed validation; <see cref="Dpop.DpopValidationResult.Proof"/> says which rule it broke.</summary>
+    InvalidDpopProof = 22,
+
+    /// <summary>
+    /// The DPoP proof is valid but signed by another key than the one the token's <c>cnf.jkt</c> names, or a token presented
+    /// with the <c>DPoP</c> scheme is not bound to a key at all.
+    /// </summary>
+    DpopKeyMismatch = 23,
+
+    /// <summary>The server requires a DPoP nonce and the proof has none, or a stale or foreign one (RFC 9449 §8: <c>use_dpop_nonce</c>).</summary>
+    DpopNonceRequired = 24,
 }

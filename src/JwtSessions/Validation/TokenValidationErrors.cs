@@ -30,6 +30,10 @@ public static class TokenValidationErrors
         TokenValidationError.WrongAudience => "wrong_audience",
         TokenValidationError.Revoked => "revoked",
         TokenValidationError.RevocationUnavailable => "revocation_unavailable",
+        TokenValidationError.DpopProofRequired => "dpop_proof_required",
+        TokenValidationError.InvalidDpopProof => "invalid_dpop_proof",
+        TokenValidationError.DpopKeyMismatch => "dpop_key_mismatch",
+        TokenValidationError.DpopNonceRequired => "dpop_nonce_required",
         _ => "unknown",
     };
 }

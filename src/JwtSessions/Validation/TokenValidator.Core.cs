@@ -15,7 +15,7 @@ public sealed partial class TokenValidator
     /// </summary>
     [SkipLocalsInit]
     private TokenValidationError ValidateCompact(
-        ReadOnlySpan<byte> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
+        ReadOnlySpan<byte> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims, bool allowBound = false)
     {
         payloadLength = 0;
         slots = default;
@@ -37,7 +37,8 @@ public sealed partial class TokenValidator
             if (hit)
             {
                 claims = cached;
-                return _claimChecks.CheckCached(cached);
+                var cachedError = _claimChecks.CheckCached(cached);
+                return cachedError == TokenValidationError.None && cached.IsBound && !allowBound ? TokenValidationError.DpopProofRequired : cachedError;
             }
         }
 
@@ -76,6 +77,12 @@ public sealed partial class TokenValidator
             if (error != TokenValidationError.None)
             {
                 return error;
+            }
+
+            // A DPoP-bound token (RFC 9449 §7.1) is no bearer token: only ValidateDpopRequestAsync, with a proof, accepts it.
+            if (slots.Bound && !allowBound)
+            {
+                return TokenValidationError.DpopProofRequired;
             }
 
             if (!headerWasKnown)

@@ -325,7 +325,7 @@ public sealed partial class TokenValidator
     /// <summary>Step 1 (size cap), then the ASCII narrowing of step 3, then <see cref="TokenBytes"/>.</summary>
     [SkipLocalsInit]
     private TokenValidationError TokenChars(
-        ReadOnlySpan<char> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims)
+        ReadOnlySpan<char> token, Span<byte> payload, bool keepClaims, out int payloadLength, out ClaimSlots slots, out TokenClaims? claims, bool allowBound = false)
     {
         payloadLength = 0;
         slots = default;
@@ -342,7 +342,7 @@ public sealed partial class TokenValidator
         try
         {
             return Ascii.FromUtf16(token, bytes, out var written) == OperationStatus.Done
-                ? ValidateCompact(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims)
+                ? ValidateCompact(bytes[..written], payload, keepClaims, out payloadLength, out slots, out claims, allowBound)
                 : TokenValidationError.Malformed;
         }
         finally
