@@ -33,7 +33,8 @@ internal static class RemoteKeys
             throw new CliException($"Could not use the JWK set at {uri}: {failure.Reason ?? "the fetch failed"}.");
         }
 
-        return source.Current;
+        // A copy of the fetched set: disposing the source releases its own keys (a source fails closed once disposed).
+        return KeyRing.FromJwks(source.Current.ToJwks());
     }
 
     /// <summary>Keeps the reason and detail of the source's failure log entry (reason codes and key-rule messages, never key material).</summary>
