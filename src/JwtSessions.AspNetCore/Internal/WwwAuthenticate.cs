@@ -12,6 +12,28 @@ internal static class WwwAuthenticate
             && value.AsSpan(0, 6).Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             && (value.Length == 6 || value[6] is ' ' or '\t');
 
+    /// <summary>Whether a header value is a DPoP credential (RFC 9449 §7.1: the scheme, case-insensitive, and a token).</summary>
+    public static bool IsDpop(string? value)
+        => value is not null
+            && value.Length > 5
+            && value.AsSpan(0, 4).Equals("DPoP", StringComparison.OrdinalIgnoreCase)
+            && value[4] == ' ';
+
+    /// <summary>
+    /// Builds the <c>DPoP</c> challenge of RFC 9449 §7.1: its error (when the request presented a credential) and the proof
+    /// algorithms the server accepts.
+    /// </summary>
+    public static string BuildDpop(string? realm, string? error, string? description, string algs)
+    {
+        var builder = new StringBuilder("DPoP ");
+        var first = true;
+        Append(builder, "realm", realm, ref first);
+        Append(builder, "error", error, ref first);
+        Append(builder, "error_description", description, ref first);
+        Append(builder, "algs", algs, ref first);
+        return builder.ToString();
+    }
+
     /// <summary>
     /// Builds the challenge: <c>Bearer</c> alone when there is nothing to say (RFC 6750 §3.1: a request without credentials
     /// gets no error code), else its auth-params as quoted strings.
