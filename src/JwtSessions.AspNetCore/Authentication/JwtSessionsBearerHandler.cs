@@ -35,7 +35,9 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
 
     private readonly TokenValidator _validator;
     private readonly JwtSessionsEndpointOptions _endpoints;
-    private readonly DpopProofValidator? _dpop;
+    private readonly IServiceProvider _services;
+    private DpopProofValidator? _dpop;
+    private bool _dpopResolved;
     private TokenValidationError? _error;
 
     // Set when the request's credential needs a DPoP challenge (RFC 9449 §7.1): a DPoP-scheme request that failed, or a
@@ -60,7 +62,22 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         _validator = services.GetService<TokenValidator>() ?? throw new InvalidOperationException(
             "The JwtSessions bearer handler validates with the TokenValidator of AddJwtSessions (issuing server) or AddJwtSessionsValidation (validating server): register one of them.");
         _endpoints = endpoints.Value;
-        _dpop = DpopRequest.ValidatorOf(services);
+        _services = services;
+    }
+
+    // Resolved on first use (a DPoP credential or a challenge), so an accepted Bearer request pays nothing for it.
+    private DpopProofValidator? Dpop
+    {
+        get
+        {
+            if (!_dpopResolved)
+            {
+                _dpop = DpopRequest.ValidatorOf(_services);
+                _dpopResolved = true;
+            }
+
+            return _dpop;
+        }
     }
 
     private new JwtSessionsBearerEvents Events => (JwtSessionsBearerEvents)base.Events!;
@@ -85,7 +102,7 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         }
         else if (_error is { } error)
         {
-            _dpopChallenge |= error == TokenValidationError.DpopProofRequired && _dpop is not null;
+            _dpopChallenge |= error == TokenValidationError.DpopProofRequired && Dpop is not null;
             context.Error = _dpopChallenge ? DpopErrorCode(error, _dpopScheme) : BearerErrors.Code(error);
             context.ErrorDescription = BearerErrors.Description(error);
         }
@@ -112,10 +129,11 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var description = Options.IncludeErrorDescription ? context.ErrorDescription : null;
-        if (_dpopChallenge && _dpop is not null)
+        var dpop = Dpop;
+        if (_dpopChallenge && dpop is not null)
         {
-            Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.BuildDpop(Options.Realm, context.Error, description, _dpop.SupportedAlgorithms));
-            if (context.Error == DpopErrors.UseDpopNonce && (_dpopNonce ?? _dpop.CreateNonce()) is { } nonce)
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.BuildDpop(Options.Realm, context.Error, description, dpop.SupportedAlgorithms));
+            if (context.Error == DpopErrors.UseDpopNonce && (_dpopNonce ?? dpop.CreateNonce()) is { } nonce)
             {
                 Response.Headers[DpopRequest.NonceHeader] = nonce;
             }
@@ -124,10 +142,10 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         }
 
         Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.Build(Options.Realm, context.Error, description, scope: null));
-        if (_dpop is not null && context.Error is null)
+        if (dpop is not null && context.Error is null)
         {
             // No credential at all: either scheme will do (RFC 9449 §7.1).
-            Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.BuildDpop(Options.Realm, error: null, description: null, _dpop.SupportedAlgorithms));
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.BuildDpop(Options.Realm, error: null, description: null, dpop.SupportedAlgorithms));
         }
     }
 
@@ -198,7 +216,7 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
             if (WwwAuthenticate.IsDpop(value))
             {
                 // Without a proof validator the server cannot judge a DPoP credential: refused as a malformed request.
-                return _dpop is null ? Refuse(TokenValidationError.InvalidAuthorizationHeader) : ValidateDpopAsync(value!, _dpop);
+                return Dpop is { } proofs ? ValidateDpopAsync(value!, proofs) : Refuse(TokenValidationError.InvalidAuthorizationHeader);
             }
 
             // Another scheme's credential (Basic, a cookie scheme's...): not ours to judge (RFC 9110 §11.6.2).
