@@ -3,9 +3,11 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using JwtSessions.AspNetCore.Endpoints;
 using JwtSessions.AspNetCore.Internal;
+using JwtSessions.Dpop;
 using JwtSessions.Validation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,7 +35,16 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
 
     private readonly TokenValidator _validator;
     private readonly JwtSessionsEndpointOptions _endpoints;
+    private readonly IServiceProvider _services;
+    private DpopProofValidator? _dpop;
+    private bool _dpopResolved;
     private TokenValidationError? _error;
+
+    // Set when the request's credential needs a DPoP challenge (RFC 9449 §7.1): a DPoP-scheme request that failed, or a
+    // bound token sent as Bearer; with the nonce to send in DPoP-Nonce, if any.
+    private bool _dpopChallenge;
+    private bool _dpopScheme;
+    private string? _dpopNonce;
 
     // Set when a cookie-borne request was refused (plain HTTP, cross-site, no anti-CSRF token): the ProblemDetails answer.
     private IResult? _cookieRefusal;
@@ -51,6 +62,22 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         _validator = services.GetService<TokenValidator>() ?? throw new InvalidOperationException(
             "The JwtSessions bearer handler validates with the TokenValidator of AddJwtSessions (issuing server) or AddJwtSessionsValidation (validating server): register one of them.");
         _endpoints = endpoints.Value;
+        _services = services;
+    }
+
+    // Resolved on first use (a DPoP credential or a challenge), so an accepted Bearer request pays nothing for it.
+    private DpopProofValidator? Dpop
+    {
+        get
+        {
+            if (!_dpopResolved)
+            {
+                _dpop = DpopRequest.ValidatorOf(_services);
+                _dpopResolved = true;
+            }
+
+            return _dpop;
+        }
     }
 
     private new JwtSessionsBearerEvents Events => (JwtSessionsBearerEvents)base.Events!;
@@ -75,7 +102,8 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         }
         else if (_error is { } error)
         {
-            context.Error = BearerErrors.Code(error);
+            _dpopChallenge |= error == TokenValidationError.DpopProofRequired && Dpop is not null;
+            context.Error = _dpopChallenge ? DpopErrorCode(error, _dpopScheme) : BearerErrors.Code(error);
             context.ErrorDescription = BearerErrors.Description(error);
         }
         else if (result.Failure is not null)
@@ -100,9 +128,37 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         }
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.Build(
-            Options.Realm, context.Error, Options.IncludeErrorDescription ? context.ErrorDescription : null, scope: null));
+        var description = Options.IncludeErrorDescription ? context.ErrorDescription : null;
+        var dpop = Dpop;
+        if (_dpopChallenge && dpop is not null)
+        {
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.BuildDpop(Options.Realm, context.Error, description, dpop.SupportedAlgorithms));
+            if (context.Error == DpopErrors.UseDpopNonce && (_dpopNonce ?? dpop.CreateNonce()) is { } nonce)
+            {
+                Response.Headers[DpopRequest.NonceHeader] = nonce;
+            }
+
+            return;
+        }
+
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.Build(Options.Realm, context.Error, description, scope: null));
+        if (dpop is not null && context.Error is null)
+        {
+            // No credential at all: either scheme will do (RFC 9449 §7.1).
+            Response.Headers.Append(HeaderNames.WWWAuthenticate, WwwAuthenticate.BuildDpop(Options.Realm, error: null, description: null, dpop.SupportedAlgorithms));
+        }
     }
+
+    // RFC 9449 §7.1: a token error is invalid_token, a proof error invalid_dpop_proof, a missing or stale nonce use_dpop_nonce.
+    // A bound token sent as Bearer is an invalid_token; a DPoP request without its proof is an invalid_dpop_proof.
+    private static string DpopErrorCode(TokenValidationError error, bool dpopScheme) => error switch
+    {
+        TokenValidationError.DpopNonceRequired => DpopErrors.UseDpopNonce,
+        TokenValidationError.DpopProofRequired when dpopScheme => DpopErrors.InvalidDpopProof,
+        TokenValidationError.InvalidDpopProof or TokenValidationError.DpopKeyMismatch => DpopErrors.InvalidDpopProof,
+        TokenValidationError.InvalidAuthorizationHeader => BearerErrors.InvalidRequest,
+        _ => BearerErrors.InvalidToken,
+    };
 
     /// <inheritdoc />
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
@@ -157,6 +213,12 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         var value = authorization[0];
         if (!WwwAuthenticate.IsBearer(value))
         {
+            if (WwwAuthenticate.IsDpop(value))
+            {
+                // Without a proof validator the server cannot judge a DPoP credential: refused as a malformed request.
+                return Dpop is { } proofs ? ValidateDpopAsync(value!, proofs) : Refuse(TokenValidationError.InvalidAuthorizationHeader);
+            }
+
             // Another scheme's credential (Basic, a cookie scheme's...): not ours to judge (RFC 9110 §11.6.2).
             return Task.FromResult(AuthenticateResult.NoResult());
         }
@@ -251,6 +313,29 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         return claimsForEvent is null
             ? Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)))
             : TokenValidatedAsync(principal, claimsForEvent);
+    }
+
+    /// <summary>
+    /// The <c>DPoP</c> scheme (RFC 9449 §7): the token with every rule, then the request's proof of its key, through
+    /// <see cref="TokenValidator.ValidateDpopRequestAsync"/>. Off the Bearer path: bound tokens are read by the full reader.
+    /// </summary>
+    private async Task<AuthenticateResult> ValidateDpopAsync(string value, DpopProofValidator proofs)
+    {
+        var proof = Request.Headers[DpopRequest.ProofHeader];
+        var result = await _validator.ValidateDpopRequestAsync(
+            value, proof.Count == 0 ? null : proof.ToString(), Request.Method, new Uri(Request.GetEncodedUrl()), proofs, Context.RequestAborted).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            _dpopChallenge = true;
+            _dpopScheme = true;
+            _dpopNonce = result.Proof?.Nonce;
+            return await Refuse(result.Error).ConfigureAwait(false);
+        }
+
+        var principal = PrincipalFactory.Create(result.Claims, Scheme.Name, Options);
+        return Events.HandlesTokenValidated
+            ? await TokenValidatedAsync(principal, result.Claims).ConfigureAwait(false)
+            : AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     private async Task<AuthenticateResult> TokenValidatedAsync(ClaimsPrincipal principal, TokenClaims claims)

@@ -1,7 +1,10 @@
 using JwtSessions.Dpop;
 using JwtSessions.Sessions;
+using JwtSessions.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace JwtSessions.AspNetCore.Internal;
 
@@ -28,14 +31,29 @@ internal static class DpopRequest
             : new SessionRequestContext { DpopProof = proof.ToString(), HttpMethod = request.Method, HttpUri = new Uri(request.GetEncodedUrl()) };
     }
 
+    /// <summary>
+    /// The proof validator of the application: a registered <see cref="DpopProofValidator"/> (a validating server), else the
+    /// session manager's <see cref="SessionManagerOptions.DpopProofValidator"/>; <see langword="null"/> without DPoP.
+    /// </summary>
+    public static DpopProofValidator? ValidatorOf(IServiceProvider services)
+        => services.GetService<DpopProofValidator>()
+            ?? services.GetService<IOptions<SessionManagerOptions>>()?.Value.DpopProofValidator;
+
     /// <summary>A sign-in refused for its proof: 400 with the RFC 9449 error, and a fresh nonce when the server uses them.</summary>
     public static IResult Refused(HttpContext context, InvalidDpopProofException refusal)
+        => Refused(context, refusal.RfcError, refusal.Error.ToCode(), refusal.Nonce);
+
+    /// <summary>A refresh whose proof lacked the server's nonce, or had a stale one: 400 <c>use_dpop_nonce</c> with a fresh one.</summary>
+    public static IResult NonceRequired(HttpContext context, string? nonce)
+        => Refused(context, DpopErrors.UseDpopNonce, TokenValidationError.DpopNonceRequired.ToCode(), nonce);
+
+    private static IResult Refused(HttpContext context, string? rfcError, string code, string? nonce)
     {
-        if (refusal.Nonce is { } nonce)
+        if (nonce is not null)
         {
             context.Response.Headers[NonceHeader] = nonce;
         }
 
-        return Problems.BadRequest($"The DPoP proof was refused ({refusal.RfcError}: {refusal.Error.ToCode()}).");
+        return Problems.BadRequest($"The DPoP proof was refused ({rfcError}: {code}).");
     }
 }

@@ -43,6 +43,36 @@ internal static class PrincipalFactory
         return new ClaimsPrincipal(identity);
     }
 
+    /// <summary>The same principal from the claims of a DPoP-bound token (RFC 9449 §7), which the full reader returned.</summary>
+    public static ClaimsPrincipal Create(TokenClaims claims, string authenticationType, JwtSessionsBearerOptions options)
+    {
+        var identity = new ClaimsIdentity(authenticationType, JwtSessionsClaimTypes.Subject, JwtSessionsClaimTypes.Role);
+        var issuer = options.ClaimsIssuer ?? claims.Issuer;
+        Add(identity, JwtSessionsClaimTypes.Subject, claims.Subject, issuer);
+        Add(identity, JwtSessionsClaimTypes.SessionId, claims.SessionId, issuer);
+        Add(identity, JwtSessionsClaimTypes.TokenId, claims.TokenId, issuer);
+        Add(identity, JwtSessionsClaimTypes.ClientId, claims.ClientId, issuer);
+        foreach (var scope in claims.Scopes)
+        {
+            Add(identity, JwtSessionsClaimTypes.Scope, scope, issuer);
+        }
+
+        if (options.CustomClaims.Count > 0)
+        {
+            AddCustomClaims(identity, claims.Payload.Span, options.CustomClaims, issuer);
+        }
+
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static void Add(ClaimsIdentity identity, string type, string? value, string issuer)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, issuer, issuer, identity));
+        }
+    }
+
     private static void Add(ClaimsIdentity identity, string type, ReadOnlySpan<byte> valueUtf8, string issuer)
     {
         if (!valueUtf8.IsEmpty)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using JwtSessions.AspNetCore.Authentication;
 using JwtSessions.AspNetCore.Endpoints;
 using JwtSessions.Sessions;
+using JwtSessions.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,6 +107,12 @@ internal static class SessionEndpoints
         {
             // The session is intact and belongs to the device it was started on: leave this client's cookies as they are.
             return Problems.StepUpRequired();
+        }
+
+        if (result.TokenError == TokenValidationError.DpopNonceRequired)
+        {
+            // RFC 9449 §8: the session is intact; the client repeats the refresh with the fresh nonce in its proof.
+            return DpopRequest.NonceRequired(context, DpopRequest.ValidatorOf(services)?.CreateNonce());
         }
 
         TokenTransport.ClearCookies(context, options);
