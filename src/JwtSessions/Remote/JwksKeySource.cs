@@ -55,6 +55,7 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
     private long _lastSuccessMs = long.MinValue;
     private int _cooldownArmed;
     private int _failures;
+    private int _disposing;
 
     /// <summary>Initializes a new instance of the <see cref="JwksKeySource"/> class and starts fetching the set at once, in the background.</summary>
     /// <param name="options">The configuration; copied and checked.</param>
@@ -131,7 +132,8 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (_disposed.IsCancellationRequested)
+        // Once, even when two threads dispose together: the second would cancel a disposed token source.
+        if (Interlocked.Exchange(ref _disposing, 1) != 0)
         {
             return;
         }
@@ -167,7 +169,8 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
         {
             if (Interlocked.Exchange(ref _cooldownArmed, 1) == 0 && !_disposed.IsCancellationRequested)
             {
-                _cooldownTimer.Change(TimeSpan.FromMilliseconds(last + cooldownMs - now), Timeout.InfiniteTimeSpan);
+                // Arm tolerates a dispose on another thread that released the timer since the check above.
+                Arm(_cooldownTimer, TimeSpan.FromMilliseconds(last + cooldownMs - now));
             }
 
             return;
@@ -347,7 +350,7 @@ public sealed partial class JwksKeySource : KeyRingSource, IDisposable
         }
         catch (ObjectDisposedException)
         {
-            // Disposed while the fetch ran.
+            // Disposed meanwhile (a released system timer throws): a disposed source fetches nothing.
         }
     }
 

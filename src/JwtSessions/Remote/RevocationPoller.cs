@@ -45,6 +45,7 @@ public sealed partial class RevocationPoller : IDisposable
     private Task<bool>? _inFlight;
     private string? _cursor;
     private string? _entityTag;
+    private int _disposing;
 
     /// <summary>Initializes a new instance of the <see cref="RevocationPoller"/> class and polls at once, in the background.</summary>
     /// <param name="options">The configuration; copied and checked.</param>
@@ -101,7 +102,8 @@ public sealed partial class RevocationPoller : IDisposable
     /// <summary>Stops polling; the list keeps its entries.</summary>
     public void Dispose()
     {
-        if (_disposed.IsCancellationRequested)
+        // Once, even when two threads dispose together: the second would cancel a disposed token source.
+        if (Interlocked.Exchange(ref _disposing, 1) != 0)
         {
             return;
         }

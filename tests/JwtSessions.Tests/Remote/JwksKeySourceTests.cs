@@ -57,6 +57,23 @@ public sealed class JwksKeySourceTests
     }
 
     [Test]
+    public void OnUnknownKey_DisposedBetweenItsCheckAndArmingTheCooldown_NeverThrowsOnTheRequestThread()
+    {
+        // The system timer throws on Change once disposed; a request that saw an unknown kid must not see that. The clock's
+        // timers dispose the source from inside the first Change the test's thread makes: the narrowest interleaving.
+        var timers = new DisposingTimers(_time, Environment.CurrentManagedThreadId);
+        var source = Track(new JwksKeySource(Options(_issuer), httpClient: null, timers));
+        timers.BeforeFirstChange = source.Dispose;
+        source.OnUnknownKey();
+
+        var act = source.OnUnknownKey;
+
+        act.Should().NotThrow("the second unknown kid within the cooldown arms the cooldown timer, disposed meanwhile");
+        timers.ChangesAfterDispose.Should().Be(1, "the timer was disposed when the source armed it");
+        source.Current.Keys.Should().BeEmpty();
+    }
+
+    [Test]
     public async Task RefreshAsync_IssuerUp_LoadsTheSetAndTokensValidate()
     {
         var source = Source();
@@ -552,4 +569,59 @@ public sealed class JwksKeySourceTests
     }
 
     private sealed class StaticSource : KeyRingSource;
+
+    /// <summary>
+    /// Timers of a fake clock that throw on <see cref="ITimer.Change"/> once disposed, as the system's do, and that run
+    /// <see cref="BeforeFirstChange"/> at the first change made on one thread, before carrying it out.
+    /// </summary>
+    private sealed class DisposingTimers(TimeProvider inner, int threadId) : TimeProvider
+    {
+        private readonly int _threadId = threadId;
+        private int _changesAfterDispose;
+        private Action? _beforeFirstChange;
+
+        public Action? BeforeFirstChange { set => _beforeFirstChange = value; }
+
+        public int ChangesAfterDispose => Volatile.Read(ref _changesAfterDispose);
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+            => new Timer(this, inner.CreateTimer(callback, state, dueTime, period));
+
+        private sealed class Timer(DisposingTimers owner, ITimer inner) : ITimer
+        {
+            private volatile bool _disposed;
+
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                if (Environment.CurrentManagedThreadId == owner._threadId)
+                {
+                    Interlocked.Exchange(ref owner._beforeFirstChange, null)?.Invoke();
+                }
+
+                if (_disposed)
+                {
+                    Interlocked.Increment(ref owner._changesAfterDispose);
+                    throw new ObjectDisposedException(nameof(ITimer));
+                }
+
+                return inner.Change(dueTime, period);
+            }
+
+            public void Dispose()
+            {
+                _disposed = true;
+                inner.Dispose();
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
 }
