@@ -150,10 +150,16 @@ public sealed class RevocationLog : IDisposable
 
     private void Append(SessionRevocation revocation)
     {
-        var untilMs = (revocation.RevokedAt + Retention).ToUnixTimeMilliseconds();
+        var retentionMs = (long)Retention.TotalMilliseconds;
         lock (_lock)
         {
-            TrimExpiredHead(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            TrimExpiredHead(nowMs);
+
+            // Kept no longer than the retention on this log's clock: a revoker whose clock runs ahead (or a corrupt time)
+            // would otherwise put a far-future entry at the head, and the head blocks trimming of everything behind it.
+            // A token that a validator accepts expires within the retention on any clock within the skew, so nothing is lost.
+            var untilMs = Math.Min(revocation.RevokedAt.ToUnixTimeMilliseconds(), nowMs) + retentionMs;
             _entries.Add(new Entry(Interlocked.Increment(ref _sequence), revocation.SessionId, untilMs));
         }
     }

@@ -280,6 +280,24 @@ public sealed class RevocationPollerTests
         log.Count.Should().Be(0);
     }
 
+    [Test]
+    public async Task GetPage_RevocationStampedFarInTheFuture_KeptForTheRetentionOnTheLogsClockSoItNeverBlocksTrimming()
+    {
+        using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = _time });
+        using var log = new RevocationLog(store, TimeSpan.FromMinutes(1), _time);
+        await store.CreateAsync(SessionRecords.Create("s-future", "alice", _time.GetUtcNow()));
+        await store.RevokeAsync("s-future", _time.GetUtcNow().AddYears(10), SessionEndReason.Logout);
+        await Revoke(store, "s-next");
+
+        log.GetPage(cursor: null).Revoked.Should().Equal(
+            new KeyValuePair<string, DateTimeOffset>("s-future", _time.GetUtcNow().AddMinutes(1)),
+            new KeyValuePair<string, DateTimeOffset>("s-next", _time.GetUtcNow().AddMinutes(1)));
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        log.GetPage(cursor: null).Revoked.Should().BeEmpty();
+        log.Count.Should().Be(0, "the head entry expired with the retention, so nothing behind it is held either");
+    }
+
     [TestCase("https://issuer.example/revocations?cursor=abc")]
     [TestCase("https://issuer.example/revocations?a=1&Cursor=abc")]
     [TestCase("https://issuer.example/revocations?%63ursor")]
