@@ -3,6 +3,7 @@ using JwtSessions.AspNetCore.Endpoints;
 using JwtSessions.Sessions;
 using JwtSessions.Signing;
 using JwtSessions.Validation;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -34,8 +35,14 @@ internal sealed class TestAppOptions
 
     public Action<JwtSessionsBearerOptions>? Bearer { get; set; }
 
-    /// <summary>Adds <c>UseJwtSessionsAnomalyBlocking</c> before authentication (register the detector through <see cref="Services"/>).</summary>
+    /// <summary>
+    /// Calls <c>UseJwtSessionsAnomalyBlocking</c> before authentication (register the detector through <see cref="Services"/>);
+    /// without it, registering the detector puts the middleware at the start of the pipeline.
+    /// </summary>
     public bool AnomalyBlocking { get; set; }
+
+    /// <summary>Adds the application's own middleware first in its pipeline, before <see cref="AnomalyBlocking"/> and authentication.</summary>
+    public Action<WebApplication>? Pipeline { get; set; }
 
     /// <summary>Registers further services (a session store) before JwtSessions'.</summary>
     public Action<IServiceCollection>? Services { get; set; }
