@@ -10,8 +10,8 @@ using JwtSessions.Tests.Support;
 [SetUpFixture]
 public sealed class SuiteLogCheck
 {
-    /// <summary>The fewest messages a whole run of this assembly writes (measured, with room below).</summary>
-    private const long MinimumMessages = 100;
+    /// <summary>The fewest messages a whole run of this assembly must write: about half the 6,168 measured (Kestrel, hosting and authentication at Trace).</summary>
+    private const long MinimumMessages = 3_000;
 
     [OneTimeTearDown]
     public void NoTokenShapedTextInAnyLog() => SuiteLogs.AssertClean(MinimumMessages);

@@ -62,6 +62,7 @@ internal sealed class TestApp : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders().AddProvider(SuiteLogs.Factory).SetMinimumLevel(LogLevel.Trace);
+        options.Logging?.Invoke(builder.Logging);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
             if (!options.PlainHttp)
