@@ -10,8 +10,11 @@ using JwtSessions.Tests.Support;
 [SetUpFixture]
 public sealed class SuiteLogCheck
 {
-    /// <summary>The fewest messages a whole run of this assembly writes (measured, with room below).</summary>
-    private const long MinimumMessages = 100;
+    /// <summary>
+    /// The fewest messages a whole run of this assembly must write. 4,005,384 were measured, most of them from the
+    /// million-sign-in floods; the floor sits far below, so only a capture that lost the suite's loggers fails it.
+    /// </summary>
+    private const long MinimumMessages = 10_000;
 
     [OneTimeTearDown]
     public void NoTokenShapedTextInAnyLog() => SuiteLogs.AssertClean(MinimumMessages);
