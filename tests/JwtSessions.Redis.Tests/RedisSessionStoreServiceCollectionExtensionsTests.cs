@@ -1,5 +1,6 @@
 using JwtSessions.Redis.Tests.Support;
 using JwtSessions.Sessions;
+using JwtSessions.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -23,7 +24,7 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         var address = RedisTestEnvironment.Address;
         var prefix = _resources.NewPrefix(address);
         var time = new FakeTimeProvider(TestManagers.Start);
-        var services = new ServiceCollection()
+        var services = SuiteLogs.Services()
             .AddSingleton<TimeProvider>(time)
             .AddRedisSessionStore(address + ",connectTimeout=1000", o => o.KeyPrefix = prefix);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -52,7 +53,7 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         var address = RedisTestEnvironment.Address;
         var connection = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(address)));
         var prefix = _resources.NewPrefix(address);
-        var services = new ServiceCollection().AddRedisSessionStore(connection, o => o.KeyPrefix = prefix);
+        var services = SuiteLogs.Services().AddRedisSessionStore(connection, o => o.KeyPrefix = prefix);
 
         await using (var provider = services.BuildServiceProvider())
         {
@@ -70,7 +71,7 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         var address = RedisTestEnvironment.Address;
         var prefix = _resources.NewPrefix(address);
         var fleet = new TestManagers();
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(fleet.Time);
+        var services = SuiteLogs.Services().AddSingleton<TimeProvider>(fleet.Time);
         void AddCore() => services.AddJwtSessions(o =>
         {
             o.Issuer = TestManagers.Issuer;
@@ -117,7 +118,7 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
     [TestCaseSource(nameof(InvalidOptions))]
     public async Task AddRedisSessionStore_InvalidOptions_FailsAtStartup(string connectionString, Action<RedisSessionStoreOptions> configure)
     {
-        await using var provider = new ServiceCollection().AddRedisSessionStore(connectionString, configure).BuildServiceProvider();
+        await using var provider = SuiteLogs.Services().AddRedisSessionStore(connectionString, configure).BuildServiceProvider();
 
         var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
 
@@ -128,7 +129,7 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
     public async Task AddRedisSessionStore_ExistingConnectionAndEmptyPrefix_FailsAtStartup()
     {
         var connection = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address)));
-        await using var provider = new ServiceCollection().AddRedisSessionStore(connection, static o => o.KeyPrefix = string.Empty).BuildServiceProvider();
+        await using var provider = SuiteLogs.Services().AddRedisSessionStore(connection, static o => o.KeyPrefix = string.Empty).BuildServiceProvider();
 
         var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
 
@@ -140,7 +141,7 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
     public async Task AddRedisSessionStore_TombstoneBoundOutOfRange_FailsAtStartup(int maxTombstones, int retentionSeconds)
     {
         var connection = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address)));
-        await using var provider = new ServiceCollection().AddRedisSessionStore(connection, o =>
+        await using var provider = SuiteLogs.Services().AddRedisSessionStore(connection, o =>
         {
             o.MaxTombstones = maxTombstones;
             o.TombstoneRetention = TimeSpan.FromSeconds(retentionSeconds);
@@ -154,7 +155,7 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
     [Test]
     public async Task AddRedisSessionStore_RetentionOfExactlyTwoIntervalsAndAMinute_PassesStartup()
     {
-        await using var provider = new ServiceCollection()
+        await using var provider = SuiteLogs.Services()
             .AddRedisSessionStore("127.0.0.1:1", static o =>
             {
                 o.ReconcileInterval = TimeSpan.FromMinutes(1);
@@ -169,7 +170,7 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
     public async Task AddRedisSessionStore_CalledTwice_KeepsTheFirstStoreWithOnlyItsOwnConfiguration()
     {
         // Nothing here connects: the options are read, the store is not resolved.
-        await using var provider = new ServiceCollection()
+        await using var provider = SuiteLogs.Services()
             .AddRedisSessionStore("127.0.0.1:1,connectTimeout=200", static o => o.KeyPrefix = "first:")
             .AddRedisSessionStore("127.0.0.1:2,connectTimeout=200", static o => o.KeyPrefix = "second:")
             .BuildServiceProvider();

@@ -1,10 +1,7 @@
 using JwtSessions.Anomalies;
-using JwtSessions.AspNetCore.Anomalies;
 using JwtSessions.AspNetCore.Endpoints;
 using JwtSessions.AspNetCore.Internal;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -15,27 +12,25 @@ public static class JwtSessionsAnomalyApplicationBuilderExtensions
     /// <summary>
     /// Answers a request whose client key the <see cref="AnomalyDetector"/> has blocked with 429 ProblemDetails
     /// (<see cref="JwtSessionsProblemTypes.ClientBlocked"/>) and <c>Retry-After</c>, before authentication validates any
-    /// token. Place it after <c>UseForwardedHeaders</c> (so the key is the client's address, not the proxy's) and before
-    /// <c>UseAuthentication</c>. Requires <c>AddJwtSessionsAnomalyDetection</c>.
+    /// token, at this point of the pipeline. Registering the detector (<c>AddJwtSessionsAnomalyDetection</c>) already puts
+    /// this middleware at the start of the pipeline; call this only to place it elsewhere, such as after
+    /// <c>UseForwardedHeaders</c> (so the key is the client's address, not the proxy's): the middleware then runs here
+    /// instead, never twice.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The application builder, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">The detector is not registered.</exception>
     public static IApplicationBuilder UseJwtSessionsAnomalyBlocking(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var services = app.ApplicationServices;
-        var detector = services.GetService<AnomalyDetector>() ?? throw new InvalidOperationException(
+        _ = services.GetService<AnomalyDetector>() ?? throw new InvalidOperationException(
             "UseJwtSessionsAnomalyBlocking needs the detector of AddJwtSessionsAnomalyDetection: register it.");
-        var keys = services.GetRequiredService<IOptions<JwtSessionsAnomalyOptions>>().Value;
-        var deviceIdHeader = services.GetRequiredService<IOptions<JwtSessionsEndpointOptions>>().Value.DeviceIdHeaderName;
-        return app.Use((context, next) => IsBlocked(context, detector, keys.ClientKey, deviceIdHeader, out var retryAfter)
-            ? Problems.ClientBlocked(context, retryAfter).ExecuteAsync(context)
-            : next(context));
-    }
+        if (services.GetService<AnomalyBlocking>() is { } placement)
+        {
+            placement.PlacedByApplication = true;
+        }
 
-    private static bool IsBlocked(HttpContext context, AnomalyDetector detector, JwtSessionsClientKey mode, string? deviceIdHeader, out TimeSpan retryAfter)
-    {
-        Span<char> buffer = stackalloc char[ClientKeys.MaxLength];
-        return detector.IsBlocked(ClientKeys.Of(context, mode, deviceIdHeader, buffer), out retryAfter);
+        return app.Use(next => AnomalyBlocking.Create(services, next));
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using JwtSessions.Anomalies;
 using JwtSessions.AspNetCore.Anomalies;
+using JwtSessions.AspNetCore.Internal;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,8 +16,10 @@ public static class JwtSessionsAnomalyServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="AnomalyDetector"/> (thresholds, window and memory budget checked at start-up by
     /// <see cref="AnomalyDetectorOptions.Validate"/>) on the container's clock, logger and meter. Once registered, the bearer
-    /// handler counts rejected access tokens and the refresh endpoint failed refreshes against the client's key; add
-    /// <c>UseJwtSessionsAnomalyBlocking</c> before authentication to answer blocked keys with 429.
+    /// handler counts rejected access tokens and the refresh endpoint failed refreshes against the client's key, and a
+    /// middleware at the start of the pipeline answers blocked keys with 429 before any token is read (through a startup
+    /// filter; <see cref="JwtSessionsAnomalyOptions.BlockAtPipelineStart"/> turns it off, and <c>UseJwtSessionsAnomalyBlocking</c>
+    /// moves it, for instance after <c>UseForwardedHeaders</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configureDetector">Configures the detector; optional.</param>
@@ -42,6 +46,8 @@ public static class JwtSessionsAnomalyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnomalyDetectorOptions>, Validator<AnomalyDetectorOptions>>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtSessionsAnomalyOptions>, Validator<JwtSessionsAnomalyOptions>>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AnomalyBlocking>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, AnomalyBlockingStartupFilter>());
         services.TryAddSingleton(static sp => new AnomalyDetector(
             sp.GetRequiredService<IOptions<AnomalyDetectorOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),

@@ -232,7 +232,14 @@ public sealed partial class AnomalyDetector
         DateTimeOffset? blockedUntil = blockFor > TimeSpan.Zero ? BlockHash(hash, blockFor, elapsedTicks) : null;
         var key = clientKey.ToString();
         _metrics.AnomalyDetected(kind);
-        Log.AnomalyDetected(_logger, kind, key, signal, count, _options.Window, blockedUntil);
+        if (blockedUntil is { } until)
+        {
+            Log.AnomalyBlocked(_logger, kind, key, count, _options.Window, signal, until);
+        }
+        else
+        {
+            Log.AnomalyNotBlocked(_logger, kind, key, count, _options.Window, signal);
+        }
         try
         {
             AnomalyDetected?.Invoke(this, new AnomalyDetectedEventArgs(kind, key, signal, count, threshold, _options.Window, _time.GetUtcNow(), blockedUntil));
@@ -248,7 +255,10 @@ public sealed partial class AnomalyDetector
 
     private static partial class Log
     {
-        [LoggerMessage(40, LogLevel.Warning, "Anomaly {Kind} from client key {ClientKey}: {Count} signals in {Window} (last: {Signal}); blocked until {BlockedUntil:O}.")]
-        public static partial void AnomalyDetected(ILogger logger, AnomalyKind kind, string clientKey, AnomalySignal signal, int count, TimeSpan window, DateTimeOffset? blockedUntil);
+        [LoggerMessage(40, LogLevel.Warning, "Anomaly {Kind} from client key {ClientKey} (signal count {Count} within {Window}, last signal {Signal}): blocked until {BlockedUntil:O}.")]
+        public static partial void AnomalyBlocked(ILogger logger, AnomalyKind kind, string clientKey, int count, TimeSpan window, AnomalySignal signal, DateTimeOffset blockedUntil);
+
+        [LoggerMessage(41, LogLevel.Warning, "Anomaly {Kind} from client key {ClientKey} (signal count {Count} within {Window}, last signal {Signal}): not blocked, the options set no block for it.")]
+        public static partial void AnomalyNotBlocked(ILogger logger, AnomalyKind kind, string clientKey, int count, TimeSpan window, AnomalySignal signal);
     }
 }

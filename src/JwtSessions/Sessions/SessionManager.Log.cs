@@ -10,7 +10,7 @@ public sealed partial class SessionManager
         [LoggerMessage(1, LogLevel.Warning, "Refresh-token reuse detected: session {SessionId} of subject {Subject} revoked (generation {Presented} presented, {Current} current).")]
         public static partial void ReuseDetected(ILogger logger, string sessionId, string subject, long presented, long current);
 
-        [LoggerMessage(6, LogLevel.Warning, "Refresh token of DPoP-bound session {SessionId} of subject {Subject} presented {How}: session revoked.")]
+        [LoggerMessage(7, LogLevel.Warning, "Refresh token of DPoP-bound session {SessionId} of subject {Subject} presented {How}: session revoked.")]
         public static partial void DpopKeyMismatch(ILogger logger, string sessionId, string subject, string how);
 
         [LoggerMessage(4, LogLevel.Warning, "Burst of rejected access tokens: {Count} rejections in the window starting {WindowStart:O}.")]

@@ -5,6 +5,7 @@ using JwtSessions.AspNetCore.Authentication;
 using JwtSessions.AspNetCore.Tests.Support;
 using JwtSessions.Validation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace JwtSessions.AspNetCore.Tests.Authentication;
 
@@ -19,7 +20,7 @@ public sealed class BearerEventsTests
     [Test]
     public async Task OnMessageReceived_TokenFromQuery_AuthenticatesThatToken()
     {
-        await using var app = await StartAsync(static events => events.OnMessageReceived = TokenFromQuery);
+        await using var app = await StartWithQueryTokensAsync();
         using var client = app.CreateClient();
         var tokens = await client.SignInAsync("alice");
 
@@ -32,7 +33,7 @@ public sealed class BearerEventsTests
     [Test]
     public async Task OnMessageReceived_TamperedTokenFromQuery_AnswersBadSignature()
     {
-        await using var app = await StartAsync(static events => events.OnMessageReceived = TokenFromQuery);
+        await using var app = await StartWithQueryTokensAsync();
         using var client = app.CreateClient();
         var tokens = await client.SignInAsync("alice");
 
@@ -289,6 +290,16 @@ public sealed class BearerEventsTests
             configure(events);
             bearer.Events = events;
         });
+
+    /// <summary>
+    /// Takes the token from <c>access_token</c> in the query, with the framework's request lines (which print the query
+    /// string at Information) raised to Warning, as docs/aspnetcore.md tells an application doing so.
+    /// </summary>
+    private static Task<TestApp> StartWithQueryTokensAsync() => TestApp.StartAsync(options =>
+    {
+        options.Bearer = bearer => bearer.Events = new JwtSessionsBearerEvents { OnMessageReceived = TokenFromQuery };
+        options.Logging = logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+    });
 
     private static Task TokenFromQuery(JwtSessionsMessageReceivedContext context)
     {

@@ -1,5 +1,6 @@
 using JwtSessions.Sessions;
 using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -51,7 +52,7 @@ public sealed class ConfigurationTests
     private static ServiceProvider Build(Dictionary<string, string?> values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddJwtSessions(configuration.GetSection("JwtSessions"));
         return services.BuildServiceProvider();
     }

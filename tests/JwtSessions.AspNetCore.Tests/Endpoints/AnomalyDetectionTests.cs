@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using JwtSessions.Anomalies;
 using JwtSessions.AspNetCore.Endpoints;
 using JwtSessions.AspNetCore.Tests.Support;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtSessions.AspNetCore.Tests.Endpoints;
@@ -117,9 +118,68 @@ public sealed class AnomalyDetectionTests
         record.Metadata.LastSeenIpAddress.Should().Be("127.0.0.1");
     }
 
+    [Test]
+    public async Task Pipeline_BlockedKeyWithoutAnyUseCall_429BeforeTheApplicationsPipeline()
+    {
+        var reached = 0;
+        await using var app = await TestApp.StartAsync(options =>
+        {
+            options.Services = services => services.AddJwtSessionsAnomalyDetection();
+            options.Pipeline = pipeline => pipeline.Use((context, next) => { Interlocked.Increment(ref reached); return next(context); });
+        });
+        using var client = app.CreateClient();
+        var detector = app.Services.GetRequiredService<AnomalyDetector>();
+        using var allowed = await client.GetWithTokenAsync("/me", "eyJhbGciOiJIUzI1NiJ9.e30.x");
+        allowed.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the key is not blocked yet: the token is read and refused");
+        reached.Should().Be(1);
+        detector.Block("127.0.0.1", TimeSpan.FromMinutes(2));
+
+        using var blocked = await client.GetWithTokenAsync("/me", "eyJhbGciOiJIUzI1NiJ9.e30.x");
+
+        blocked.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        blocked.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromMinutes(2));
+        (await blocked.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.ClientBlocked);
+        reached.Should().Be(1, "the blocked request was answered before the application's first middleware");
+    }
+
+    [Test]
+    public async Task Pipeline_ExplicitUseAfterTheApplicationsMiddleware_BlocksThereAndNotAtTheStart()
+    {
+        var reached = 0;
+        await using var app = await TestApp.StartAsync(options =>
+        {
+            options.Services = services => services.AddJwtSessionsAnomalyDetection();
+            options.Pipeline = pipeline => pipeline.Use((context, next) => { Interlocked.Increment(ref reached); return next(context); });
+            options.AnomalyBlocking = true;
+        });
+        using var client = app.CreateClient();
+        var detector = app.Services.GetRequiredService<AnomalyDetector>();
+        detector.Block("127.0.0.1", TimeSpan.FromMinutes(2));
+
+        using var blocked = await client.GetWithTokenAsync("/me", "eyJhbGciOiJIUzI1NiJ9.e30.x");
+
+        blocked.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        (await blocked.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.ClientBlocked);
+        reached.Should().Be(1, "the application placed the middleware after its own, and the automatic one stood down");
+    }
+
+    [Test]
+    public async Task Pipeline_BlockAtPipelineStartOff_BlockedKeyIsNotAnsweredByTheMiddleware()
+    {
+        await using var app = await TestApp.StartAsync(options =>
+            options.Services = services => services.AddJwtSessionsAnomalyDetection(configure: keys => keys.BlockAtPipelineStart = false));
+        using var client = app.CreateClient();
+        app.Services.GetRequiredService<AnomalyDetector>().Block("127.0.0.1", TimeSpan.FromMinutes(2));
+
+        using var refused = await client.GetWithTokenAsync("/me", "eyJhbGciOiJIUzI1NiJ9.e30.x");
+
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "the application opted out: the token is read and refused");
+        refused.Challenge().Should().Contain("error=\"invalid_token\"");
+    }
+
     private static Task<TestApp> StartAsync(Action<JwtSessionsEndpointOptions>? endpoints = null) => TestApp.StartAsync(options =>
     {
-        options.AnomalyBlocking = true;
+        // No UseJwtSessionsAnomalyBlocking: registering the detector puts the middleware first in the pipeline.
         options.Endpoints = endpoints;
         options.Services = services => services.AddJwtSessionsAnomalyDetection(detector => detector.BruteForceThreshold = 5);
     });

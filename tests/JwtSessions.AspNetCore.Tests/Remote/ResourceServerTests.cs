@@ -4,6 +4,7 @@ using JwtSessions.AspNetCore.Authentication;
 using JwtSessions.Remote;
 using JwtSessions.Sessions;
 using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -93,7 +94,7 @@ public sealed class ResourceServerTests
     private static async Task<WebApplication> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders().AddProvider(SuiteLogs.Factory).SetMinimumLevel(LogLevel.Trace);
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         configure(builder);
         var app = builder.Build();

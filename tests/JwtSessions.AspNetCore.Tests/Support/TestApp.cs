@@ -61,7 +61,8 @@ internal sealed class TestApp : IAsyncDisposable
             EnvironmentName = options.EnvironmentName ?? Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders().AddProvider(SuiteLogs.Factory).SetMinimumLevel(LogLevel.Trace);
+        options.Logging?.Invoke(builder.Logging);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
             if (!options.PlainHttp)
@@ -101,6 +102,7 @@ internal sealed class TestApp : IAsyncDisposable
         services.AddAuthorization();
 
         var app = builder.Build();
+        options.Pipeline?.Invoke(app);
         if (options.AnomalyBlocking)
         {
             app.UseJwtSessionsAnomalyBlocking();

@@ -3,7 +3,9 @@ using JwtSessions.AspNetCore.Endpoints;
 using JwtSessions.Sessions;
 using JwtSessions.Signing;
 using JwtSessions.Validation;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace JwtSessions.AspNetCore.Tests.Support;
@@ -34,8 +36,20 @@ internal sealed class TestAppOptions
 
     public Action<JwtSessionsBearerOptions>? Bearer { get; set; }
 
-    /// <summary>Adds <c>UseJwtSessionsAnomalyBlocking</c> before authentication (register the detector through <see cref="Services"/>).</summary>
+    /// <summary>
+    /// Calls <c>UseJwtSessionsAnomalyBlocking</c> before authentication (register the detector through <see cref="Services"/>);
+    /// without it, registering the detector puts the middleware at the start of the pipeline.
+    /// </summary>
     public bool AnomalyBlocking { get; set; }
+
+    /// <summary>Adds the application's own middleware first in its pipeline, before <see cref="AnomalyBlocking"/> and authentication.</summary>
+    public Action<WebApplication>? Pipeline { get; set; }
+
+    /// <summary>
+    /// Adjusts the host's logging after the suite's capture is added at <c>Trace</c> (every message formatted and scanned
+    /// for token material): a level or a category filter, as an application would set it.
+    /// </summary>
+    public Action<ILoggingBuilder>? Logging { get; set; }
 
     /// <summary>Registers further services (a session store) before JwtSessions'.</summary>
     public Action<IServiceCollection>? Services { get; set; }

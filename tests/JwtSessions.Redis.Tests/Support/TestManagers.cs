@@ -1,5 +1,6 @@
 using JwtSessions.Sessions;
 using JwtSessions.Signing;
+using JwtSessions.Tests.Support;
 using JwtSessions.Validation;
 using Microsoft.Extensions.Time.Testing;
 
@@ -33,5 +34,5 @@ internal sealed class TestManagers
                 RevocationFailureMode = failureMode,
                 Policy = policy,
             },
-            store, timeProvider: Time);
+            store, timeProvider: Time, logger: SuiteLogs.For<SessionManager>());
 }

@@ -274,10 +274,42 @@ public sealed class AnomalyDetectorTests
     [Test]
     public void AnomalyDetected_HandlerThrows_RecordStillReturnsTheAnomaly()
     {
-        var detector = new AnomalyDetector(new AnomalyDetectorOptions { BruteForceThreshold = 1 }, _time);
+        var detector = new AnomalyDetector(new AnomalyDetectorOptions { BruteForceThreshold = 1 }, _time, logger: SuiteLogs.For<AnomalyDetector>());
         detector.AnomalyDetected += (_, _) => throw new InvalidOperationException("observer");
 
         detector.Record("k", AnomalySignal.UnknownSession).Should().Be(AnomalyKind.BruteForce);
+    }
+
+    [Test]
+    public void Record_AnomalyWithABlock_LogsEvent40WithTheBlocksEnd()
+    {
+        var logger = new ListLogger<AnomalyDetector>();
+        var detector = new AnomalyDetector(new AnomalyDetectorOptions { BruteForceThreshold = 1, BruteForceBlockDuration = TimeSpan.FromMinutes(15) }, _time, logger);
+
+        detector.Record("203.0.113.9", AnomalySignal.UnknownSession).Should().Be(AnomalyKind.BruteForce);
+
+        var (eventId, message) = logger.Entries.Should().ContainSingle().Subject;
+        eventId.Id.Should().Be(40);
+        eventId.Name.Should().Be("AnomalyBlocked");
+        message.Should().Be(
+            "Anomaly BruteForce from client key 203.0.113.9 (signal count 1 within 00:01:00, last signal UnknownSession): "
+            + $"blocked until {TestClock.Start.AddMinutes(15):O}.");
+    }
+
+    [Test]
+    public void Record_AnomalyWithoutABlock_LogsEvent41SayingNotBlocked()
+    {
+        var logger = new ListLogger<AnomalyDetector>();
+        var detector = new AnomalyDetector(new AnomalyDetectorOptions(), _time, logger);
+
+        detector.Record("203.0.113.9", AnomalySignal.RefreshTokenReuse).Should().Be(AnomalyKind.TokenTheft);
+
+        var (eventId, message) = logger.Entries.Should().ContainSingle().Subject;
+        eventId.Id.Should().Be(41);
+        message.Should().Be(
+            "Anomaly TokenTheft from client key 203.0.113.9 (signal count 1 within 00:01:00, last signal RefreshTokenReuse): "
+            + "not blocked, the options set no block for it.");
+        message.Should().NotContain("until", "a raise without a block names no end");
     }
 
     [Test]
@@ -312,7 +344,7 @@ public sealed class AnomalyDetectorTests
         }
 
         problems.Should().HaveCount(9);
-        FluentActions.Invoking(() => new AnomalyDetector(options)).Should().Throw<ArgumentException>().WithMessage("*WindowCells*");
+        FluentActions.Invoking(() => new AnomalyDetector(options, logger: SuiteLogs.For<AnomalyDetector>())).Should().Throw<ArgumentException>().WithMessage("*WindowCells*");
     }
 
     [Test]
@@ -325,7 +357,7 @@ public sealed class AnomalyDetectorTests
 
     private AnomalyDetector Detector(AnomalyDetectorOptions? options = null)
     {
-        var detector = new AnomalyDetector(options ?? new AnomalyDetectorOptions(), _time);
+        var detector = new AnomalyDetector(options ?? new AnomalyDetectorOptions(), _time, logger: SuiteLogs.For<AnomalyDetector>());
         detector.AnomalyDetected += (_, e) => _events.Add(e);
         return detector;
     }

@@ -21,8 +21,8 @@ public sealed class AddJwtSessionsValidationTests
         using var issuer = new SessionManager(
             new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = signingKeys },
             store,
-            timeProvider: time);
-        var services = new ServiceCollection();
+            timeProvider: time, logger: SuiteLogs.For<SessionManager>());
+        var services = SuiteLogs.Services();
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<ISessionStore>(store);
         services.AddJwtSessionsValidation(o =>
@@ -52,8 +52,8 @@ public sealed class AddJwtSessionsValidationTests
         var signingKeys = KeyRing.Create(TestKeys.Es256);
         using var issuer = new SessionManager(
             new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = signingKeys },
-            timeProvider: time);
-        var services = new ServiceCollection();
+            timeProvider: time, logger: SuiteLogs.For<SessionManager>());
+        var services = SuiteLogs.Services();
         services.AddSingleton<TimeProvider>(time);
         services.AddJwtSessionsValidation(o =>
         {
@@ -72,7 +72,7 @@ public sealed class AddJwtSessionsValidationTests
     [Test]
     public void AddJwtSessionsValidation_MissingKeysAndAudience_FailsAtStartupNamingEach()
     {
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddJwtSessionsValidation(o => o.Issuer = RawToken.Issuer);
         using var provider = services.BuildServiceProvider();
 
@@ -84,7 +84,7 @@ public sealed class AddJwtSessionsValidationTests
     [Test]
     public void AddJwtSessionsValidation_NoAudience_FailsAtStartupWithTheValidatorsRule()
     {
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddJwtSessionsValidation(o =>
         {
             o.Issuer = RawToken.Issuer;
@@ -101,7 +101,7 @@ public sealed class AddJwtSessionsValidationTests
     public async Task AddJwtSessions_MeterFactoryInTheContainer_CountsOnTheHostsMeter()
     {
         using var hostMeterFactory = new TestMeterFactory();
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddSingleton<IMeterFactory>(hostMeterFactory);
         services.AddJwtSessions(o =>
         {

@@ -13,7 +13,7 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
     public async Task AddJwtSessions_Configured_ResolvesWorkingSingletons()
     {
         var time = TestClock.Create();
-        var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
+        var services = SuiteLogs.Services().AddSingleton<TimeProvider>(time);
         services.AddJwtSessions(o =>
         {
             o.Issuer = RawToken.Issuer;
@@ -34,7 +34,7 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
     [Test]
     public void AddJwtSessions_MissingKeys_FailsAtStartup()
     {
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddJwtSessions(o =>
         {
             o.Issuer = RawToken.Issuer;
@@ -50,7 +50,7 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
     [Test]
     public void AddJwtSessions_NonsensicalPolicy_FailsAtStartup()
     {
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddJwtSessions(o =>
         {
             o.Issuer = RawToken.Issuer;
@@ -82,7 +82,7 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
     {
         // Every rule of the manager's constructor (and of the issuers and validator it builds) is a start-up failure, with
         // the options exception and the constructor's own message, not an ArgumentException on the first request.
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddJwtSessions(o =>
         {
             o.Issuer = RawToken.Issuer;
@@ -102,7 +102,7 @@ public sealed class JwtSessionsServiceCollectionExtensionsTests
     {
         // The store's sweep judges the deadlines the manager set, so both run on one clock: the container's TimeProvider.
         var time = TestClock.Create();
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddSingleton<TimeProvider>(time);
         services.AddJwtSessions(o =>
         {

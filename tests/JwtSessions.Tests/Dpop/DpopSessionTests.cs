@@ -66,7 +66,7 @@ public sealed class DpopSessionTests
             Policy = policy ?? SessionPolicy.Default,
             DpopProofValidator = dpop ? new DpopProofValidator(new DpopProofValidatorOptions(), timeProvider: _clock) : null,
         };
-        return Own(new SessionManager(options, _store, _clock));
+        return Own(new SessionManager(options, _store, _clock, logger: SuiteLogs.For<SessionManager>()));
     }
 
     private SessionRequestContext Context(SigningKey? key, Uri uri, string method = "POST")

@@ -21,7 +21,7 @@ public sealed partial class IssueTests
             Audience = RawToken.Audience,
             AccessTokenKeys = KeyRing.Create(TestKeys.Hs256),
             Policy = SessionPolicy.Default with { MaxSessionsPerSubject = 2 },
-        }, timeProvider: time);
+        }, timeProvider: time, logger: SuiteLogs.For<SessionManager>());
         var phone = await manager.StartSessionAsync("alice");
         time.Advance(TimeSpan.FromMinutes(1));
         var laptop = await manager.StartSessionAsync("alice");

@@ -17,7 +17,7 @@ public sealed partial class IssueTests
             Audience = RawToken.Audience,
             AccessTokenKeys = KeyRing.Create(TestKeys.Es256),
             Policy = SessionPolicy.Default with { RefreshGracePeriod = TimeSpan.Zero },
-        }, timeProvider: time);
+        }, timeProvider: time, logger: SuiteLogs.For<SessionManager>());
         manager.ReuseDetected += (_, _) => throw new InvalidOperationException("observer failure");
         var first = await manager.StartSessionAsync("alice");
         (await manager.RefreshAsync(first.RefreshToken)).Status.Should().Be(RefreshStatus.Rotated);

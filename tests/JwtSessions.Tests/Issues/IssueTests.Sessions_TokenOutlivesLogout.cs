@@ -25,7 +25,7 @@ public sealed partial class IssueTests
                 AccessTokenKeys = KeyRing.Create(TestKeys.Hs256),
                 Policy = SessionPolicy.Default with { IdleTimeout = TimeSpan.FromMinutes(10), AbsoluteLifetime = TimeSpan.FromMinutes(20) },
             },
-            store, timeProvider: time);
+            store, timeProvider: time, logger: SuiteLogs.For<SessionManager>());
         var tokens = await manager.StartSessionAsync("alice");
         foreach (var at in new[] { TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(16), TimeSpan.FromSeconds((18 * 60) + 40) })
         {
@@ -65,7 +65,7 @@ public sealed partial class IssueTests
                 AccessTokenKeys = KeyRing.Create(TestKeys.Hs256),
                 Policy = SessionPolicy.Default with { IdleTimeout = TimeSpan.FromMinutes(10), AbsoluteLifetime = TimeSpan.FromMinutes(20) },
             },
-            store, timeProvider: time);
+            store, timeProvider: time, logger: SuiteLogs.For<SessionManager>());
         var tokens = await manager.StartSessionAsync("alice");
         time.SetUtcNow(TestClock.Start + TimeSpan.FromMinutes(9) + TimeSpan.FromSeconds(59));
         manager.ValidateAccessToken(tokens.AccessToken).IsValid.Should().BeFalse("the first access token lived 5 minutes");

@@ -30,7 +30,7 @@ public sealed class TelemetryTests
         using var refreshKey = SigningKey.CreateHmac(refreshSecret, JwtAlgorithm.HS256, "refresh-1");
         var time = TestClock.Create();
         var logs = new CapturingLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).AddProvider(SuiteLogs.Factory).SetMinimumLevel(LogLevel.Trace));
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -142,8 +142,8 @@ public sealed class TelemetryTests
         meters.Start();
         using var store = new TestSessionStore(time);
         using var manager = new SessionManager(
-            new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = KeyRing.Create(TestKeys.Hs256) }, store, time);
-        var detector = new AnomalyDetector(new AnomalyDetectorOptions { FloodThreshold = 1 }, time);
+            new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = KeyRing.Create(TestKeys.Hs256) }, store, time, SuiteLogs.For<SessionManager>());
+        var detector = new AnomalyDetector(new AnomalyDetectorOptions { FloodThreshold = 1 }, time, SuiteLogs.For<AnomalyDetector>());
 
         var tokens = await manager.StartSessionAsync("metrics-subject");
         manager.ValidateAccessToken(tokens.AccessToken).IsValid.Should().BeTrue();

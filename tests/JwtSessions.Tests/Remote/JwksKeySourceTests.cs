@@ -326,7 +326,7 @@ public sealed class JwksKeySourceTests
     public async Task RefreshAsync_ClientThatFollowsRedirects_ResponseForAnotherUrlRefused()
     {
         using var following = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
-        var source = Track(new JwksKeySource(Options(_issuer), following, _time));
+        var source = Track(new JwksKeySource(Options(_issuer), following, _time, logger: SuiteLogs.For<JwksKeySource>()));
         (await source.RefreshAsync()).Should().BeTrue();
         var previous = source.Current;
         _issuer.JwksHandler = context =>
@@ -488,7 +488,7 @@ public sealed class JwksKeySourceTests
             .And.Contain(p => p.StartsWith("RetryInterval", StringComparison.Ordinal))
             .And.Contain(p => p.StartsWith("RequestTimeout", StringComparison.Ordinal))
             .And.Contain(p => p.StartsWith("MaxResponseBytes", StringComparison.Ordinal));
-        var act = () => new JwksKeySource(options);
+        var act = () => new JwksKeySource(options, logger: SuiteLogs.For<JwksKeySource>());
         act.Should().Throw<ArgumentException>().WithMessage("*JwksUri*");
     }
 
@@ -552,7 +552,7 @@ public sealed class JwksKeySourceTests
     }
 
     private JwksKeySource Source(Action<JwksKeySourceOptions>? configure = null, IMeterFactory? meterFactory = null)
-        => Track(new JwksKeySource(Options(_issuer, configure), httpClient: null, _time, logger: null, meterFactory));
+        => Track(new JwksKeySource(Options(_issuer, configure), httpClient: null, _time, logger: SuiteLogs.For<JwksKeySource>(), meterFactory));
 
     private async Task<JwksKeySource> LoadedSource(Action<JwksKeySourceOptions>? configure = null, IMeterFactory? meterFactory = null)
     {

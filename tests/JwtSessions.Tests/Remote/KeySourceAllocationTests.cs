@@ -66,7 +66,7 @@ public sealed class KeySourceAllocationTests
         var key = NewKey("key-a");
         await using var issuer = await IssuerServer.StartAsync();
         issuer.Jwks = Jwks(key);
-        using var source = new JwksKeySource(new JwksKeySourceOptions { JwksUri = issuer.JwksUri }, httpClient: null, time);
+        using var source = new JwksKeySource(new JwksKeySourceOptions { JwksUri = issuer.JwksUri }, httpClient: null, time, logger: SuiteLogs.For<JwksKeySource>());
         (await source.RefreshAsync()).Should().BeTrue();
         var validator = Validator(source, time);
         var unknown = Token(key, time, "not-published");

@@ -21,12 +21,12 @@ public sealed class RemoteRegistrationTests
         using var issuer = new SessionManager(
             new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = KeyRing.Create(TestKeys.Es256) },
             store,
-            timeProvider: time);
+            timeProvider: time, logger: SuiteLogs.For<SessionManager>());
         await using var server = await IssuerServer.StartAsync();
         server.Jwks = issuer.AccessTokenValidator.Keys.ToJwks();
         using var log = new RevocationLog(store, TimeSpan.FromMinutes(6), time);
         server.Revocations = log;
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddSingleton<TimeProvider>(time);
         services.AddJwtSessionsValidation(o =>
         {
@@ -54,7 +54,7 @@ public sealed class RemoteRegistrationTests
     [Test]
     public void AddJwtSessionsValidation_KeysAndRemoteKeysBoth_FailsAtStartup()
     {
-        var services = new ServiceCollection();
+        var services = SuiteLogs.Services();
         services.AddJwtSessionsValidation(o =>
         {
             o.Issuer = RawToken.Issuer;

@@ -33,7 +33,7 @@ public sealed class RevocationPollerTests
         _manager = new SessionManager(
             new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = KeyRing.Create(TestKeys.Es256) },
             _store,
-            timeProvider: _time);
+            timeProvider: _time, logger: SuiteLogs.For<SessionManager>());
         _issuer = await IssuerServer.StartAsync();
         _issuer.Jwks = _manager.AccessTokenValidator.Keys.ToJwks();
         _issuer.Revocations = Track(new RevocationLog(_store, s_retention, _time));
@@ -89,7 +89,7 @@ public sealed class RevocationPollerTests
         };
         listener.SetMeasurementEventCallback<long>((_, _, tags, _) => outcomes.Add((string)tags[0].Value!));
         listener.Start();
-        var poller = Track(new RevocationPoller(Options(), httpClient: null, _time, logger: null, factory));
+        var poller = Track(new RevocationPoller(Options(), httpClient: null, _time, logger: SuiteLogs.For<RevocationPoller>(), factory));
         (await Poll(poller)).Should().BeTrue();
 
         (await poller.PollAsync()).Should().BeTrue();
@@ -327,14 +327,14 @@ public sealed class RevocationPollerTests
 
     private async Task<RevocationPoller> StartedPoller()
     {
-        var poller = Track(new RevocationPoller(Options(), httpClient: null, _time));
+        var poller = Track(new RevocationPoller(Options(), httpClient: null, _time, logger: SuiteLogs.For<RevocationPoller>()));
         (await Poll(poller)).Should().BeTrue("the issuer is up");
         return poller;
     }
 
     private async Task<TokenValidator> ResourceValidator(RevocationPoller poller, RevocationFailureMode mode = RevocationFailureMode.UseLocalState)
     {
-        var keys = Track(new JwksKeySource(new JwksKeySourceOptions { JwksUri = _issuer.JwksUri }, httpClient: null, _time));
+        var keys = Track(new JwksKeySource(new JwksKeySourceOptions { JwksUri = _issuer.JwksUri }, httpClient: null, _time, logger: SuiteLogs.For<JwksKeySource>()));
         (await keys.RefreshAsync()).Should().BeTrue();
         return RemoteTokens.Validator(keys, _time, o => (o.Revocations, o.RevocationFailureMode, o.RequireSessionId) = (poller.Revocations, mode, true));
     }

@@ -13,7 +13,7 @@ public sealed class RevocationFeedTests
     {
         var time = TestClock.Create();
         using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = time });
-        using var feed = new RevocationFeed(store, s_retention, time);
+        using var feed = new RevocationFeed(store, s_retention, time, logger: SuiteLogs.For<RevocationFeed>());
         await store.CreateAsync(SessionRecords.Create("s-1", "alice", time.GetUtcNow()));
 
         await store.RevokeAsync("s-1", time.GetUtcNow(), SessionEndReason.Logout);
@@ -30,7 +30,7 @@ public sealed class RevocationFeedTests
     {
         var time = TestClock.Create();
         using var store = new InMemorySessionStore(new InMemorySessionStoreOptions { TimeProvider = time });
-        var feed = new RevocationFeed(store, s_retention, time);
+        var feed = new RevocationFeed(store, s_retention, time, logger: SuiteLogs.For<RevocationFeed>());
         await store.CreateAsync(SessionRecords.Create("s-1", "alice", time.GetUtcNow()));
 
         feed.Dispose();
@@ -45,7 +45,7 @@ public sealed class RevocationFeedTests
     {
         using var store = new InMemorySessionStore();
 
-        var build = () => new RevocationFeed(store, TimeSpan.Zero);
+        var build = () => new RevocationFeed(store, TimeSpan.Zero, logger: SuiteLogs.For<RevocationFeed>());
 
         build.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("retention");
     }
@@ -56,7 +56,7 @@ public sealed class RevocationFeedTests
         var time = TestClock.Create();
         using var manager = new SessionManager(
             new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = JwtSessions.Signing.KeyRing.Create(TestKeys.Es256) },
-            timeProvider: time);
+            timeProvider: time, logger: SuiteLogs.For<SessionManager>());
         var tokens = await manager.StartSessionAsync("alice");
 
         await manager.RevokeAsync(tokens.SessionId);

@@ -40,7 +40,7 @@ public sealed partial class InMemorySessionStoreTests
                 RefreshTokenKeys = KeyRing.Create(TestKeys.Hs256),
             },
             store,
-            _time);
+            _time, logger: SuiteLogs.For<SessionManager>());
 
         // The manager's first sign-in sets up what every later one reuses (signers, buffers): not the store's cost.
         await manager.StartSessionAsync("warm-up");

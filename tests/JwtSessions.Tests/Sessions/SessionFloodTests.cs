@@ -57,7 +57,7 @@ public sealed class SessionFloodTests
                 RefreshTokenKeys = s_refreshKeys,
                 Policy = SessionPolicy.Default with { MaxSessionsPerSubject = cap },
             },
-            store, timeProvider: time);
+            store, timeProvider: time, logger: SuiteLogs.For<SessionManager>());
 
         // Both subjects sit at the cap, so each step revokes two sessions. Tombstones: the count bound, or the retention's
         // worth of revocations (plus one sweep interval of lag), whichever is lower. The revocation list keeps each id for the

@@ -16,7 +16,7 @@ public sealed class SessionManagerExternalSignerTests
         using var key = SigningKey.FromExternalSigner(signer.PublicKey, signer);
         using var manager = new SessionManager(
             new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = KeyRing.Create(key) },
-            timeProvider: time);
+            timeProvider: time, logger: SuiteLogs.For<SessionManager>());
 
         var tokens = await manager.StartSessionAsync("alice");
         var refreshed = await manager.RefreshAsync(tokens.RefreshToken);
@@ -37,7 +37,7 @@ public sealed class SessionManagerExternalSignerTests
         using var manager = new SessionManager(
             new SessionManagerOptions { Issuer = RawToken.Issuer, Audience = RawToken.Audience, AccessTokenKeys = KeyRing.Create(key) },
             store,
-            timeProvider: time);
+            timeProvider: time, logger: SuiteLogs.For<SessionManager>());
         signer.Fault = FakeKmsSigner.Faults.FlipBit;
 
         var start = async () => await manager.StartSessionAsync("alice");

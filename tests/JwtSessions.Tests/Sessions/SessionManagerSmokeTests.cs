@@ -16,7 +16,7 @@ public sealed class SessionManagerSmokeTests
             Issuer = RawToken.Issuer,
             Audience = RawToken.Audience,
             AccessTokenKeys = KeyRing.Create(TestKeys.Es256),
-        }, timeProvider: time);
+        }, timeProvider: time, logger: SuiteLogs.For<SessionManager>());
 
         var first = await manager.StartSessionAsync("alice");
         manager.ValidateAccessToken(first.AccessToken).IsValid.Should().BeTrue();

@@ -220,7 +220,7 @@ public sealed partial class SessionManagerTests : IDisposable
             Policy = policy ?? SessionPolicy.Default,
         };
         configure?.Invoke(options);
-        var manager = new SessionManager(options, store ?? _store, timeProvider: time ?? _time, logger: logger);
+        var manager = new SessionManager(options, store ?? _store, timeProvider: time ?? _time, logger: logger ?? SuiteLogs.For<SessionManager>());
         _disposables.Add(manager);
         return manager;
     }
