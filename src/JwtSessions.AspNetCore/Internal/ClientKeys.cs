@@ -14,8 +14,11 @@ internal static class ClientKeys
     public static ReadOnlySpan<char> Of(HttpContext context, JwtSessionsClientKey mode, string? deviceIdHeader, Span<char> buffer)
     {
         if (mode == JwtSessionsClientKey.DeviceId && deviceIdHeader is not null
-            && context.Request.Headers[deviceIdHeader] is { Count: 1 } values && values[0] is { Length: > 0 and <= MaxLength } deviceId)
+            && context.Request.Headers[deviceIdHeader] is { Count: 1 } values && values[0] is { Length: > 0 and <= MaxLength } deviceId
+            && !deviceId.AsSpan().ContainsAnyExceptInRange('!', '~'))
         {
+            // Visible ASCII only: the key is logged with the detector's events, and a client must not write line breaks,
+            // control or bidirectional characters into the host's logs. Any other value keys the client by its address.
             return deviceId;
         }
 
