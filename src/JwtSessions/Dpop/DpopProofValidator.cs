@@ -70,6 +70,9 @@ public sealed class DpopProofValidator
     /// <summary>Gets a value indicating whether proofs must carry a server nonce (<see cref="DpopProofValidatorOptions.NonceKey"/> is set).</summary>
     public bool RequiresNonce => _nonces is not null;
 
+    /// <summary>Gets the cache of imported proof keys, or <see langword="null"/> when <see cref="DpopProofValidatorOptions.KeyCacheSize"/> is 0.</summary>
+    internal DpopKeyCache? KeyCache => _keys;
+
     /// <summary>Makes a fresh server nonce for the <c>DPoP-Nonce</c> response header.</summary>
     /// <returns>The nonce, or <see langword="null"/> when server nonces are off.</returns>
     public string? CreateNonce() => _nonces?.Create(_time.GetUtcNow().ToUnixTimeSeconds());
