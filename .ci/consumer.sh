@@ -10,6 +10,8 @@
 #     printed, read from README.md now (not a copy), with warnings as errors, and runs it.
 #  2b. A throw-away Web SDK project references JwtSessions.AspNetCore from the same feed and compiles the quick start of
 #     docs/aspnetcore.md (the ```csharp block under "## Quick start") exactly as printed, with warnings as errors.
+#  2c. A throw-away class library references JwtSessions from the same feed and compiles the DPoP client of docs/dpop.md
+#     (the ```csharp block under "## A client in C#") exactly as printed, with warnings as errors.
 #  3. `dotnet tool install --tool-path` installs the jwtsessions tool from the feed, and `jwtsessions demo` runs from it.
 #
 # Needs only the .NET SDK and the package sources (for the packages' dependencies). Leaves nothing behind unless
@@ -183,6 +185,23 @@ restored=$(find "$work/packages" -iname "jwtsessions.aspnetcore.$version.nupkg" 
 [ -n "$restored" ] && cmp -s "$restored" "$feed/JwtSessions.AspNetCore.$version.nupkg" \
   || fail "the quick start was not built against the JwtSessions.AspNetCore package just packed"
 
+# --- 2c. The DPoP client of docs/dpop.md -----------------------------------------------------------------------------------
+# Types only (a handler and a client class), so a class library; same sources and empty package cache.
+dpop="$work/dpop"
+mkdir -p "$dpop"
+cp "$app/nuget.config" "$dpop/nuget.config"
+consumer_project Microsoft.NET.Sdk JwtSessions | sed 's:<OutputType>Exe</OutputType>:<OutputType>Library</OutputType>:' > "$dpop/DpopClient.csproj"
+awk '
+  /^## / { section = ($0 == "## A client in C#") }
+  section && /^```csharp[[:space:]]*$/ && !done { inside = 1; next }
+  inside && /^```[[:space:]]*$/ { inside = 0; done = 1; next }
+  inside { print }
+  END { if (inside) exit 2; if (!done) exit 3 }
+' docs/dpop.md > "$dpop/DpopClient.cs" || fail "docs/dpop.md: no closed \`\`\`csharp block under \"## A client in C#\""
+echo "consumer: docs/dpop.md client ($(wc -l < "$dpop/DpopClient.cs") lines): restore and build against JwtSessions $version"
+(cd "$dpop" && dotnet restore -v q -nologo -clp:NoSummary && dotnet build -c Release --no-restore -v q -nologo -clp:NoSummary) \
+  || fail "the DPoP client of docs/dpop.md does not compile against the packages"
+
 # --- 3. The tool --------------------------------------------------------------------------------------------------------
 echo "consumer: dotnet tool install JwtSessions.Cli --tool-path $work/tool --add-source $feed"
 # From the temporary directory (not the app's, whose source mapping --add-source may not be combined with): the user's
@@ -194,4 +213,4 @@ installed=$(find "$work/tool/.store" -iname "jwtsessions.cli.$version.nupkg" | h
 "$work/tool/jwtsessions" demo > "$work/demo.out" 2>&1 || { cat "$work/demo.out" >&2; fail "jwtsessions demo exited non-zero"; }
 tail -n 3 "$work/demo.out" | sed 's/^/consumer:   | /'
 grep -q '^Done: ' "$work/demo.out" || fail "jwtsessions demo did not finish"
-echo "consumer: ok ($(echo "$samples" | wc -l) README samples, the docs/aspnetcore.md quick start, 5 packages, jwtsessions demo)"
+echo "consumer: ok ($(echo "$samples" | wc -l) README samples, the docs/aspnetcore.md quick start, the docs/dpop.md client, 5 packages, jwtsessions demo)"

@@ -8,7 +8,8 @@ namespace MobileBackend;
 /// <summary>
 /// The sample's composition: JwtSessions on the in-memory session store, or on Redis when <c>ConnectionStrings:Redis</c> is
 /// set; the bearer handler; a sign-in endpoint for one demo user; a protected and two scope-protected endpoints; the session
-/// endpoints under <c>/auth</c>; and a static page that uses the cookie transport. <c>Program.cs</c> runs it; the browser tests
+/// endpoints under <c>/auth</c>; and a static page that uses the cookie transport. With <c>Dpop:Enabled</c>, DPoP (RFC 9449):
+/// a sign-in with a <c>DPoP</c> proof binds the session to the client's key. <c>Program.cs</c> runs it; the sample's tests
 /// start the same composition on a port of their own.
 /// </summary>
 internal static class MobileBackendApp
@@ -47,6 +48,19 @@ internal static class MobileBackendApp
             options.AccessTokenKeys ??= KeyRing.Create(SigningKey.Generate(JwtAlgorithm.ES256, keyId: "sample-" + Guid.NewGuid().ToString("N")[..8]));
             options.RefreshTokenKeys ??= KeyRing.Create(SigningKey.Generate(JwtAlgorithm.HS256, keyId: "sample-refresh"));
         });
+        // DPoP (docs/dpop.md): a sign-in that sends a proof binds its session to the app's key; its access tokens then go as
+        // "Authorization: DPoP" with a proof per request, and its refreshes need a proof of the same key. A sign-in without a
+        // proof (the page) stays a bearer session. With Redis, the proofs' replay cache is shared by every instance.
+        var dpop = configuration.GetValue<bool>("Dpop:Enabled");
+        if (dpop)
+        {
+            services.AddJwtSessionsDpop();
+            if (!string.IsNullOrWhiteSpace(redis))
+            {
+                services.AddRedisDpopReplayCache();
+            }
+        }
+
         services.AddJwtSessionsEndpoints(options =>
         {
             // Both transports: header mode (the default) for the mobile app, cookie mode for the page (it asks for it with
@@ -65,6 +79,7 @@ internal static class MobileBackendApp
 
         var app = builder.Build();
         SampleLog.SessionStore(app.Logger, string.IsNullOrWhiteSpace(redis) ? "in memory (set ConnectionStrings:Redis to keep them in Redis)" : "in Redis");
+        SampleLog.Dpop(app.Logger, dpop ? "on: a sign-in with a DPoP proof binds its session" : "off (set Dpop:Enabled to bind sessions to a client key)");
         foreach (var keys in (ReadOnlySpan<string>)["AccessTokenKeys", "RefreshTokenKeys"])
         {
             if (!configuration.GetSection("JwtSessions:" + keys).Exists())

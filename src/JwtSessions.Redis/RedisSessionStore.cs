@@ -83,6 +83,9 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     /// <summary>Gets the key prefix in use.</summary>
     public string KeyPrefix => _keys.Prefix;
 
+    /// <summary>Gets the store's connection, which <c>AddRedisDpopReplayCache</c> shares.</summary>
+    internal IConnectionMultiplexer Connection => _connection;
+
     /// <summary>Connects to Redis with <see cref="RedisSessionStoreOptions.Configuration"/> and builds a store that owns the connection.</summary>
     /// <param name="options">The configuration, including the connection string.</param>
     /// <returns>The store; it returns even while Redis is down (<c>abortConnect=false</c>) and connects when Redis comes up.</returns>

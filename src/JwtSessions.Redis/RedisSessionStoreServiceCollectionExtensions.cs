@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using JwtSessions.Dpop;
 using JwtSessions.Redis;
 using JwtSessions.Redis.Internal;
 using JwtSessions.Sessions;
@@ -90,6 +91,32 @@ public static class RedisSessionStoreServiceCollectionExtensions
 
         builder.ValidateOnStart();
         return AddCore(services, (sp, options) => new RedisSessionStore(connection, options, sp.GetService<TimeProvider>(), ownsConnection: false));
+    }
+
+    /// <summary>
+    /// Registers a <see cref="RedisDpopReplayCache"/> on the Redis session store's connection and key prefix as the
+    /// <see cref="IDpopReplayCache"/> of <c>AddJwtSessionsDpop</c>'s proof validator, replacing the in-memory default in either
+    /// order of the calls, so that a proof accepted by one server is refused by every other (RFC 9449 §11.1).
+    /// </summary>
+    /// <param name="services">The service collection; <see cref="AddRedisSessionStore(IServiceCollection, string, Action{RedisSessionStoreOptions}?)"/> must register the store too.</param>
+    /// <returns><paramref name="services"/>, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <remarks>
+    /// The cache fails closed: with Redis unreachable, proofs are refused as replayed. Resolving it without a registered
+    /// Redis store throws <see cref="InvalidOperationException"/>. Its clock is the container's <see cref="TimeProvider"/>, else
+    /// the system clock.
+    /// </remarks>
+    public static IServiceCollection AddRedisDpopReplayCache(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.RemoveAll<IDpopReplayCache>();
+        services.AddSingleton<IDpopReplayCache>(static sp =>
+        {
+            var store = sp.GetService<RedisSessionStore>()
+                ?? throw new InvalidOperationException("AddRedisDpopReplayCache shares the Redis session store's connection: call AddRedisSessionStore too.");
+            return new RedisDpopReplayCache(store.Connection, store.KeyPrefix, sp.GetService<TimeProvider>());
+        });
+        return services;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using JwtSessions.Dpop;
 using JwtSessions.Redis.Tests.Support;
 using JwtSessions.Sessions;
 using JwtSessions.Tests.Support;
@@ -45,6 +46,41 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         };
         await store.CreateAsync(session);
         (await store.GetAsync(session.SessionId)).Should().Be(session);
+    }
+
+    [Test]
+    public async Task AddRedisDpopReplayCache_BeforeAddJwtSessionsDpop_ReplacesTheInMemoryCacheOnTheStoresConnection()
+    {
+        var address = RedisTestEnvironment.Address;
+        var prefix = _resources.NewPrefix(address);
+        var time = new FakeTimeProvider(TestManagers.Start);
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(time)
+            .AddRedisSessionStore(address + ",connectTimeout=1000", o => o.KeyPrefix = prefix)
+            .AddRedisDpopReplayCache()
+            .AddJwtSessionsDpop();
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+
+        var cache = provider.GetRequiredService<IDpopReplayCache>();
+
+        cache.Should().BeOfType<RedisDpopReplayCache>();
+        var proofId = Guid.NewGuid().ToString("N");
+        (await cache.TryAddAsync(proofId, time.GetUtcNow().AddMinutes(2))).Should().BeTrue();
+        (await cache.TryAddAsync(proofId, time.GetUtcNow().AddMinutes(2))).Should().BeFalse("the second use of a proof is a replay");
+        var db = provider.GetRequiredService<RedisSessionStore>().Connection.GetDatabase();
+        (await db.KeyExistsAsync(prefix + "dpop:" + proofId)).Should().BeTrue("the key lives under the store's prefix");
+    }
+
+    [Test]
+    public async Task AddRedisDpopReplayCache_AfterAddJwtSessionsDpopWithoutAStore_ThrowsWhenResolved()
+    {
+        var services = new ServiceCollection().AddJwtSessionsDpop().AddRedisDpopReplayCache();
+        await using var provider = services.BuildServiceProvider();
+
+        var act = () => provider.GetRequiredService<IDpopReplayCache>();
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*AddRedisSessionStore*");
     }
 
     [Test]

@@ -32,8 +32,10 @@ internal static class DpopRequest
     }
 
     /// <summary>
-    /// The proof validator of the application: a registered <see cref="DpopProofValidator"/> (a validating server), else the
-    /// session manager's <see cref="SessionManagerOptions.DpopProofValidator"/>; <see langword="null"/> without DPoP.
+    /// The proof validator of the application: a registered <see cref="DpopProofValidator"/> (<c>AddJwtSessionsDpop</c>), else the
+    /// session manager's <see cref="SessionManagerOptions.DpopProofValidator"/>; <see langword="null"/> without DPoP. The
+    /// session manager of <c>AddJwtSessions</c> picks the same one, and start-up validation refuses both being set, so sign-in,
+    /// refresh and resource requests share one replay cache and one nonce key.
     /// </summary>
     public static DpopProofValidator? ValidatorOf(IServiceProvider services)
         => services.GetService<DpopProofValidator>()

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using JwtSessions.Dpop;
 using JwtSessions.Internal;
 using JwtSessions.Remote;
 using JwtSessions.Revocation;
@@ -44,7 +45,8 @@ public static class JwtSessionsServiceCollectionExtensions
             sp.GetRequiredService<ISessionStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<SessionManager>>(),
-            sp.GetService<IMeterFactory>()));
+            sp.GetService<IMeterFactory>(),
+            RegisteredDpop(sp)));
         services.TryAddSingleton(static sp => sp.GetRequiredService<SessionManager>().AccessTokenValidator);
 
         // The issuer's side of the revocation endpoint (docs/resource-servers.md); made only when resolved.
@@ -126,9 +128,62 @@ public static class JwtSessionsServiceCollectionExtensions
         return services;
     }
 
-    private sealed class SessionManagerOptionsValidator : IValidateOptions<SessionManagerOptions>
+    /// <summary>
+    /// Registers a singleton <see cref="DpopProofValidator"/> (RFC 9449, docs/dpop.md) and, unless one is registered, an
+    /// <see cref="InMemoryDpopReplayCache"/> as its <see cref="IDpopReplayCache"/>: enough for one server. Servers that share
+    /// clients share a replay cache: <c>AddRedisDpopReplayCache</c> (JwtSessions.Redis) replaces the in-memory one with the
+    /// session store's Redis, in either order; any other <see cref="IDpopReplayCache"/> registered after this call replaces it too.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The registered validator is the application's only one: the <see cref="SessionManager"/> of <see cref="AddJwtSessions"/>
+    /// binds sessions with it (leave <see cref="SessionManagerOptions.DpopProofValidator"/> unset; start-up validation refuses
+    /// both), and the ASP.NET Core authentication handler checks <c>Authorization: DPoP</c> requests with it.
+    /// </para>
+    /// <para>
+    /// The options are checked at start-up (<c>ValidateOnStart</c>) by <see cref="DpopProofValidatorOptions.Validate"/>, so a bad
+    /// configuration fails with an <see cref="OptionsValidationException"/> naming every problem. The clock is the container's
+    /// <see cref="TimeProvider"/>.
+    /// </para>
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the proof validator; the defaults when null.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddJwtSessionsDpop(this IServiceCollection services, Action<DpopProofValidatorOptions>? configure = null)
     {
-        public ValidateOptionsResult Validate(string? name, SessionManagerOptions options) => Result(options.Validate());
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<DpopProofValidatorOptions>();
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DpopProofValidatorOptions>, DpopProofValidatorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IDpopReplayCache>(static sp => new InMemoryDpopReplayCache(timeProvider: sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static sp => new DpopProofValidator(
+            sp.GetRequiredService<IOptions<DpopProofValidatorOptions>>().Value,
+            sp.GetRequiredService<IDpopReplayCache>(),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>The proof validator registered in the container (by <see cref="AddJwtSessionsDpop"/> or by hand), if any.</summary>
+    private static DpopProofValidator? RegisteredDpop(IServiceProvider services)
+        => services.GetService<IServiceProviderIsService>()?.IsService(typeof(DpopProofValidator)) == true
+            ? services.GetRequiredService<DpopProofValidator>()
+            : null;
+
+    private sealed class SessionManagerOptionsValidator(IServiceProvider services) : IValidateOptions<SessionManagerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SessionManagerOptions options)
+            => Result(options.ValidateInContainer(services.GetService<IServiceProviderIsService>()?.IsService(typeof(DpopProofValidator)) == true));
+    }
+
+    private sealed class DpopProofValidatorOptionsValidator : IValidateOptions<DpopProofValidatorOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DpopProofValidatorOptions options) => Result(options.Validate());
     }
 
     private sealed class AccessTokenValidationOptionsValidator : IValidateOptions<AccessTokenValidationOptions>

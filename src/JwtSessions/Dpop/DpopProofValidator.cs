@@ -30,6 +30,7 @@ public sealed class DpopProofValidator
     private readonly TimeProvider _time;
     private readonly IDpopReplayCache _replay;
     private readonly DpopNonces? _nonces;
+    private readonly DpopKeyCache? _keys;
     private readonly int _algorithms;
     private readonly int _maxProofSize;
     private readonly long _windowMs;
@@ -59,6 +60,7 @@ public sealed class DpopProofValidator
         _windowMs = (long)options.IatWindow.TotalMilliseconds;
         _skewMs = (long)options.ClockSkew.TotalMilliseconds;
         _nonces = options.NonceKey is { } key ? new DpopNonces(key, options.NonceLifetime, options.ClockSkew) : null;
+        _keys = options.KeyCacheSize > 0 ? new DpopKeyCache(options.KeyCacheSize) : null;
         SupportedAlgorithms = string.Join(' ', options.AllowedAlgorithms.Select(static a => a.GetName()));
     }
 
@@ -67,6 +69,9 @@ public sealed class DpopProofValidator
 
     /// <summary>Gets a value indicating whether proofs must carry a server nonce (<see cref="DpopProofValidatorOptions.NonceKey"/> is set).</summary>
     public bool RequiresNonce => _nonces is not null;
+
+    /// <summary>Gets the cache of imported proof keys, or <see langword="null"/> when <see cref="DpopProofValidatorOptions.KeyCacheSize"/> is 0.</summary>
+    internal DpopKeyCache? KeyCache => _keys;
 
     /// <summary>Makes a fresh server nonce for the <c>DPoP-Nonce</c> response header.</summary>
     /// <returns>The nonce, or <see langword="null"/> when server nonces are off.</returns>
@@ -159,18 +164,10 @@ public sealed class DpopProofValidator
                 return error;
             }
 
-            var key = ImportKey(jwk, algorithm, out var keyThumbprint);
-            if (key is null)
+            error = VerifySignature(bytes[..secondDot], bytes[(secondDot + 1)..], jwk, algorithm, out var keyThumbprint);
+            if (error != DpopProofError.None)
             {
-                return DpopProofError.InvalidKey;
-            }
-
-            using (key)
-            {
-                if (SignatureCheck.Verify(key, bytes[..secondDot], bytes[(secondDot + 1)..]) != TokenValidationError.None)
-                {
-                    return DpopProofError.BadSignature;
-                }
+                return error;
             }
 
             // Only now, with the signature verified, is the payload read.
@@ -204,6 +201,54 @@ public sealed class DpopProofValidator
         finally
         {
             ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+    }
+
+    /// <summary>
+    /// The signature under the <c>jwk</c> header's key: the cached import of exactly these members when there is one, else a
+    /// fresh import, kept in the cache once its signature verified (<see cref="DpopKeyCache"/>).
+    /// </summary>
+    private DpopProofError VerifySignature(
+        ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature, in DpopJwk jwk, JwtAlgorithm algorithm, out string? thumbprint)
+    {
+        var cached = _keys?.Acquire(jwk, algorithm);
+        if (cached is not null)
+        {
+            try
+            {
+                thumbprint = cached.Thumbprint;
+                return SignatureCheck.Verify(cached.Key, signingInput, signature) == TokenValidationError.None
+                    ? DpopProofError.None
+                    : DpopProofError.BadSignature;
+            }
+            finally
+            {
+                cached.Release();
+            }
+        }
+
+        var key = ImportKey(jwk, algorithm, out thumbprint);
+        if (key is null)
+        {
+            return DpopProofError.InvalidKey;
+        }
+
+        var verified = false;
+        try
+        {
+            verified = SignatureCheck.Verify(key, signingInput, signature) == TokenValidationError.None;
+            return verified ? DpopProofError.None : DpopProofError.BadSignature;
+        }
+        finally
+        {
+            if (verified && _keys is not null)
+            {
+                _keys.Add(jwk, algorithm, key, thumbprint!);
+            }
+            else
+            {
+                key.Dispose();
+            }
         }
     }
 
@@ -324,14 +369,28 @@ public sealed class DpopProofValidator
     }
 
     /// <summary>The replay cache's id of a proof: its key and its <c>jti</c>, hashed to a fixed length.</summary>
+    [SkipLocalsInit]
     private static string ReplayId(string thumbprint, ReadOnlySpan<byte> jti)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.ASCII.GetBytes(thumbprint));
-        hash.AppendData([0]);
-        hash.AppendData(jti);
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        hash.GetHashAndReset(digest);
-        return Base64UrlStrict.Encode(digest);
+        // The thumbprint is 43 base64url characters; the jti is at most the proof's length.
+        var length = thumbprint.Length + 1 + jti.Length;
+        byte[]? rented = null;
+        var input = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = Encoding.ASCII.GetBytes(thumbprint, input);
+            input[written] = 0;
+            jti.CopyTo(input[(written + 1)..]);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(input[..(written + 1 + jti.Length)], digest);
+            return Base64UrlStrict.Encode(digest);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -12,6 +12,12 @@ public sealed class DpopProofValidatorOptions
     /// <summary>The shortest <see cref="NonceKey"/> accepted, in bytes.</summary>
     public const int MinNonceKeyBytes = 32;
 
+    /// <summary>The default <see cref="KeyCacheSize"/>: 1024 keys.</summary>
+    public const int DefaultKeyCacheSize = 1024;
+
+    /// <summary>The largest <see cref="KeyCacheSize"/>: 65,536 keys.</summary>
+    public const int MaxKeyCacheSize = 65_536;
+
     /// <summary>
     /// Gets the algorithms a proof may be signed with: asymmetric only (<c>none</c> has no value, and an HMAC algorithm is
     /// refused by <see cref="Validate"/>, since a client's proof key must be one the server cannot sign with).
@@ -45,6 +51,15 @@ public sealed class DpopProofValidatorOptions
     /// <summary>Gets or sets how long a server nonce is accepted after it was made.</summary>
     /// <value>5 minutes by default; between 1 second and 1 hour.</value>
     public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Gets or sets how many imported proof keys the validator keeps, so that a client's key, the same in every proof, is
+    /// imported once rather than per proof; 0 imports every proof's key afresh. The cache is a fixed array of slots, never
+    /// grown: proofs under ever new keys replace entries and never enlarge it, and an entry is reused only for byte-identical
+    /// key members (docs/dpop.md, "The proof key cache").
+    /// </summary>
+    /// <value>1024 by default (a few MB at most, RSA keys being the largest); between 0 and 65,536.</value>
+    public int KeyCacheSize { get; set; } = DefaultKeyCacheSize;
 
     /// <summary>Lists every problem of this configuration by setting name; empty when it is valid. Pure: changes nothing.</summary>
     /// <returns>The problems.</returns>
@@ -87,6 +102,11 @@ public sealed class DpopProofValidatorOptions
         if (NonceLifetime < TimeSpan.FromSeconds(1) || NonceLifetime > TimeSpan.FromHours(1))
         {
             problems.Add($"{nameof(NonceLifetime)} must be between 1 second and 1 hour.");
+        }
+
+        if (KeyCacheSize is < 0 or > MaxKeyCacheSize)
+        {
+            problems.Add($"{nameof(KeyCacheSize)} must be between 0 and {MaxKeyCacheSize}.");
         }
 
         return problems;

@@ -15,6 +15,9 @@ public sealed partial class SessionManager
 
     private readonly DpopProofValidator? _dpop;
 
+    /// <summary>Gets the proof validator this manager binds sessions with, or <see langword="null"/> without DPoP.</summary>
+    internal DpopProofValidator? DpopProofValidator => _dpop;
+
     /// <summary>
     /// The key a sign-in binds its session to: the thumbprint of a valid proof's key, or <see langword="null"/> for a bearer
     /// session (no proof, or no proof validator configured).

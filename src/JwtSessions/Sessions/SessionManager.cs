@@ -61,9 +61,21 @@ public sealed partial class SessionManager : IDisposable
         TimeProvider? timeProvider = null,
         ILogger<SessionManager>? logger = null,
         IMeterFactory? meterFactory = null)
+        : this(options, store, timeProvider, logger, meterFactory, registeredDpopProofValidator: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the proof validator <c>AddJwtSessionsDpop</c> registered, which stands in for <see cref="SessionManagerOptions.DpopProofValidator"/>.</summary>
+    internal SessionManager(
+        SessionManagerOptions options,
+        ISessionStore? store,
+        TimeProvider? timeProvider,
+        ILogger<SessionManager>? logger,
+        IMeterFactory? meterFactory,
+        Dpop.DpopProofValidator? registeredDpopProofValidator)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
+        var problems = options.ValidateInContainer(registeredDpopProofValidator is not null);
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
@@ -96,7 +108,7 @@ public sealed partial class SessionManager : IDisposable
         _accessValidator = new TokenValidator(SessionTokenFactory.AccessValidator(options, _time, _feed.Revocations), _metrics);
         _accessValidator.RejectionBurst += OnRejectionBurst;
         _refreshValidator = new TokenValidator(SessionTokenFactory.RefreshValidator(options, refreshKeys, _time), _metrics);
-        _dpop = options.DpopProofValidator;
+        _dpop = registeredDpopProofValidator ?? options.DpopProofValidator;
     }
 
     /// <summary>Raised when a replayed refresh token revoked a session (theft detection).</summary>

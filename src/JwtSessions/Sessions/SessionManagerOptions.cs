@@ -69,7 +69,14 @@ public sealed class SessionManagerOptions
     /// validation and the manager's constructor run the same rules.
     /// </summary>
     /// <returns>The problems, one sentence each; empty when the options are valid.</returns>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => ValidateInContainer(registeredDpopProofValidator: false);
+
+    /// <summary>
+    /// As <see cref="Validate"/>, for a container where <c>AddJwtSessionsDpop</c> registered the proof validator: it stands in
+    /// for <see cref="DpopProofValidator"/>, which must then be left unset, so that the manager and the authentication
+    /// handler share one validator (one replay cache, one nonce key).
+    /// </summary>
+    internal IReadOnlyList<string> ValidateInContainer(bool registeredDpopProofValidator)
     {
         var problems = new List<string>();
         if (string.IsNullOrEmpty(Issuer))
@@ -123,7 +130,12 @@ public sealed class SessionManagerOptions
             problems.Add("Policy.IdleTimeout must exceed ClockSkew by at least a second.");
         }
 
-        if (Policy is not null && (Policy.RequireDpop || Policy.DpopRequiredClientIds.Count > 0) && DpopProofValidator is null)
+        if (registeredDpopProofValidator && DpopProofValidator is not null)
+        {
+            problems.Add("DpopProofValidator must be left unset when a DpopProofValidator is registered in the container (AddJwtSessionsDpop): the session manager uses the registered one.");
+        }
+
+        if (Policy is not null && (Policy.RequireDpop || Policy.DpopRequiredClientIds.Count > 0) && DpopProofValidator is null && !registeredDpopProofValidator)
         {
             problems.Add("DpopProofValidator is required when Policy.RequireDpop or Policy.DpopRequiredClientIds asks for DPoP.");
         }

@@ -39,14 +39,16 @@ internal sealed class SampleHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<SampleHost> StartAsync()
+    /// <summary>Starts the sample.</summary>
+    /// <param name="settings">Configuration overrides as <c>--Key=Value</c> arguments, for example <c>--Dpop:Enabled=true</c>.</param>
+    public static async Task<SampleHost> StartAsync(params string[] settings)
     {
         var contentRoot = typeof(SampleHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(static a => a.Key == "SampleContentRoot").Value!;
         var clock = new FakeTimeProvider(Start);
         var recorder = new RequestRecorder();
         var app = MobileBackendApp.Create(
-            ["--contentRoot", contentRoot, "--urls", "http://127.0.0.1:0", "--environment", "Development"],
+            ["--contentRoot", contentRoot, "--urls", "http://127.0.0.1:0", "--environment", "Development", .. settings],
             builder =>
             {
                 builder.Logging.ClearProviders();

@@ -168,6 +168,35 @@ public sealed class DpopHandlerTests
     }
 
     [Test]
+    public async Task HandleAuthenticate_ValidatorFromAddJwtSessionsDpop_SignInAndHandlerShareIt()
+    {
+        var clock = new FakeTimeProvider(TestApp.Start);
+        await using var app = await TestApp.StartAsync(options =>
+        {
+            options.Time = clock;
+            options.Services = services => services.AddJwtSessionsDpop(dpop =>
+            {
+                dpop.NonceKey = new byte[DpopProofValidatorOptions.MinNonceKeyBytes];
+                System.Security.Cryptography.RandomNumberGenerator.Fill(dpop.NonceKey);
+            });
+        });
+        using var client = app.CreateClient();
+        using var key = SigningKey.Generate(JwtAlgorithm.ES256);
+        var proofs = app.Services.GetRequiredService<DpopProofValidator>();
+        app.Services.GetRequiredService<IOptions<SessionManagerOptions>>().Value.DpopProofValidator.Should().BeNull();
+        var tokens = await SignInAsync(app, client, key, proofs.CreateNonce());
+
+        // The registered validator requires nonces: the handler asks for one, so it is the one checking the proof.
+        using var refused = await GetMeAsync(client, tokens.AccessToken!, ProofForMe(app, key, tokens.AccessToken!));
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        refused.Challenge().Should().Be(DpopChallenge("use_dpop_nonce", "The DPoP proof needs the server's nonce"));
+
+        var nonce = refused.Headers.GetValues("DPoP-Nonce").Single();
+        using var accepted = await GetMeAsync(client, tokens.AccessToken!, ProofForMe(app, key, tokens.AccessToken!, nonce));
+        accepted.StatusCode.Should().Be(HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
+    }
+
+    [Test]
     public async Task HandleChallenge_NoCredentialWithDpop_BearerAndDpopChallenges()
     {
         await using var app = await StartAsync();
