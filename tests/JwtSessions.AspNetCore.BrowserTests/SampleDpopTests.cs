@@ -79,6 +79,7 @@ public sealed class SampleDpopTests
 
         using var signedIn = await PostAsync("/signin", credentials, Proof(key, "POST", "/signin"));
         var tokens = await TokensAsync(signedIn);
+        tokens.TokenType.Should().Be("DPoP", "RFC 9449 §5: the response names a bound token's type");
 
         using var me = await GetMeAsync("DPoP", tokens.AccessToken, Proof(key, "GET", "/api/me", tokens.AccessToken));
         me.StatusCode.Should().Be(HttpStatusCode.OK, await me.Content.ReadAsStringAsync());

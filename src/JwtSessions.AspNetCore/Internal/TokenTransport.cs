@@ -30,6 +30,7 @@ internal static class TokenTransport
             return TypedResults.Json(
                 new TokenResponse
                 {
+                    TokenType = TokenType(tokens),
                     AccessToken = tokens.AccessToken,
                     ExpiresIn = expiresIn,
                     AccessTokenExpiresAt = tokens.AccessTokenExpiresAt,
@@ -67,6 +68,7 @@ internal static class TokenTransport
         return TypedResults.Json(
             new TokenResponse
             {
+                TokenType = TokenType(tokens),
                 AccessToken = accessInBody,
                 ExpiresIn = expiresIn,
                 AccessTokenExpiresAt = tokens.AccessTokenExpiresAt,
@@ -76,6 +78,9 @@ internal static class TokenTransport
             },
             EndpointJsonContext.Default.TokenResponse);
     }
+
+    /// <summary>RFC 9449 §5: a token response names a DPoP-bound access token's type <c>DPoP</c>, so the client sends it with that scheme.</summary>
+    private static string TokenType(SessionTokens tokens) => tokens.IsDpopBound ? "DPoP" : "Bearer";
 
     /// <summary>Expires every cookie of the cookie transport (a deletion must repeat <c>Secure</c> and <c>Path=/</c> for a <c>__Host-</c> cookie).</summary>
     public static void ClearCookies(HttpContext context, JwtSessionsEndpointOptions options)

@@ -577,7 +577,7 @@ public sealed partial class SessionManager : IDisposable
             session.Subject, session.SessionId, _policy.AbsoluteLifetime, session.ExpiresAt, session.Generation, claims: RefreshClaims(session), now: now,
             cancellationToken: cancellationToken).ConfigureAwait(false);
         return new SessionTokens(
-            session.SessionId, session.Subject, access.Token, access.ExpiresAt, refresh.Token, refresh.ExpiresAt, session.Generation);
+            session.SessionId, session.Subject, access.Token, access.ExpiresAt, refresh.Token, refresh.ExpiresAt, session.Generation, session.KeyThumbprint);
     }
 
     private DateTimeOffset AccessDeadline(SessionRecord session) => session.ExpiresAt - _accessSkew;

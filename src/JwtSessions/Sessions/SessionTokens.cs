@@ -12,7 +12,8 @@ public sealed class SessionTokens
         DateTimeOffset accessTokenExpiresAt,
         string refreshToken,
         DateTimeOffset refreshTokenExpiresAt,
-        long generation)
+        long generation,
+        string? keyThumbprint)
     {
         SessionId = sessionId;
         Subject = subject;
@@ -21,6 +22,7 @@ public sealed class SessionTokens
         RefreshToken = refreshToken;
         RefreshTokenExpiresAt = refreshTokenExpiresAt;
         Generation = generation;
+        KeyThumbprint = keyThumbprint;
     }
 
     /// <summary>Gets the session id (also the access token's <c>sid</c>).</summary>
@@ -29,7 +31,7 @@ public sealed class SessionTokens
     /// <summary>Gets the subject.</summary>
     public string Subject { get; }
 
-    /// <summary>Gets the access token, sent as <c>Authorization: Bearer</c>.</summary>
+    /// <summary>Gets the access token, sent as <c>Authorization: Bearer</c>, or as <c>Authorization: DPoP</c> with a proof when <see cref="IsDpopBound"/>.</summary>
     public string AccessToken { get; }
 
     /// <summary>Gets when the access token expires.</summary>
@@ -43,6 +45,18 @@ public sealed class SessionTokens
 
     /// <summary>Gets the refresh token's generation.</summary>
     public long Generation { get; }
+
+    /// <summary>
+    /// Gets the RFC 7638 thumbprint of the DPoP key the session is bound to (the access token's <c>cnf.jkt</c>), or
+    /// <see langword="null"/> for a bearer session. A thumbprint is public: it names the key, it cannot prove possession of it.
+    /// </summary>
+    public string? KeyThumbprint { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the tokens are bound to a DPoP key: the access token is then presented with the
+    /// <c>DPoP</c> scheme and a proof, and a token response names its type <c>DPoP</c> (RFC 9449 §5).
+    /// </summary>
+    public bool IsDpopBound => KeyThumbprint is not null;
 
     /// <inheritdoc />
     public override string ToString() => $"session {SessionId} (sub {Subject}, generation {Generation})";

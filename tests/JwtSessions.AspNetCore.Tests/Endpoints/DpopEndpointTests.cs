@@ -58,6 +58,7 @@ public sealed class DpopEndpointTests
         using var signedIn = await SignInAsync(app, client, DpopProof.Create(key, "POST", signIn, app.Time.GetUtcNow()));
         signedIn.StatusCode.Should().Be(HttpStatusCode.OK, await signedIn.Content.ReadAsStringAsync());
         var tokens = (await signedIn.Content.ReadFromJsonAsync<TokenBody>())!;
+        tokens.TokenType.Should().Be("DPoP", "RFC 9449 §5: the response names a bound token's type");
 
         // The access token is bound: as a bearer token it is refused.
         using var asBearer = await client.GetWithTokenAsync("/me", tokens.AccessToken);
@@ -65,6 +66,7 @@ public sealed class DpopEndpointTests
 
         using var refreshed = await RefreshAsync(client, tokens.RefreshToken!, DpopProof.Create(key, "POST", refresh, app.Time.GetUtcNow()));
         refreshed.StatusCode.Should().Be(HttpStatusCode.OK, await refreshed.Content.ReadAsStringAsync());
+        (await refreshed.Content.ReadFromJsonAsync<TokenBody>())!.TokenType.Should().Be("DPoP");
     }
 
     [Test]
