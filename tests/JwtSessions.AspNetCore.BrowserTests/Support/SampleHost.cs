@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using JwtSessions.Tests.Support;
 using MobileBackend;
 
 namespace JwtSessions.AspNetCore.BrowserTests.Support;
@@ -51,7 +52,8 @@ internal sealed class SampleHost : IAsyncDisposable
             ["--contentRoot", contentRoot, "--urls", "http://127.0.0.1:0", "--environment", "Development", .. settings],
             builder =>
             {
-                builder.Logging.ClearProviders();
+                // Every log of the sample (the library's, Kestrel's, hosting's) goes to the suite's capture, scanned for tokens.
+                builder.Logging.ClearProviders().AddProvider(SuiteLogs.Factory).SetMinimumLevel(LogLevel.Trace);
                 builder.Services.AddSingleton<TimeProvider>(clock);
                 builder.Services.AddSingleton<IStartupFilter>(recorder);
             });
