@@ -199,11 +199,13 @@ public sealed partial class RedisSessionStore
                 return;
             }
 
+            // The log is scored and trimmed on the Redis server's clock: a full read takes all of it (it holds the retention),
+            // a periodic one from shortly before the newest entry seen, on that same clock.
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var retentionMs = (long)_retention.TotalMilliseconds;
             var lookbackMs = (long)RedisSessionStoreOptions.ReconcileLookback(_reconcileInterval).TotalMilliseconds;
             var seen = Interlocked.Read(ref _cursorMs);
-            var fromMs = full || seen == long.MinValue ? nowMs - retentionMs : Math.Min(seen, nowMs) - lookbackMs;
+            var fromMs = full || seen == long.MinValue ? double.NegativeInfinity : seen - lookbackMs;
             var entries = await _database.SortedSetRangeByScoreWithScoresAsync(_keys.Revocations, fromMs, double.PositiveInfinity).ConfigureAwait(false);
             var cursor = Interlocked.Read(ref _cursorMs);
             foreach (var entry in entries)

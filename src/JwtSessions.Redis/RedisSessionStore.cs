@@ -180,7 +180,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         args[16] = cap;
         fields.CopyTo(args, RedisScripts.RevocationArguments + 5);
 
-        RedisKey[] keys = [_keys.Session(session.SessionId), _keys.Subject(session.Subject), _keys.Revocations, _keys.Tombstones];
+        RedisKey[] keys = [_keys.Session(session.SessionId), _keys.Subject(session.Subject), _keys.Revocations, _keys.Tombstones, _keys.RevocationRetention];
         var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Create, keys, args, cancellationToken).ConfigureAwait(false))!;
         if ((long)result[0] == 0)
         {
@@ -217,7 +217,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
             Instant.Encode(now),
             TtlFloorMilliseconds,
             revokedAtMs,
-            revokedAtMs - (long)_retention.TotalMilliseconds,
+            0,
             Math.Max(1, (long)Math.Ceiling(_retention.TotalMilliseconds)),
             _keys.RevocationChannelName,
             _keys.Prefix,
@@ -306,7 +306,7 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         RedisValue[] args = [.. RevocationContext(revokedAt, reason, _time.GetUtcNow()), sessionId];
-        RedisKey[] keys = [_keys.Session(sessionId), _keys.Revocations, _keys.Tombstones];
+        RedisKey[] keys = [_keys.Session(sessionId), _keys.Revocations, _keys.Tombstones, _keys.RevocationRetention];
         var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Revoke, keys, args, cancellationToken).ConfigureAwait(false))!;
         if ((int)result[0] == 0)
         {

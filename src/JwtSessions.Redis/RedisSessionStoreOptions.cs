@@ -44,6 +44,7 @@ public sealed class RedisSessionStoreOptions
     /// Must also be at least the access-token lifetime plus the clock skew of every <c>SessionManager</c> sharing the store
     /// (5 minutes 30 seconds with the defaults): past that, no access token of a revoked session can be valid, so an older
     /// revocation no longer matters. A server disconnected for longer than this still catches up every revocation that does.
+    /// The log is trimmed on the Redis server's clock by the longest retention of any store sharing the prefix.
     /// </remarks>
     public TimeSpan RevocationRetention { get; set; } = TimeSpan.FromHours(1);
 

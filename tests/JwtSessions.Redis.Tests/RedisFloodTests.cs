@@ -35,7 +35,7 @@ public sealed class RedisFloodTests
     /// <summary>
     /// A hundred thousand sign-ins of one subject, 32 at a time with the clock a second on after each batch, and one of
     /// another subject per batch: the keys under the prefix never exceed both subjects' caps plus the tombstone bound plus the
-    /// four fixed keys, their memory stays flat, and only the newest batch's sessions are left.
+    /// five fixed keys, their memory (but for the revocation log) stays flat, and only the newest batch's sessions are left.
     /// </summary>
     [TestCase(3)]
     [TestCase(SessionPolicy.DefaultMaxSessionsPerSubject)]
@@ -50,7 +50,7 @@ public sealed class RedisFloodTests
         });
         using var manager = Manager(store, cap);
         var database = await DatabaseAsync();
-        var keyBound = (2 * cap) + MaxTombstones + 4;
+        var keyBound = (2 * cap) + MaxTombstones + 5;
 
         var firstBatch = new List<SessionTokens>();
         var recentBatches = new Queue<SessionTokens[]>();
@@ -190,13 +190,17 @@ public sealed class RedisFloodTests
             keys.Add(key);
         }
 
-        var usage = await Task.WhenAll(keys.Select(k => database.ExecuteAsync("MEMORY", "USAGE", k)));
+        // The revocation log is left out: it is scored and trimmed on the Redis server's clock, so within the test's few real
+        // seconds it keeps every revocation of the flood (its bound is the revocation rate times the retention, docs/redis.md).
+        var usage = await Task.WhenAll(keys.Where(k => !IsRevocationLog(k)).Select(k => database.ExecuteAsync("MEMORY", "USAGE", k)));
         var hashes = keys.Where(k => k.ToString().StartsWith(_prefix + "s:", StringComparison.Ordinal));
         var revoked = await Task.WhenAll(hashes.Select(k => database.HashExistsAsync(k, "rev")));
         var bytes = usage.Sum(static u => u.IsNull ? 0L : (long)u);
         var tombstones = revoked.Count(static r => r);
         return (keys.Count, bytes, tombstones);
     }
+
+    private bool IsRevocationLog(RedisKey key) => key.ToString().StartsWith(_prefix + "revocations", StringComparison.Ordinal);
 
     private async Task<IDatabase> DatabaseAsync()
         => _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address))).GetDatabase();

@@ -67,7 +67,7 @@ public sealed class RedisMultiServerTests
         await database.SortedSetAddAsync(
             _prefix + "revocations",
             $$"""{"id":"{{tokens.SessionId}}","sub":"alice","at":"{{ticks}}","why":{{(int)SessionEndReason.Administrative}}}""",
-            now.ToUnixTimeMilliseconds());
+            await RedisTestEnvironment.ServerTimeMsAsync(database));
         b.ValidateAccessToken(tokens.AccessToken).IsValid.Should().BeTrue("nothing was pushed");
 
         _fleet.Time.Advance(new RedisSessionStoreOptions().ReconcileInterval);

@@ -138,6 +138,7 @@ public sealed class RedisSessionStoreTests
         var tombstone = await store.RevokeAsync(revoked.SessionId, now, SessionEndReason.Logout);
         (await PttlAsync(database, "s:" + revoked.SessionId)).Should().BeInRange(1, Ms(tombstone!.ExpiresAt - now));
         (await PttlAsync(database, "revocations")).Should().BeInRange(1, Ms(TimeSpan.FromMinutes(10)));
+        (await PttlAsync(database, "revocations:retention")).Should().BeInRange(1, Ms(TimeSpan.FromMinutes(10)));
         (await PttlAsync(database, "tombstones")).Should().BeInRange(1, Ms(new RedisSessionStoreOptions().TombstoneRetention));
 
         // Nothing under the prefix lives forever (the test may scan; the store never does).
@@ -148,7 +149,7 @@ public sealed class RedisSessionStoreTests
             keys.Add(key);
         }
 
-        keys.Should().HaveCount(5, "two session hashes, the subject index, the revocation log and the tombstone set");
+        keys.Should().HaveCount(6, "two session hashes, the subject index, the revocation log, its retention and the tombstone set");
         foreach (var key in keys)
         {
             (await database.ExecuteAsync("PTTL", key)).ToString().Should().NotBe("-1", "key {0} must expire", key);
@@ -271,21 +272,79 @@ public sealed class RedisSessionStoreTests
     }
 
     [Test]
-    public async Task Revoke_OlderThanRetention_IsTrimmedFromTheRevocationLog()
+    public async Task Revoke_OlderThanRetentionOnTheServerClock_IsTrimmedFromTheRevocationLog()
     {
         var store = await StoreAsync(o => o.RevocationRetention = TimeSpan.FromMinutes(10));
         var database = await DatabaseAsync();
-        var old = NewSession("alice", idle: TimeSpan.FromHours(2));
-        var recent = NewSession("alice", idle: TimeSpan.FromHours(2));
-        await store.CreateAsync(old);
+        var serverMs = await RedisTestEnvironment.ServerTimeMsAsync(database);
+        await database.SortedSetAddAsync(_prefix + "revocations", "stale", serverMs - (long)TimeSpan.FromMinutes(11).TotalMilliseconds);
+        await database.SortedSetAddAsync(_prefix + "revocations", "within", serverMs - (long)TimeSpan.FromMinutes(9).TotalMilliseconds);
+        var recent = NewSession("alice");
         await store.CreateAsync(recent);
 
-        await store.RevokeAsync(old.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
-        _time.Advance(TimeSpan.FromMinutes(11));
         await store.RevokeAsync(recent.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
 
-        var log = await database.SortedSetRangeByRankAsync(_prefix + "revocations");
-        log.Should().ContainSingle().Which.ToString().Should().Contain(recent.SessionId);
+        var log = (await database.SortedSetRangeByRankAsync(_prefix + "revocations")).Select(static m => m.ToString()).ToList();
+        log.Should().HaveCount(2).And.Contain("within").And.NotContain("stale");
+        log.Should().ContainSingle(static m => m.StartsWith('{')).Which.Should().Contain(recent.SessionId);
+    }
+
+    [Test]
+    public async Task Revoke_ByStoresWhoseClocksDiffer_TrimsByTheServerClockOnly()
+    {
+        var behind = await StoreAsync(o => o.RevocationRetention = TimeSpan.FromMinutes(10));
+        var aheadTime = new FakeTimeProvider(_time.GetUtcNow() + TimeSpan.FromDays(1));
+        var ahead = await _resources.StoreAsync(RedisTestEnvironment.Address, _prefix, aheadTime, o => o.RevocationRetention = TimeSpan.FromMinutes(10));
+        var database = await DatabaseAsync();
+        var first = NewSession("alice");
+        var second = NewSession("bob");
+        await behind.CreateAsync(first);
+        await ahead.CreateAsync(second);
+
+        // The first revocation is a day older by its revoker's clock than the second by its own: trimming by either clock
+        // would drop it, though both happened within a second on the server.
+        await behind.RevokeAsync(first.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
+        await ahead.RevokeAsync(second.SessionId, aheadTime.GetUtcNow(), SessionEndReason.Logout);
+
+        var log = (await database.SortedSetRangeByRankAsync(_prefix + "revocations")).Select(static m => m.ToString()).ToList();
+        log.Should().HaveCount(2);
+        log.Should().Contain(m => m.Contains(first.SessionId)).And.Contain(m => m.Contains(second.SessionId));
+
+        // A third server, its clock between the two, catches up on both.
+        var seen = new List<string>();
+        var reader = await _resources.StoreAsync(RedisTestEnvironment.Address, _prefix, new FakeTimeProvider(_time.GetUtcNow() + TimeSpan.FromHours(12)));
+        using var feed = reader.SubscribeToRevocations(r =>
+        {
+            lock (seen)
+            {
+                seen.Add(r.SessionId);
+            }
+        });
+        await Eventually.HoldsAsync(() => reader.IsRevocationFeedAvailable, "the feed to read the log");
+        lock (seen)
+        {
+            seen.Should().BeEquivalentTo([first.SessionId, second.SessionId]);
+        }
+    }
+
+    [Test]
+    public async Task Revoke_ByAStoreWithAShorterRetention_KeepsTheLongestRetentionOfTheDeployment()
+    {
+        var longer = await StoreAsync(o => o.RevocationRetention = TimeSpan.FromHours(1));
+        var shorter = await _resources.StoreAsync(RedisTestEnvironment.Address, _prefix, _time, o => o.RevocationRetention = TimeSpan.FromMinutes(10));
+        var database = await DatabaseAsync();
+        var first = NewSession("alice");
+        var second = NewSession("alice");
+        await longer.CreateAsync(first);
+        await longer.CreateAsync(second);
+        await longer.RevokeAsync(first.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
+        var serverMs = await RedisTestEnvironment.ServerTimeMsAsync(database);
+        await database.SortedSetAddAsync(_prefix + "revocations", "half-an-hour-ago", serverMs - (long)TimeSpan.FromMinutes(30).TotalMilliseconds);
+
+        await shorter.RevokeAsync(second.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
+
+        var log = (await database.SortedSetRangeByRankAsync(_prefix + "revocations")).Select(static m => m.ToString()).ToList();
+        log.Should().HaveCount(3, "the log keeps the hour another store needs").And.Contain("half-an-hour-ago");
     }
 
     [Test]

@@ -10,6 +10,7 @@ internal sealed class RedisKeys
         Prefix = prefix;
         SessionPrefix = prefix + "s:";
         Revocations = prefix + "revocations";
+        RevocationRetention = prefix + "revocations:retention";
         Tombstones = prefix + "tombstones";
         RevocationChannelName = prefix + "revoked";
         RevocationChannel = RedisChannel.Literal(RevocationChannelName);
@@ -21,8 +22,11 @@ internal sealed class RedisKeys
     /// <summary>Gets the prefix of session hashes; the session id follows.</summary>
     public string SessionPrefix { get; }
 
-    /// <summary>Gets the sorted set of recent revocations (score: revocation time, Unix ms).</summary>
+    /// <summary>Gets the sorted set of recent revocations (score: the Redis server's time when logged, Unix ms).</summary>
     public RedisKey Revocations { get; }
+
+    /// <summary>Gets the longest revocation retention (ms) of any store logging revocations; the log is trimmed by it.</summary>
+    public RedisKey RevocationRetention { get; }
 
     /// <summary>Gets the sorted set of tombstones: revoked sessions' ids (score: when the store revoked them, Unix ms).</summary>
     public RedisKey Tombstones { get; }

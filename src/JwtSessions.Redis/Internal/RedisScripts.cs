@@ -8,9 +8,10 @@ namespace JwtSessions.Redis.Internal;
 /// <c>NOSCRIPT</c> and the client re-sends the text once (<c>EVAL</c>), transparently.
 /// </summary>
 /// <remarks>
-/// Every instant is the 19-digit tick text of <see cref="Instant"/>. "now" is always an argument (the caller's clock, possibly a
-/// fake one in tests), never the Redis server's <c>TIME</c>; key lifetimes are relative (<c>PEXPIRE</c> = deadline − now).
-/// docs/redis.md walks through each script.
+/// Every instant is the 19-digit tick text of <see cref="Instant"/>. For sessions, "now" is always an argument (the caller's
+/// clock, possibly a fake one in tests), never the Redis server's <c>TIME</c>; key lifetimes are relative (<c>PEXPIRE</c> =
+/// deadline − now). The revocation log alone runs on the server's <c>TIME</c>: its entries are scored and trimmed by the one
+/// clock every revoker shares. docs/redis.md walks through each script.
 /// </remarks>
 internal static class RedisScripts
 {
@@ -44,14 +45,26 @@ internal static class RedisScripts
     /// dropped, TTL the earlier of its deadline and the tombstone retention), removes it from its subject's index, records it in
     /// the tombstone set (dropping the oldest tombstones beyond the bound, and entries past the retention), records and trims
     /// the revocation log, and publishes. The context <c>c</c> comes from ARGV 1–12 (see <see cref="RevocationArguments"/>):
-    /// at, why, now, TTL floor, at (Unix ms), log trim before (Unix ms), log TTL, channel, key prefix, tombstone retention (ms),
-    /// max tombstones, now (Unix ms); with the log and tombstone keys. Returns the full revoked hash and the event.
+    /// at, why, now, TTL floor, at (Unix ms), unused, this store's log retention (ms), channel, key prefix, tombstone retention
+    /// (ms), max tombstones, now (Unix ms); with the log, tombstone and log-retention keys. The log is scored by the server's
+    /// <c>TIME</c> and trimmed by it with the longest retention any store of the deployment uses (kept in the log-retention
+    /// key), so a revoker's clock never trims what the others still need. Returns the full revoked hash and the event.
     /// </summary>
     private const string RevokeHelper = """
-        local function context(logKey, tombKey)
-          return {at = ARGV[1], why = ARGV[2], now = ARGV[3], floor = tonumber(ARGV[4]), atMs = ARGV[5], trim = ARGV[6],
-            logTtl = ARGV[7], channel = ARGV[8], prefix = ARGV[9], tombMs = tonumber(ARGV[10]), maxTombs = tonumber(ARGV[11]),
-            nowMs = tonumber(ARGV[12]), log = logKey, tombs = tombKey}
+        local function context(logKey, tombKey, retentionKey)
+          return {at = ARGV[1], why = ARGV[2], now = ARGV[3], floor = tonumber(ARGV[4]), atMs = ARGV[5],
+            logTtl = tonumber(ARGV[7]), channel = ARGV[8], prefix = ARGV[9], tombMs = tonumber(ARGV[10]), maxTombs = tonumber(ARGV[11]),
+            nowMs = tonumber(ARGV[12]), log = logKey, tombs = tombKey, retention = retentionKey}
+        end
+        local function logRevocation(c, event)
+          local t = redis.call('TIME')
+          local serverMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+          local keep = tonumber(redis.call('GET', c.retention) or '0')
+          if c.logTtl > keep then keep = c.logTtl end
+          redis.call('SET', c.retention, keep, 'PX', keep)
+          redis.call('ZADD', c.log, serverMs, event)
+          redis.call('ZREMRANGEBYSCORE', c.log, '-inf', '(' .. (serverMs - keep))
+          redis.call('PEXPIRE', c.log, keep)
         end
         local function revoke(c, skey, id, idle, abs, sub)
           redis.call('HSET', skey, 'rev', c.at, 'why', c.why)
@@ -73,9 +86,7 @@ internal static class RedisScripts
           end
           redis.call('PEXPIRE', c.tombs, c.tombMs)
           local event = cjson.encode({id = id, sub = sub, at = c.at, why = tonumber(c.why)})
-          redis.call('ZADD', c.log, c.atMs, event)
-          redis.call('ZREMRANGEBYSCORE', c.log, '-inf', '(' .. c.trim)
-          redis.call('PEXPIRE', c.log, c.logTtl)
+          logRevocation(c, event)
           redis.call('PUBLISH', c.channel, event)
           return full, event
         end
@@ -91,13 +102,13 @@ internal static class RedisScripts
     /// one is revoked (SessionLimit, at the new session's creation time), so concurrent sign-ins on any number of servers never
     /// leave more than the cap. The subject index therefore never holds more than the cap. Then a few of the oldest entries
     /// are inspected and removed if their session is gone or revoked (for creates without a cap).
-    /// KEYS: session hash, subject index, revocation log, tombstones. ARGV: the revocation context (1–12; "at" is the creation
+    /// KEYS: session hash, subject index, revocation log, tombstones, log retention. ARGV: the revocation context (1–12; "at" is the creation
     /// time, "why" SessionLimit), then id, created (Unix ms), session TTL, index TTL, cap, then the hash's field/value pairs.
     /// Returns {0} when the id exists, else {1, event...} with one event per session revoked for the cap, oldest first.
     /// </summary>
     public static readonly LuaScript Create = LuaScript.Prepare(Helpers + RevokeHelper + $$"""
         if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
-        local c = context(KEYS[3], KEYS[4])
+        local c = context(KEYS[3], KEYS[4], KEYS[5])
         local id, cap = ARGV[13], tonumber(ARGV[17])
         local result = {1}
         local n = redis.call('ZCARD', KEYS[2])
@@ -147,14 +158,14 @@ internal static class RedisScripts
     /// <summary>
     /// Marks a session revoked (first revocation wins), keeps it as a bounded tombstone, unindexes it, records it in the
     /// revocation log and publishes it, in one step (see <see cref="RevokeHelper"/>). KEYS: session hash, revocation log,
-    /// tombstones. ARGV: the revocation context (1–12), then the id. Returns {0} (unknown), {2, HGETALL} (already revoked) or
+    /// tombstones, log retention. ARGV: the revocation context (1–12), then the id. Returns {0} (unknown), {2, HGETALL} (already revoked) or
     /// {1, HGETALL, event}.
     /// </summary>
     public static readonly LuaScript Revoke = LuaScript.Prepare(Helpers + RevokeHelper + """
         local f = redis.call('HMGET', KEYS[1], 'rev', 'idle', 'abs', 'sub')
         if not f[2] then return {0} end
         if f[1] then return {2, redis.call('HGETALL', KEYS[1])} end
-        local full, event = revoke(context(KEYS[2], KEYS[3]), KEYS[1], ARGV[13], f[2], f[3], f[4])
+        local full, event = revoke(context(KEYS[2], KEYS[3], KEYS[4]), KEYS[1], ARGV[13], f[2], f[3], f[4])
         return {1, full, event}
         """);
 }

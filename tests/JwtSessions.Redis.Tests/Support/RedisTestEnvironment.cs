@@ -99,6 +99,13 @@ internal static class RedisTestEnvironment
         return RedisSessionStore.ConnectAsync(Configuration(address, commandTimeout), options);
     }
 
+    /// <summary>The server's clock (<c>TIME</c>) in Unix milliseconds: the clock the revocation log is scored by.</summary>
+    public static async Task<long> ServerTimeMsAsync(IDatabase database)
+    {
+        var time = (RedisResult[])(await database.ExecuteAsync("TIME"))!;
+        return ((long)time[0] * 1000) + ((long)time[1] / 1000);
+    }
+
     /// <summary>Removes a test's keys (tests may scan; the store never does).</summary>
     public static async Task DeleteKeysAsync(string address, string prefix)
     {
