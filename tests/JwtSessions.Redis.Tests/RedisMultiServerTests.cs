@@ -1,3 +1,4 @@
+using JwtSessions.Redis.Internal;
 using System.Globalization;
 using JwtSessions.Redis.Tests.Support;
 using JwtSessions.Sessions;
@@ -63,9 +64,9 @@ public sealed class RedisMultiServerTests
         var now = _fleet.Time.GetUtcNow();
         var ticks = now.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         var database = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address))).GetDatabase();
-        await database.HashSetAsync(_prefix + "s:" + tokens.SessionId, [new("rev", ticks), new("why", (int)SessionEndReason.Administrative)]);
+        await database.HashSetAsync(new RedisKeys(_prefix).Session(tokens.SessionId), [new("rev", ticks), new("why", (int)SessionEndReason.Administrative)]);
         await database.SortedSetAddAsync(
-            _prefix + "revocations",
+            new RedisKeys(_prefix).RevocationLog(RedisKeys.ShardOf(tokens.SessionId)),
             $$"""{"id":"{{tokens.SessionId}}","sub":"alice","at":"{{ticks}}","why":{{(int)SessionEndReason.Administrative}}}""",
             await RedisTestEnvironment.ServerTimeMsAsync(database));
         b.ValidateAccessToken(tokens.AccessToken).IsValid.Should().BeTrue("nothing was pushed");
@@ -188,7 +189,7 @@ public sealed class RedisMultiServerTests
         {
             await admin.GetDatabase().ExecuteAsync(
                 "ACL", "SETUSER", user, "on", ">" + password, "resetkeys", "resetchannels",
-                "~" + _prefix + "revocations", "&" + _prefix + "revoked",
+                "~" + _prefix + "revocations:*", "&" + _prefix + "revoked",
                 "+subscribe", "+zrangebyscore", "+ping", "+echo", "+info", "+client|setname");
         }
         catch (StackExchange.Redis.RedisServerException ex) when (ex.Message.Contains("ACL Authenticator is disabled", StringComparison.Ordinal))

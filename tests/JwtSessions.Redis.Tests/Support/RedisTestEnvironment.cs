@@ -8,7 +8,12 @@ internal static class RedisTestEnvironment
 {
     public const string AddressVariable = "JWTSESSIONS_REDIS";
 
+    /// <summary>The variable naming a Redis Cluster someone else runs (a configuration string listing its nodes).</summary>
+    public const string ClusterVariable = "JWTSESSIONS_REDIS_CLUSTER";
+
+    private static readonly SemaphoreSlim s_clusterLock = new(1, 1);
     private static RedisServerProcess? s_sharedServer;
+    private static RedisClusterProcess? s_sharedCluster;
 
     /// <summary>
     /// Gets the shared server's address (<c>host:port</c>): <c>JWTSESSIONS_REDIS</c> when set (a server someone else runs);
@@ -44,9 +49,44 @@ internal static class RedisTestEnvironment
         }
     }
 
-    /// <summary>Stops the shared server if this run started it.</summary>
+    /// <summary>
+    /// Gets the address of the shared test cluster: <c>JWTSESSIONS_REDIS_CLUSTER</c> when set; otherwise a cluster of three
+    /// redis-server primaries started on first use and stopped with the shared server. Ignores the calling test, with the
+    /// reason, when no cluster can be started here (<see cref="RedisClusterProcess.Unavailable"/>).
+    /// </summary>
+    public static async Task<string> ClusterAddressAsync()
+    {
+        if (Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } external)
+        {
+            return external;
+        }
+
+        if (RedisClusterProcess.Unavailable is { } reason)
+        {
+            Assert.Ignore(reason);
+        }
+
+        await s_clusterLock.WaitAsync();
+        try
+        {
+            s_sharedCluster ??= await RedisClusterProcess.StartAsync();
+            return s_sharedCluster.Address;
+        }
+        finally
+        {
+            s_clusterLock.Release();
+        }
+    }
+
+    /// <summary>Stops the shared server (and cluster) if this run started it.</summary>
     public static async Task StopSharedServerAsync()
     {
+        if (s_sharedCluster is { } cluster)
+        {
+            s_sharedCluster = null;
+            await cluster.DisposeAsync();
+        }
+
         if (s_sharedServer is { } server)
         {
             s_sharedServer = null;
@@ -115,16 +155,23 @@ internal static class RedisTestEnvironment
             return;
         }
 
-        var server = connection.GetServers()[0];
+        var keys = await KeysAsync(connection, prefix);
+        var database = connection.GetDatabase();
+        await Task.WhenAll(keys.Select(k => database.KeyDeleteAsync(k)));
+    }
+
+    /// <summary>The keys under a prefix on every primary (tests may scan; the store never does).</summary>
+    public static async Task<List<RedisKey>> KeysAsync(IConnectionMultiplexer connection, string prefix)
+    {
         var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: prefix + "*", pageSize: 500))
+        foreach (var server in connection.GetServers().Where(static s => s.IsConnected && !s.IsReplica))
         {
-            keys.Add(key);
+            await foreach (var key in server.KeysAsync(pattern: prefix + "*", pageSize: 500))
+            {
+                keys.Add(key);
+            }
         }
 
-        if (keys.Count > 0)
-        {
-            await connection.GetDatabase().KeyDeleteAsync([.. keys]);
-        }
+        return keys;
     }
 }
