@@ -5,9 +5,11 @@ using StackExchange.Redis;
 namespace JwtSessions.Redis.Tests.Support;
 
 /// <summary>
-/// A private Redis Cluster for tests: three primaries (no replicas) on free loopback ports, each a redis-server child process
-/// with <c>--cluster-enabled yes</c> in its own temporary directory, joined by <c>redis-cli --cluster create</c>. Needs
-/// redis-server 7 and redis-cli; <see cref="Unavailable"/> says why when they are missing.
+/// A private Redis Cluster for tests: three primaries (no replicas) on free loopback ports, each a child process in its own
+/// temporary directory. With redis-server (<see cref="TestServerKind.Selected"/>): <c>--cluster-enabled yes</c>, joined by
+/// <c>redis-cli --cluster create</c>. With the embedded Garnet: <c>--cluster</c>, each node given a third of the slots
+/// (<c>CLUSTER ADDSLOTSRANGE</c>) and introduced to the others (<c>CLUSTER MEET</c>). <see cref="Unavailable"/> says why
+/// no cluster can be started.
 /// </summary>
 internal sealed class RedisClusterProcess : IAsyncDisposable
 {
@@ -27,18 +29,9 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
     /// embedded Garnet test server is not used in cluster mode, docs/testing.md) and redis-cli beside it or on the PATH.
     /// </summary>
     public static string? Unavailable
-    {
-        get
-        {
-            if (TestServerKind.Selected.IsGarnet)
-            {
-                return "No redis-server to start a Redis Cluster with (the embedded Garnet server is not used in cluster mode, docs/testing.md). "
-                    + TestServerKind.Help;
-            }
-
-            return Cli() is null ? "redis-cli, which creates the test cluster, is neither beside redis-server nor on the PATH." : null;
-        }
-    }
+        => TestServerKind.Selected.IsGarnet || Cli() is not null
+            ? null
+            : "redis-cli, which creates the test cluster, is neither beside redis-server nor on the PATH. " + TestServerKind.Help;
 
     /// <summary>Starts three cluster-enabled redis-servers and joins them, every slot assigned; waits for <c>cluster_state:ok</c>.</summary>
     public static async Task<RedisClusterProcess> StartAsync()
@@ -47,6 +40,18 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
         var cluster = new RedisClusterProcess(nodes);
         try
         {
+            if (TestServerKind.Selected.IsGarnet)
+            {
+                for (var i = 0; i < Primaries; i++)
+                {
+                    nodes.Add(await RedisServerProcess.StartAsync(TestServerKind.Garnet, "--cluster"));
+                }
+
+                await JoinGarnetAsync(nodes);
+                await cluster.WaitUntilReadyAsync();
+                return cluster;
+            }
+
             for (var i = 0; i < Primaries; i++)
             {
                 nodes.Add(await RedisServerProcess.StartAsync(TestServerKind.Selected, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
@@ -92,6 +97,31 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
         }
 
         _nodes.Clear();
+    }
+
+    /// <summary>Gives each Garnet node a third of the 16,384 slots and has the first meet the others.</summary>
+    private static async Task JoinGarnetAsync(List<RedisServerProcess> nodes)
+    {
+        const int Slots = 16384;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var first = i * Slots / nodes.Count;
+            var last = ((i + 1) * Slots / nodes.Count) - 1;
+            await NodeCommandAsync(nodes[i], "CLUSTER", "ADDSLOTSRANGE", first, last);
+        }
+
+        for (var i = 1; i < nodes.Count; i++)
+        {
+            await NodeCommandAsync(nodes[0], "CLUSTER", "MEET", "127.0.0.1", nodes[i].Port);
+        }
+    }
+
+    private static async Task NodeCommandAsync(RedisServerProcess node, string command, params object[] arguments)
+    {
+        var configuration = RedisTestEnvironment.Configuration(node.Address);
+        configuration.AllowAdmin = true;
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+        await connection.GetServer(node.Address).ExecuteAsync(command, arguments);
     }
 
     private async Task WaitUntilReadyAsync()

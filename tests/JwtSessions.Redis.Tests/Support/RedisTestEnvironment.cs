@@ -11,9 +11,17 @@ internal static class RedisTestEnvironment
     /// <summary>The variable naming a Redis Cluster someone else runs (a configuration string listing its nodes).</summary>
     public const string ClusterVariable = "JWTSESSIONS_REDIS_CLUSTER";
 
+    /// <summary>The variable that, set to <c>cluster</c>, makes the shared server a cluster: the whole suite then runs on one.</summary>
+    public const string TopologyVariable = "JWTSESSIONS_REDIS_TOPOLOGY";
+
     private static readonly SemaphoreSlim s_clusterLock = new(1, 1);
     private static RedisServerProcess? s_sharedServer;
     private static RedisClusterProcess? s_sharedCluster;
+    private static RedisClusterProcess? s_sharedClusterAsServer;
+
+    /// <summary>Gets a value indicating whether the shared server is a cluster (<c>JWTSESSIONS_REDIS_TOPOLOGY=cluster</c>).</summary>
+    public static bool SharedServerIsCluster
+        => string.Equals(Environment.GetEnvironmentVariable(TopologyVariable), "cluster", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Gets the shared server's address (<c>host:port</c>): <c>JWTSESSIONS_REDIS</c> when set (a server someone else runs);
@@ -30,6 +38,7 @@ internal static class RedisTestEnvironment
             }
 
             return s_sharedServer?.Address
+                ?? s_sharedClusterAsServer?.Address
                 ?? throw new InvalidOperationException("The shared test server was not started (SharedServerFixture starts it).");
         }
     }
@@ -38,14 +47,21 @@ internal static class RedisTestEnvironment
     public static string Description
         => Environment.GetEnvironmentVariable(AddressVariable) is { Length: > 0 } external
             ? $"the server at {external} ({AddressVariable})"
-            : $"{TestServerKind.Selected} started by the tests at {Address}";
+            : $"{(SharedServerIsCluster ? "a cluster of " + TestServerKind.Selected : TestServerKind.Selected.ToString())} started by the tests at {Address}";
 
     /// <summary>Starts the shared server, of <see cref="TestServerKind.Selected"/>'s kind, unless <c>JWTSESSIONS_REDIS</c> names one.</summary>
     public static async Task StartSharedServerAsync()
     {
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(AddressVariable)))
         {
-            s_sharedServer = await RedisServerProcess.StartAsync();
+            if (SharedServerIsCluster)
+            {
+                s_sharedClusterAsServer = await RedisClusterProcess.StartAsync();
+            }
+            else
+            {
+                s_sharedServer = await RedisServerProcess.StartAsync();
+            }
         }
     }
 
@@ -59,6 +75,11 @@ internal static class RedisTestEnvironment
         if (Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } external)
         {
             return external;
+        }
+
+        if (s_sharedClusterAsServer is { } shared)
+        {
+            return shared.Address;
         }
 
         if (RedisClusterProcess.Unavailable is { } reason)
@@ -85,6 +106,12 @@ internal static class RedisTestEnvironment
         {
             s_sharedCluster = null;
             await cluster.DisposeAsync();
+        }
+
+        if (s_sharedClusterAsServer is { } clusterAsServer)
+        {
+            s_sharedClusterAsServer = null;
+            await clusterAsServer.DisposeAsync();
         }
 
         if (s_sharedServer is { } server)
