@@ -20,8 +20,8 @@ public sealed class RedisSessionStoreOptions
     /// <value><c>jwtsessions:</c> by default; must not be empty.</value>
     /// <remarks>
     /// Every server sharing sessions must use the same prefix. Use distinct prefixes to keep several applications (or test runs)
-    /// apart in one database. For Redis Cluster, put a hash tag in it (for example <c>{jwtsessions}:</c>) so that every key lives
-    /// in one slot, as the scripts require; docs/redis.md explains the trade-off.
+    /// apart in one database. The store adds its own hash tags after the prefix, so on Redis Cluster sessions spread over every
+    /// primary; a prefix containing a hash tag (for example <c>{jwtsessions}:</c>) still works but puts every key in one slot.
     /// </remarks>
     public string KeyPrefix { get; set; } = DefaultKeyPrefix;
 
