@@ -7,7 +7,8 @@
 # The server listens on 127.0.0.1 only, on a free port, in a temporary directory, with AOF on (appendfsync everysec) and no
 # RDB snapshots; it runs in the background until killed (its pid is in $JWTSESSIONS_REDIS_DIR/redis.pid). redis-server is
 # installed from the distribution's packages when missing. JWTSESSIONS_REDIS_SERVER is exported too: the tests that stop and
-# restart Redis start their own servers with that binary.
+# restart Redis start their own servers with that binary, and the cluster tests start a Redis Cluster of three of them,
+# joined with the redis-cli beside it (the redis-server package brings it).
 # Written to be sourced under `set -euo pipefail`: it changes no shell option and fails with a message, not silently.
 
 jwtsessions_start_redis() {

@@ -1,13 +1,22 @@
 // Run: source .ci/redis.sh && dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.Redis -- --redis "$JWTSESSIONS_REDIS" --seconds 5
+// Single server against a cluster, rotations and memory per session only (docs/redis.md, "Performance"):
+//   dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.Redis -- --compare 127.0.0.1:6379 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 --seconds 3
 using System.Globalization;
 using JwtSessions.Benchmarks.Redis;
 
 var address = Environment.GetEnvironmentVariable("JWTSESSIONS_REDIS");
 var seconds = 5;
+string? single = null;
+string? cluster = null;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
     {
+        case "--compare" when i + 2 < args.Length:
+            single = args[i + 1];
+            cluster = args[i + 2];
+            i++;
+            break;
         case "--redis":
             address = args[i + 1];
             break;
@@ -18,6 +27,12 @@ for (var i = 0; i + 1 < args.Length; i += 2)
             Console.Error.WriteLine($"Unknown option {args[i]}.");
             return 2;
     }
+}
+
+if (single is not null && cluster is not null)
+{
+    await new TopologyComparison([("single server", single), ("cluster", cluster)], TimeSpan.FromSeconds(seconds), Console.Out).RunAsync();
+    return 0;
 }
 
 if (string.IsNullOrWhiteSpace(address))

@@ -19,7 +19,7 @@ public sealed partial class RedisSessionStore
     private volatile bool _disposed;
     private int _failureEpoch;
     private volatile bool _needsFullReconcile = true;
-    private long _cursorMs = long.MinValue;
+    private readonly long[] _cursorsMs = NewCursors();
     private int _reconcileRequested;
     private int _reconcileRunning;
 
@@ -199,24 +199,36 @@ public sealed partial class RedisSessionStore
                 return;
             }
 
+            // The log is scored and trimmed on the Redis server's clock (each shard on its primary's): a full read takes all of
+            // it (it holds the retention), a periodic one from shortly before the highest score seen in that shard.
             var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var retentionMs = (long)_retention.TotalMilliseconds;
             var lookbackMs = (long)RedisSessionStoreOptions.ReconcileLookback(_reconcileInterval).TotalMilliseconds;
-            var seen = Interlocked.Read(ref _cursorMs);
-            var fromMs = full || seen == long.MinValue ? nowMs - retentionMs : Math.Min(seen, nowMs) - lookbackMs;
-            var entries = await _database.SortedSetRangeByScoreWithScoresAsync(_keys.Revocations, fromMs, double.PositiveInfinity).ConfigureAwait(false);
-            var cursor = Interlocked.Read(ref _cursorMs);
-            foreach (var entry in entries)
+            var reads = new Task<SortedSetEntry[]>[RedisKeys.RevocationShards];
+            for (var shard = 0; shard < reads.Length; shard++)
             {
-                if (RevocationEvent.TryParse((string?)entry.Element, out var revocation))
-                {
-                    Deliver(revocation);
-                }
-
-                cursor = Math.Max(cursor, (long)entry.Score);
+                var seen = Interlocked.Read(ref _cursorsMs[shard]);
+                var fromMs = full || seen == long.MinValue ? double.NegativeInfinity : seen - lookbackMs;
+                reads[shard] = _database.SortedSetRangeByScoreWithScoresAsync(_keys.RevocationLog(shard), fromMs, double.PositiveInfinity);
             }
 
-            Interlocked.Exchange(ref _cursorMs, Math.Max(cursor, Interlocked.Read(ref _cursorMs)));
+            await Task.WhenAll(reads).ConfigureAwait(false);
+            for (var shard = 0; shard < reads.Length; shard++)
+            {
+                var cursor = Interlocked.Read(ref _cursorsMs[shard]);
+                foreach (var entry in reads[shard].Result)
+                {
+                    if (RevocationEvent.TryParse((string?)entry.Element, out var revocation))
+                    {
+                        Deliver(revocation);
+                    }
+
+                    cursor = Math.Max(cursor, (long)entry.Score);
+                }
+
+                Interlocked.Exchange(ref _cursorsMs[shard], Math.Max(cursor, Interlocked.Read(ref _cursorsMs[shard])));
+            }
+
             lock (_feedLock)
             {
                 ForgetOlderThan(nowMs - retentionMs);
@@ -239,6 +251,13 @@ public sealed partial class RedisSessionStore
         {
             // The connection was disposed under us (shutdown): nothing more to do.
         }
+    }
+
+    private static long[] NewCursors()
+    {
+        var cursors = new long[RedisKeys.RevocationShards];
+        Array.Fill(cursors, long.MinValue);
+        return cursors;
     }
 
     private void OnMessage(RedisChannel channel, RedisValue message)

@@ -7,17 +7,18 @@ using StackExchange.Redis;
 namespace JwtSessions.Redis;
 
 /// <summary>
-/// A session store in Redis, shared by any number of servers: rotation is one atomic Lua script applying
+/// A session store in Redis or Redis Cluster, shared by any number of servers: rotation is one atomic Lua script applying
 /// <see cref="SessionRules"/>, every key expires with its session's deadlines, and revocations are pushed to every server's
 /// validators by pub/sub, with a periodic reconcile against a revocation log for messages missed while disconnected.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Data layout (every key under <see cref="RedisSessionStoreOptions.KeyPrefix"/>): a hash per session (<c>s:&lt;id&gt;</c>),
-/// a sorted set per subject (<c>u:&lt;subject&gt;</c>, score = creation time) for listing and the per-subject cap without
-/// scanning the keyspace, a sorted set of recent revocations (<c>revocations</c>), and one of the revoked hashes kept as
+/// Data layout (every key under <see cref="RedisSessionStoreOptions.KeyPrefix"/>): a hash per session (<c>s:{&lt;id&gt;}</c>),
+/// a sorted set per subject (<c>u:{&lt;subject&gt;}</c>, score = creation time) for listing and the per-subject cap without
+/// scanning the keyspace, the recent revocations in 16 sorted sets (<c>revocations:{n}</c>), and one of the revoked hashes kept as
 /// tombstones (<c>tombstones</c>), bounded by <see cref="RedisSessionStoreOptions.MaxTombstones"/>. docs/redis.md describes
-/// every field, TTL, bound and failure mode.
+/// every field, TTL, bound and failure mode. The braces are hash tags: on a cluster, sessions spread over every primary, and
+/// every script touches the keys of one slot.
 /// </para>
 /// <para>
 /// Failures fail closed: a Redis connection error, timeout or server error throws <see cref="SessionStoreUnavailableException"/>
@@ -152,11 +153,12 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
 
     /// <inheritdoc />
     /// <remarks>
-    /// One Lua script: the subject's oldest index entries are removed until there is room (entries of sessions gone or revoked
-    /// just go, the others are revoked), then the session is stored and indexed. A session past its deadline counts until its
-    /// hash expires (at its deadline, floored at a second, on Redis's clock).
+    /// Ordered one-slot steps (docs/redis.md, "Key layout by slot"): the session's hash is stored pending, then indexed under
+    /// its subject, which names the subject's oldest sessions over the cap; those are revoked, and only then is the new session
+    /// made usable. Concurrent sign-ins on any number of servers never leave more than the cap usable. A session past its
+    /// deadline counts until its hash expires (at its deadline, floored at a second, on Redis's clock).
     /// </remarks>
-    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error; the sign-in and its revocations may or may not have happened (all or nothing).</exception>
+    /// <exception cref="SessionStoreUnavailableException">Redis could not be reached or answered with an error; the sign-in may not have happened, and some of its revocations may have (never the sign-in without them).</exception>
     public async ValueTask<IReadOnlyList<SessionRevocation>> CreateWithCapAsync(
         SessionRecord session,
         int maxSessionsPerSubject,
@@ -164,70 +166,6 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSessionsPerSubject, 1);
         return await CreateCoreAsync(session, maxSessionsPerSubject, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask<IReadOnlyList<SessionRevocation>> CreateCoreAsync(SessionRecord session, int cap, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentException.ThrowIfNullOrEmpty(session.SessionId, nameof(session));
-        var now = _time.GetUtcNow();
-        var fields = SessionHash.Encode(session);
-        var context = RevocationContext(session.CreatedAt, SessionEndReason.SessionLimit, now);
-        var args = new RedisValue[RedisScripts.RevocationArguments + 5 + fields.Count];
-        context.CopyTo(args, 0);
-        args[12] = session.SessionId;
-        args[13] = session.CreatedAt.ToUnixTimeMilliseconds();
-        args[14] = Instant.TtlMilliseconds(session.ExpiresAt, now, TtlFloorMilliseconds);
-        // The subject index lives as long as its longest-lived session can (the absolute deadline bounds every refresh).
-        args[15] = Instant.TtlMilliseconds(session.AbsoluteExpiresAt, now, TtlFloorMilliseconds);
-        args[16] = cap;
-        fields.CopyTo(args, RedisScripts.RevocationArguments + 5);
-
-        RedisKey[] keys = [_keys.Session(session.SessionId), _keys.Subject(session.Subject), _keys.Revocations, _keys.Tombstones];
-        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Create, keys, args, cancellationToken).ConfigureAwait(false))!;
-        if ((long)result[0] == 0)
-        {
-            throw new InvalidOperationException("A session with this id already exists.");
-        }
-
-        if (result.Length == 1)
-        {
-            return [];
-        }
-
-        var evicted = new List<SessionRevocation>(result.Length - 1);
-        for (var i = 1; i < result.Length; i++)
-        {
-            if (RevocationEvent.TryParse((string?)result[i], out var revocation))
-            {
-                // Enforce at once for this process's subscribers; the pub/sub echo is then a duplicate and is dropped.
-                Deliver(revocation);
-                evicted.Add(revocation);
-            }
-        }
-
-        return evicted;
-    }
-
-    /// <summary>The first <see cref="RedisScripts.RevocationArguments"/> ARGV of a script that may revoke (RedisScripts.RevokeHelper).</summary>
-    private RedisValue[] RevocationContext(DateTimeOffset revokedAt, SessionEndReason reason, DateTimeOffset now)
-    {
-        var revokedAtMs = revokedAt.ToUnixTimeMilliseconds();
-        return
-        [
-            Instant.Encode(revokedAt),
-            (int)reason,
-            Instant.Encode(now),
-            TtlFloorMilliseconds,
-            revokedAtMs,
-            revokedAtMs - (long)_retention.TotalMilliseconds,
-            Math.Max(1, (long)Math.Ceiling(_retention.TotalMilliseconds)),
-            _keys.RevocationChannelName,
-            _keys.Prefix,
-            (long)Math.Ceiling(_tombstoneRetention.TotalMilliseconds),
-            _maxTombstones,
-            now.ToUnixTimeMilliseconds(),
-        ];
     }
 
     /// <inheritdoc />
@@ -295,8 +233,8 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
 
     /// <inheritdoc />
     /// <remarks>
-    /// One Lua script marks the session revoked, removes it from its subject's index, records the revocation in the revocation
-    /// log and publishes it; the session's hash is kept (as a tombstone, without its metadata, scope and client id) until the
+    /// Ordered one-slot steps mark the session revoked, record the revocation in the revocation log and publish it, and remove
+    /// it from its subject's index (revoking it again repeats the last two, completing a revocation that stopped); the session's hash is kept (as a tombstone, without its metadata, scope and client id) until the
     /// earlier of its deadline and <see cref="RedisSessionStoreOptions.TombstoneRetention"/>, and only among the newest
     /// <see cref="RedisSessionStoreOptions.MaxTombstones"/>, so that a replayed refresh token is reported as revoked.
     /// </remarks>
@@ -308,28 +246,15 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
-        RedisValue[] args = [.. RevocationContext(revokedAt, reason, _time.GetUtcNow()), sessionId];
-        RedisKey[] keys = [_keys.Session(sessionId), _keys.Revocations, _keys.Tombstones];
-        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Revoke, keys, args, cancellationToken).ConfigureAwait(false))!;
-        if ((int)result[0] == 0)
-        {
-            return null;
-        }
-
-        var session = SessionHash.Decode(sessionId, result[1]);
-        if (result.Length > 2 && RevocationEvent.TryParse((string?)result[2], out var revocation))
-        {
-            // Enforce at once for this process's subscribers; the pub/sub echo is then a duplicate and is dropped.
-            Deliver(revocation);
-        }
-
+        var (session, _) = await RevokeStepsAsync(sessionId, revokedAt, reason, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return session;
     }
 
     /// <inheritdoc />
     /// <remarks>
     /// Reads the subject's index (one sorted set, oldest first) and the listed hashes in one pipeline; index entries whose session
-    /// is gone or revoked are removed. A session past a deadline at <paramref name="now"/> is left out but stays indexed until its
+    /// is gone are removed, and those revoked have their revocation completed (logged, published, unindexed). A session whose
+    /// sign-in is in progress is left out. A session past a deadline at <paramref name="now"/> is left out but stays indexed until its
     /// hash expires: another server's rotation, with a "now" read just before the deadline, may still land and make it live,
     /// and a live session must stay listed. Never scans the keyspace.
     /// </remarks>
@@ -354,25 +279,38 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         await Guard(Task.WhenAll(reads)).ConfigureAwait(false);
         var active = new List<SessionRecord>(ids.Length);
         var stale = new List<RedisValue>();
+        var revoked = new List<Task<(SessionRecord?, SessionRevocation?)>>();
         for (var i = 0; i < ids.Length; i++)
         {
-            var session = SessionHash.Decode((string)ids[i]!, reads[i].Result);
-            if (session is null || session.RevokedAt is not null)
+            var id = (string)ids[i]!;
+            var entries = reads[i].Result;
+            var session = SessionHash.Decode(id, entries);
+            if (entries.Length == 0)
             {
                 stale.Add(ids[i]);
             }
-            else if (session.IsActiveAt(now))
+            else if (session?.RevokedAt is not null)
+            {
+                // Still indexed: its revoker has not finished (or stopped). Completing the revocation logs it, publishes it
+                // and unindexes it; every step is idempotent.
+                revoked.Add(RevokeStepsAsync(id, now, SessionEndReason.Administrative, _time.GetUtcNow(), cancellationToken));
+            }
+            else if (session is not null && session.IsActiveAt(now))
             {
                 active.Add(session);
             }
+
+            // Otherwise pending (a sign-in in progress, or one that stopped: its hash expires, then its entry is pruned) or
+            // past a deadline: left out, kept indexed.
         }
 
         if (stale.Count > 0)
         {
-            // A missing hash never comes back (ids are never reused) and a revoked session never rotates again: safe to drop
-            // without reading them again atomically.
+            // A missing hash never comes back: ids are never reused, and a sign-in stores its hash before its index entry.
             await Guard(_database.SortedSetRemoveAsync(index, [.. stale])).ConfigureAwait(false);
         }
+
+        await Task.WhenAll(revoked).ConfigureAwait(false);
 
         // The index orders by creation millisecond; the record's full-precision time breaks ties.
         return [.. active.OrderBy(static s => s.CreatedAt)];

@@ -20,8 +20,8 @@ public sealed class RedisSessionStoreOptions
     /// <value><c>jwtsessions:</c> by default; must not be empty.</value>
     /// <remarks>
     /// Every server sharing sessions must use the same prefix. Use distinct prefixes to keep several applications (or test runs)
-    /// apart in one database. For Redis Cluster, put a hash tag in it (for example <c>{jwtsessions}:</c>) so that every key lives
-    /// in one slot, as the scripts require; docs/redis.md explains the trade-off.
+    /// apart in one database. The store adds its own hash tags after the prefix, so on Redis Cluster sessions spread over every
+    /// primary; a prefix containing a hash tag (for example <c>{jwtsessions}:</c>) still works but puts every key in one slot.
     /// </remarks>
     public string KeyPrefix { get; set; } = DefaultKeyPrefix;
 
@@ -44,6 +44,7 @@ public sealed class RedisSessionStoreOptions
     /// Must also be at least the access-token lifetime plus the clock skew of every <c>SessionManager</c> sharing the store
     /// (5 minutes 30 seconds with the defaults): past that, no access token of a revoked session can be valid, so an older
     /// revocation no longer matters. A server disconnected for longer than this still catches up every revocation that does.
+    /// The log is trimmed on the Redis server's clock by the longest retention of any store sharing the prefix.
     /// </remarks>
     public TimeSpan RevocationRetention { get; set; } = TimeSpan.FromHours(1);
 

@@ -132,7 +132,7 @@ public sealed class RedisFailureTests
         var lost = System.Text.Json.JsonSerializer.Serialize(
             new StoredRevocation { SessionId = "lost-in-the-reconnect", Subject = "alice", RevokedAt = Instant.Encode(at), Reason = (int)SessionEndReason.Logout },
             RedisJsonContext.Default.StoredRevocation);
-        await admin.GetDatabase().SortedSetAddAsync(prefix + "revocations", lost, at.ToUnixTimeMilliseconds());
+        await admin.GetDatabase().SortedSetAddAsync(new RedisKeys(prefix).RevocationLog(RedisKeys.ShardOf("lost-in-the-reconnect")), lost, await RedisTestEnvironment.ServerTimeMsAsync(admin.GetDatabase()));
 
         // The reconnection's catch-up may run before the subscription is back (it then reads nothing and waits); the
         // follow-up read one second later on the store's clock finds the revocation, where before only the periodic

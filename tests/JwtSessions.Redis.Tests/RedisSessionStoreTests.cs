@@ -1,3 +1,4 @@
+using JwtSessions.Redis.Internal;
 using JwtSessions.Redis.Tests.Support;
 using JwtSessions.Sessions;
 using Microsoft.Extensions.Time.Testing;
@@ -126,29 +127,24 @@ public sealed class RedisSessionStoreTests
         await store.CreateAsync(kept);
         await store.CreateAsync(revoked);
 
-        (await PttlAsync(database, "s:" + kept.SessionId)).Should().BeInRange(1, Ms(s_idle));
-        (await PttlAsync(database, "u:alice")).Should().BeInRange(Ms(s_idle) + 1, Ms(s_absolute));
+        (await PttlAsync(database, Keys.Session(kept.SessionId))).Should().BeInRange(1, Ms(s_idle));
+        (await PttlAsync(database, Keys.Subject("alice"))).Should().BeInRange(Ms(s_idle) + 1, Ms(s_absolute));
 
         _time.Advance(TimeSpan.FromMinutes(30));
         var now = _time.GetUtcNow();
         var rotated = await store.TryRotateAsync(kept.SessionId, 0, now, s_idle);
         rotated.Status.Should().Be(RotationStatus.Rotated);
-        (await PttlAsync(database, "s:" + kept.SessionId)).Should().BeInRange(Ms(s_idle) - 5_000, Ms(rotated.Session!.ExpiresAt - now));
+        (await PttlAsync(database, Keys.Session(kept.SessionId))).Should().BeInRange(Ms(s_idle) - 5_000, Ms(rotated.Session!.ExpiresAt - now));
 
         var tombstone = await store.RevokeAsync(revoked.SessionId, now, SessionEndReason.Logout);
-        (await PttlAsync(database, "s:" + revoked.SessionId)).Should().BeInRange(1, Ms(tombstone!.ExpiresAt - now));
-        (await PttlAsync(database, "revocations")).Should().BeInRange(1, Ms(TimeSpan.FromMinutes(10)));
-        (await PttlAsync(database, "tombstones")).Should().BeInRange(1, Ms(new RedisSessionStoreOptions().TombstoneRetention));
+        (await PttlAsync(database, Keys.Session(revoked.SessionId))).Should().BeInRange(1, Ms(tombstone!.ExpiresAt - now));
+        (await PttlAsync(database, Keys.RevocationLog(RedisKeys.ShardOf(revoked.SessionId)))).Should().BeInRange(1, Ms(TimeSpan.FromMinutes(10)));
+        (await PttlAsync(database, Keys.RevocationRetention(RedisKeys.ShardOf(revoked.SessionId)))).Should().BeInRange(1, Ms(TimeSpan.FromMinutes(10)));
+        (await PttlAsync(database, Keys.Tombstones)).Should().BeInRange(1, Ms(new RedisSessionStoreOptions().TombstoneRetention));
 
         // Nothing under the prefix lives forever (the test may scan; the store never does).
-        var server = database.Multiplexer.GetServers()[0];
-        var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: _prefix + "*"))
-        {
-            keys.Add(key);
-        }
-
-        keys.Should().HaveCount(5, "two session hashes, the subject index, the revocation log and the tombstone set");
+        var keys = await RedisTestEnvironment.KeysAsync(database.Multiplexer, _prefix);
+        keys.Should().HaveCount(6, "two session hashes, the subject index, the revocation log's shard and its retention, and the tombstone set");
         foreach (var key in keys)
         {
             (await database.ExecuteAsync("PTTL", key)).ToString().Should().NotBe("-1", "key {0} must expire", key);
@@ -164,7 +160,7 @@ public sealed class RedisSessionStoreTests
 
         await store.CreateAsync(session);
 
-        (await PttlAsync(database, "s:" + session.SessionId)).Should().BeInRange(1, RedisSessionStore.TtlFloorMilliseconds);
+        (await PttlAsync(database, Keys.Session(session.SessionId))).Should().BeInRange(1, RedisSessionStore.TtlFloorMilliseconds);
     }
 
     [Test]
@@ -246,10 +242,10 @@ public sealed class RedisSessionStoreTests
 
         // The revoked entry is gone; the expired one stays indexed while its hash lives (a rotation read just before its
         // deadline could still land), and goes once the hash has expired, which its TTL does on the real clock.
-        (await database.SortedSetLengthAsync(_prefix + "u:alice")).Should().Be(3);
-        await database.KeyDeleteAsync(_prefix + "s:" + shortLived.SessionId);
+        (await database.SortedSetLengthAsync(Keys.Subject("alice"))).Should().Be(3);
+        await database.KeyDeleteAsync(Keys.Session(shortLived.SessionId));
         (await store.ListAsync("alice", _time.GetUtcNow())).Select(static s => s.SessionId).Should().Equal(oldestActive.SessionId, newest.SessionId);
-        (await database.SortedSetLengthAsync(_prefix + "u:alice")).Should().Be(2);
+        (await database.SortedSetLengthAsync(Keys.Subject("alice"))).Should().Be(2);
         (await store.ListAsync("nobody", _time.GetUtcNow())).Should().BeEmpty();
     }
 
@@ -267,25 +263,85 @@ public sealed class RedisSessionStoreTests
 
         await store.CreateAsync(NewSession("alice"));
 
-        (await database.SortedSetLengthAsync(_prefix + "u:alice")).Should().Be(1);
+        (await database.SortedSetLengthAsync(Keys.Subject("alice"))).Should().Be(1);
     }
 
     [Test]
-    public async Task Revoke_OlderThanRetention_IsTrimmedFromTheRevocationLog()
+    public async Task Revoke_OlderThanRetentionOnTheServerClock_IsTrimmedFromTheRevocationLog()
     {
         var store = await StoreAsync(o => o.RevocationRetention = TimeSpan.FromMinutes(10));
         var database = await DatabaseAsync();
-        var old = NewSession("alice", idle: TimeSpan.FromHours(2));
-        var recent = NewSession("alice", idle: TimeSpan.FromHours(2));
-        await store.CreateAsync(old);
+        var serverMs = await RedisTestEnvironment.ServerTimeMsAsync(database);
+        var recent = NewSession("alice");
+        var shard = Keys.RevocationLog(RedisKeys.ShardOf(recent.SessionId));
+        await database.SortedSetAddAsync(shard, "stale", serverMs - (long)TimeSpan.FromMinutes(11).TotalMilliseconds);
+        await database.SortedSetAddAsync(shard, "within", serverMs - (long)TimeSpan.FromMinutes(9).TotalMilliseconds);
         await store.CreateAsync(recent);
 
-        await store.RevokeAsync(old.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
-        _time.Advance(TimeSpan.FromMinutes(11));
         await store.RevokeAsync(recent.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
 
-        var log = await database.SortedSetRangeByRankAsync(_prefix + "revocations");
-        log.Should().ContainSingle().Which.ToString().Should().Contain(recent.SessionId);
+        var log = (await database.SortedSetRangeByRankAsync(shard)).Select(static m => m.ToString()).ToList();
+        log.Should().HaveCount(2).And.Contain("within").And.NotContain("stale");
+        log.Should().ContainSingle(static m => m.StartsWith('{')).Which.Should().Contain(recent.SessionId);
+    }
+
+    [Test]
+    public async Task Revoke_ByStoresWhoseClocksDiffer_TrimsByTheServerClockOnly()
+    {
+        var behind = await StoreAsync(o => o.RevocationRetention = TimeSpan.FromMinutes(10));
+        var aheadTime = new FakeTimeProvider(_time.GetUtcNow() + TimeSpan.FromDays(1));
+        var ahead = await _resources.StoreAsync(RedisTestEnvironment.Address, _prefix, aheadTime, o => o.RevocationRetention = TimeSpan.FromMinutes(10));
+        var database = await DatabaseAsync();
+        var first = NewSession("alice");
+        var second = NewSession("bob");
+        await behind.CreateAsync(first);
+        await ahead.CreateAsync(second);
+
+        // The first revocation is a day older by its revoker's clock than the second by its own: trimming by either clock
+        // would drop it, though both happened within a second on the server.
+        await behind.RevokeAsync(first.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
+        await ahead.RevokeAsync(second.SessionId, aheadTime.GetUtcNow(), SessionEndReason.Logout);
+
+        var log = await LogAsync(database);
+        log.Should().HaveCount(2);
+        log.Should().Contain(m => m.Contains(first.SessionId)).And.Contain(m => m.Contains(second.SessionId));
+
+        // A third server, its clock between the two, catches up on both.
+        var seen = new List<string>();
+        var reader = await _resources.StoreAsync(RedisTestEnvironment.Address, _prefix, new FakeTimeProvider(_time.GetUtcNow() + TimeSpan.FromHours(12)));
+        using var feed = reader.SubscribeToRevocations(r =>
+        {
+            lock (seen)
+            {
+                seen.Add(r.SessionId);
+            }
+        });
+        await Eventually.HoldsAsync(() => reader.IsRevocationFeedAvailable, "the feed to read the log");
+        lock (seen)
+        {
+            seen.Should().BeEquivalentTo([first.SessionId, second.SessionId]);
+        }
+    }
+
+    [Test]
+    public async Task Revoke_ByAStoreWithAShorterRetention_KeepsTheLongestRetentionOfTheDeployment()
+    {
+        var longer = await StoreAsync(o => o.RevocationRetention = TimeSpan.FromHours(1));
+        var shorter = await _resources.StoreAsync(RedisTestEnvironment.Address, _prefix, _time, o => o.RevocationRetention = TimeSpan.FromMinutes(10));
+        var database = await DatabaseAsync();
+        var first = NewSession("alice");
+        var second = NewSessionInShardOf(first, "alice");
+        await longer.CreateAsync(first);
+        await longer.CreateAsync(second);
+        await longer.RevokeAsync(first.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
+        var serverMs = await RedisTestEnvironment.ServerTimeMsAsync(database);
+        var shard = Keys.RevocationLog(RedisKeys.ShardOf(first.SessionId));
+        await database.SortedSetAddAsync(shard, "half-an-hour-ago", serverMs - (long)TimeSpan.FromMinutes(30).TotalMilliseconds);
+
+        await shorter.RevokeAsync(second.SessionId, _time.GetUtcNow(), SessionEndReason.Logout);
+
+        var log = (await database.SortedSetRangeByRankAsync(shard)).Select(static m => m.ToString()).ToList();
+        log.Should().HaveCount(3, "the log keeps the hour another store needs").And.Contain("half-an-hour-ago");
     }
 
     [Test]
@@ -309,12 +365,13 @@ public sealed class RedisSessionStoreTests
         var stats = (await inspector.GetServers()[0].InfoAsync("commandstats")).SelectMany(static g => g).ToDictionary(static p => p.Key, static p => p.Value);
         stats.Keys.Should().NotContain(new[] { "cmdstat_scan", "cmdstat_keys" });
         stats.Should().ContainKey("cmdstat_evalsha");
-        // 41 script calls: the first call of each of the three scripts is an EVAL (with SCRIPT LOAD), every other one EVALSHA.
-        Calls(stats["cmdstat_evalsha"]).Should().BeGreaterThanOrEqualTo(38);
+        // 63 script calls (a sign-in is two, a revocation three): the first call of each of the six scripts is an EVAL (with
+        // SCRIPT LOAD), every other one EVALSHA.
+        Calls(stats["cmdstat_evalsha"]).Should().BeGreaterThanOrEqualTo(57);
         // On Garnet the store first runs its script-isolation check, a warm-up script and the probe: two EVALs more
         // (docs/redis.md, "Supported servers").
         var probes = redis.Kind.IsGarnet ? 2 : 0;
-        Calls(stats.GetValueOrDefault("cmdstat_eval", "calls=0")).Should().BeLessThanOrEqualTo(3 + probes, "each script is sent in full once at most");
+        Calls(stats.GetValueOrDefault("cmdstat_eval", "calls=0")).Should().BeLessThanOrEqualTo(6 + probes, "each script is sent in full once at most");
     }
 
     private static long Calls(string stat)
@@ -322,14 +379,41 @@ public sealed class RedisSessionStoreTests
 
     private static long Ms(TimeSpan span) => (long)Math.Ceiling(span.TotalMilliseconds);
 
-    private async Task<long> PttlAsync(IDatabase database, string suffix)
-        => (long)await database.ExecuteAsync("PTTL", (RedisKey)(_prefix + suffix));
+    private RedisKeys Keys => new(_prefix);
+
+    private static async Task<long> PttlAsync(IDatabase database, RedisKey key)
+        => (long)await database.ExecuteAsync("PTTL", key);
 
     private async Task<IDatabase> DatabaseAsync()
         => _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address))).GetDatabase();
 
     private Task<RedisSessionStore> StoreAsync(Action<RedisSessionStoreOptions>? configure = null)
         => _resources.StoreAsync(RedisTestEnvironment.Address, _prefix, _time, configure);
+
+    /// <summary>A new session whose revocation goes to the same log shard as <paramref name="other"/>'s.</summary>
+    private SessionRecord NewSessionInShardOf(SessionRecord other, string subject)
+    {
+        while (true)
+        {
+            var session = NewSession(subject);
+            if (RedisKeys.ShardOf(session.SessionId) == RedisKeys.ShardOf(other.SessionId))
+            {
+                return session;
+            }
+        }
+    }
+
+    /// <summary>Every entry of every shard of the revocation log.</summary>
+    private async Task<List<string>> LogAsync(IDatabase database)
+    {
+        var log = new List<string>();
+        foreach (var shard in Keys.RevocationLogs)
+        {
+            log.AddRange((await database.SortedSetRangeByRankAsync(shard)).Select(static m => m.ToString()));
+        }
+
+        return log;
+    }
 
     private SessionRecord NewSession(string subject, TimeSpan? idle = null)
     {

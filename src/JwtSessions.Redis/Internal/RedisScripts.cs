@@ -8,14 +8,20 @@ namespace JwtSessions.Redis.Internal;
 /// <c>NOSCRIPT</c> and the client re-sends the text once (<c>EVAL</c>), transparently.
 /// </summary>
 /// <remarks>
-/// Every instant is the 19-digit tick text of <see cref="Instant"/>. "now" is always an argument (the caller's clock, possibly a
-/// fake one in tests), never the Redis server's <c>TIME</c>; key lifetimes are relative (<c>PEXPIRE</c> = deadline − now).
-/// docs/redis.md walks through each script.
+/// Every script reads and writes the keys of one hash slot only (docs/redis.md, "Key layout by slot"), so each runs on one
+/// primary of a cluster; operations that span slots are ordered sequences of these scripts.
+/// Every instant is the 19-digit tick text of <see cref="Instant"/>. For sessions, "now" is always an argument (the caller's
+/// clock, possibly a fake one in tests), never the Redis server's <c>TIME</c>; key lifetimes are relative (<c>PEXPIRE</c> =
+/// deadline − now). The revocation log alone runs on the server's <c>TIME</c>: its entries are scored and trimmed by the one
+/// clock every revoker shares. docs/redis.md walks through each script.
 /// </remarks>
 internal static class RedisScripts
 {
     /// <summary>How many of a subject's oldest index entries a sign-in inspects and prunes.</summary>
     public const int CreatePruneCount = 4;
+
+    /// <summary>The field that marks a session hash whose sign-in has not finished: invisible, and never rotated.</summary>
+    public const string PendingField = "pend";
 
     // Shared helpers: fixed-width tick text -> (milliseconds, sub-millisecond remainder), exact comparison, and TTLs rounded up.
     private const string Helpers = """
@@ -40,97 +46,114 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// The revocation shared by Revoke and Create (the cap): marks the hash revoked, keeps it as a tombstone (descriptive fields
-    /// dropped, TTL the earlier of its deadline and the tombstone retention), removes it from its subject's index, records it in
-    /// the tombstone set (dropping the oldest tombstones beyond the bound, and entries past the retention), records and trims
-    /// the revocation log, and publishes. The context <c>c</c> comes from ARGV 1–12 (see <see cref="RevocationArguments"/>):
-    /// at, why, now, TTL floor, at (Unix ms), log trim before (Unix ms), log TTL, channel, key prefix, tombstone retention (ms),
-    /// max tombstones, now (Unix ms); with the log and tombstone keys. Returns the full revoked hash and the event.
+    /// Step 1 of a sign-in: stores the session's hash marked pending (<see cref="PendingField"/>), so that its id is taken and
+    /// its key expires, while nothing can read or rotate it yet. KEYS: session hash. ARGV: TTL (ms), then the hash's
+    /// field/value pairs. Returns 0 when the id exists, else 1.
     /// </summary>
-    private const string RevokeHelper = """
-        local function context(logKey, tombKey)
-          return {at = ARGV[1], why = ARGV[2], now = ARGV[3], floor = tonumber(ARGV[4]), atMs = ARGV[5], trim = ARGV[6],
-            logTtl = ARGV[7], channel = ARGV[8], prefix = ARGV[9], tombMs = tonumber(ARGV[10]), maxTombs = tonumber(ARGV[11]),
-            nowMs = tonumber(ARGV[12]), log = logKey, tombs = tombKey}
-        end
-        local function revoke(c, skey, id, idle, abs, sub)
-          redis.call('HSET', skey, 'rev', c.at, 'why', c.why)
-          local full = redis.call('HGETALL', skey)
-          redis.call('HDEL', skey, 'meta', 'scope', 'client')
-          local keep = ttl(earlier(idle, abs), c.now, c.floor)
-          if keep > c.tombMs then keep = c.tombMs end
-          redis.call('PEXPIRE', skey, keep)
-          redis.call('ZREM', c.prefix .. 'u:' .. sub, id)
-          redis.call('ZADD', c.tombs, c.nowMs, id)
-          redis.call('ZREMRANGEBYSCORE', c.tombs, '-inf', '(' .. (c.nowMs - c.tombMs))
-          local over = redis.call('ZCARD', c.tombs) - c.maxTombs
-          if over > 0 then
-            local oldest = redis.call('ZPOPMIN', c.tombs, over)
-            for i = 1, #oldest, 2 do
-              local k = c.prefix .. 's:' .. oldest[i]
-              if redis.call('HEXISTS', k, 'rev') == 1 then redis.call('DEL', k) end
-            end
-          end
-          redis.call('PEXPIRE', c.tombs, c.tombMs)
-          local event = cjson.encode({id = id, sub = sub, at = c.at, why = tonumber(c.why)})
-          redis.call('ZADD', c.log, c.atMs, event)
-          redis.call('ZREMRANGEBYSCORE', c.log, '-inf', '(' .. c.trim)
-          redis.call('PEXPIRE', c.log, c.logTtl)
-          redis.call('PUBLISH', c.channel, event)
-          return full, event
-        end
-
-        """;
-
-    /// <summary>The number of ARGV entries <see cref="RevokeHelper"/>'s context takes, before each script's own.</summary>
-    public const int RevocationArguments = 12;
-
-    /// <summary>
-    /// Stores a new session and indexes it under its subject, within the subject's cap, in one step. The subject's oldest index
-    /// entries are removed until fewer than the cap remain: an entry whose session is gone or revoked just goes, any other
-    /// one is revoked (SessionLimit, at the new session's creation time), so concurrent sign-ins on any number of servers never
-    /// leave more than the cap. The subject index therefore never holds more than the cap. Then a few of the oldest entries
-    /// are inspected and removed if their session is gone or revoked (for creates without a cap).
-    /// KEYS: session hash, subject index, revocation log, tombstones. ARGV: the revocation context (1–12; "at" is the creation
-    /// time, "why" SessionLimit), then id, created (Unix ms), session TTL, index TTL, cap, then the hash's field/value pairs.
-    /// Returns {0} when the id exists, else {1, event...} with one event per session revoked for the cap, oldest first.
-    /// </summary>
-    public static readonly LuaScript Create = LuaScript.Prepare(Helpers + RevokeHelper + $$"""
-        if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
-        local c = context(KEYS[3], KEYS[4])
-        local id, cap = ARGV[13], tonumber(ARGV[17])
-        local result = {1}
-        local n = redis.call('ZCARD', KEYS[2])
-        while n >= cap do
-          local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
-          redis.call('ZREM', KEYS[2], oldest)
-          n = n - 1
-          local skey = c.prefix .. 's:' .. oldest
-          local f = redis.call('HMGET', skey, 'idle', 'abs', 'sub', 'rev')
-          if f[1] and not f[4] then
-            local _, event = revoke(c, skey, oldest, f[1], f[2], f[3])
-            result[#result + 1] = event
-          end
-        end
-        for _, old in ipairs(redis.call('ZRANGE', KEYS[2], 0, {{CreatePruneCount - 1}})) do
-          local f = redis.call('HMGET', c.prefix .. 's:' .. old, 'idle', 'rev')
-          if (not f[1]) or f[2] then redis.call('ZREM', KEYS[2], old) end
-        end
-        redis.call('HSET', KEYS[1], unpack(ARGV, 18))
-        redis.call('PEXPIRE', KEYS[1], ARGV[15])
-        redis.call('ZADD', KEYS[2], ARGV[14], id)
-        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[16]) then redis.call('PEXPIRE', KEYS[2], ARGV[16]) end
-        return result
+    public static readonly LuaScript CreatePending = LuaScript.Prepare("""
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 'pend', '1', unpack(ARGV, 2))
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        return 1
         """);
 
     /// <summary>
-    /// SessionRules.Classify then SessionRules.Advance, in one step. KEYS: session hash. ARGV: expected generation, now,
+    /// Step 2 of a sign-in: indexes the session under its subject and names the subject's oldest other entries beyond the cap,
+    /// which the caller revokes (each revocation then removes its entry) before it activates the new session. The entries
+    /// stay until revoked, so a sign-in that stops here leaves them owed, never unlisted. KEYS: subject index. ARGV: id,
+    /// created (Unix ms), index TTL (ms), cap. Returns {victims, prune candidates}: the ids over the cap, oldest first, and
+    /// up to <see cref="CreatePruneCount"/> of the next oldest, for the caller to prune if their session is gone or revoked.
+    /// </summary>
+    public static readonly LuaScript IndexSubject = LuaScript.Prepare($$"""
+        local id, cap = ARGV[1], tonumber(ARGV[4])
+        redis.call('ZADD', KEYS[1], ARGV[2], id)
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        local over = redis.call('ZCARD', KEYS[1]) - cap
+        local victims, prune = {}, {}
+        local wanted = {{CreatePruneCount}}
+        if over > 0 then wanted = wanted + over end
+        for _, other in ipairs(redis.call('ZRANGE', KEYS[1], 0, wanted)) do
+          if other ~= id then
+            if #victims < over then victims[#victims + 1] = other
+            elseif #prune < {{CreatePruneCount}} then prune[#prune + 1] = other end
+          end
+        end
+        return {victims, prune}
+        """);
+
+    /// <summary>
+    /// Step 1 of a revocation: marks the session revoked (the first revocation wins) and turns its hash into a tombstone
+    /// (descriptive fields dropped, TTL the earlier of its deadline and the tombstone retention). KEYS: session hash. ARGV:
+    /// at, why, now, TTL floor (ms), tombstone retention (ms). Returns {0} (unknown), {2, HGETALL} (already revoked: the
+    /// caller completes the later steps again, which are idempotent) or {1, HGETALL before the fields were dropped}.
+    /// </summary>
+    public static readonly LuaScript MarkRevoked = LuaScript.Prepare(Helpers + """
+        local f = redis.call('HMGET', KEYS[1], 'rev', 'idle', 'abs')
+        if not f[2] then return {0} end
+        if f[1] then return {2, redis.call('HGETALL', KEYS[1])} end
+        redis.call('HSET', KEYS[1], 'rev', ARGV[1], 'why', ARGV[2])
+        local full = redis.call('HGETALL', KEYS[1])
+        redis.call('HDEL', KEYS[1], 'meta', 'scope', 'client')
+        local keep = ttl(earlier(f[2], f[3]), ARGV[3], tonumber(ARGV[4]))
+        if keep > tonumber(ARGV[5]) then keep = tonumber(ARGV[5]) end
+        redis.call('PEXPIRE', KEYS[1], keep)
+        return {1, full}
+        """);
+
+    /// <summary>
+    /// Step 2 of a revocation: records it in its shard of the revocation log and publishes it. The log is scored by the
+    /// server's <c>TIME</c> and trimmed by it with the longest retention any store of the deployment uses (kept in the shard's
+    /// retention key), so a revoker's clock never trims what the others still need. Idempotent: the event text of a
+    /// revocation never changes, so a repeat re-scores the same member. KEYS: log shard, its retention key. ARGV: event,
+    /// this store's retention (ms), channel.
+    /// </summary>
+    public static readonly LuaScript LogRevocation = LuaScript.Prepare("""
+        local t = redis.call('TIME')
+        local serverMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local keep = tonumber(redis.call('GET', KEYS[2]) or '0')
+        if tonumber(ARGV[2]) > keep then keep = tonumber(ARGV[2]) end
+        redis.call('SET', KEYS[2], keep, 'PX', keep)
+        redis.call('ZADD', KEYS[1], serverMs, ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (serverMs - keep))
+        redis.call('PEXPIRE', KEYS[1], keep)
+        redis.call('PUBLISH', ARGV[3], ARGV[1])
+        return 1
+        """);
+
+    /// <summary>
+    /// Step 4 of a revocation: records the tombstone in the bounded set, trims entries past the retention and pops the oldest
+    /// beyond the bound; the caller then deletes the popped hashes that are still revoked (<see cref="DeleteTombstone"/>).
+    /// KEYS: tombstone set. ARGV: id, now (Unix ms), tombstone retention (ms), max tombstones. Returns the popped ids.
+    /// </summary>
+    public static readonly LuaScript Tombstone = LuaScript.Prepare("""
+        local nowMs, keepMs = tonumber(ARGV[2]), tonumber(ARGV[3])
+        redis.call('ZADD', KEYS[1], nowMs, ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (nowMs - keepMs))
+        local popped = {}
+        local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
+        if over > 0 then
+          local oldest = redis.call('ZPOPMIN', KEYS[1], over)
+          for i = 1, #oldest, 2 do popped[#popped + 1] = oldest[i] end
+        end
+        redis.call('PEXPIRE', KEYS[1], keepMs)
+        return popped
+        """);
+
+    /// <summary>Deletes a session hash only if it is a tombstone (revoked): a live session is never deleted. KEYS: session hash.</summary>
+    public static readonly LuaScript DeleteTombstone = LuaScript.Prepare("""
+        if redis.call('HEXISTS', KEYS[1], 'rev') == 1 then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """);
+
+    /// <summary>
+    /// SessionRules.Classify then SessionRules.Advance, in one step; a session still being signed in (<c>pend</c>) is unknown.
+    /// KEYS: session hash. ARGV: expected generation, now,
     /// now + idle timeout (saturated), TTL floor (ms), and optionally the metadata to store with the advance (its JSON, or
     /// empty for none; absent keeps it). Returns {RotationStatus} or {RotationStatus, HGETALL}.
     /// </summary>
     public static readonly LuaScript Rotate = LuaScript.Prepare(Helpers + """
-        local f = redis.call('HMGET', KEYS[1], 'gen', 'idle', 'abs', 'rev')
-        if not f[1] then return {3} end
+        local f = redis.call('HMGET', KEYS[1], 'gen', 'idle', 'abs', 'rev', 'pend')
+        if (not f[1]) or (f[5] and not f[4]) then return {3} end
         if f[4] then return {4, redis.call('HGETALL', KEYS[1])} end
         if not before(ARGV[2], earlier(f[2], f[3])) then return {5, redis.call('HGETALL', KEYS[1])} end
         if f[1] ~= ARGV[1] then return {2, redis.call('HGETALL', KEYS[1])} end
@@ -142,19 +165,5 @@ internal static class RedisScripts
         end
         redis.call('PEXPIRE', KEYS[1], ttl(earlier(idle, f[3]), ARGV[2], tonumber(ARGV[4])))
         return {1, redis.call('HGETALL', KEYS[1])}
-        """);
-
-    /// <summary>
-    /// Marks a session revoked (first revocation wins), keeps it as a bounded tombstone, unindexes it, records it in the
-    /// revocation log and publishes it, in one step (see <see cref="RevokeHelper"/>). KEYS: session hash, revocation log,
-    /// tombstones. ARGV: the revocation context (1–12), then the id. Returns {0} (unknown), {2, HGETALL} (already revoked) or
-    /// {1, HGETALL, event}.
-    /// </summary>
-    public static readonly LuaScript Revoke = LuaScript.Prepare(Helpers + RevokeHelper + """
-        local f = redis.call('HMGET', KEYS[1], 'rev', 'idle', 'abs', 'sub')
-        if not f[2] then return {0} end
-        if f[1] then return {2, redis.call('HGETALL', KEYS[1])} end
-        local full, event = revoke(context(KEYS[2], KEYS[3]), KEYS[1], ARGV[13], f[2], f[3], f[4])
-        return {1, full, event}
         """);
 }

@@ -125,6 +125,12 @@ internal static class SessionHash
             return null;
         }
 
+        // A sign-in still in progress (or one that stopped before it finished): not a session yet, unless revoked meanwhile.
+        if (fields.ContainsKey(RedisScripts.PendingField) && !fields.ContainsKey(RevokedAt))
+        {
+            return null;
+        }
+
         return new SessionRecord
         {
             SessionId = sessionId,

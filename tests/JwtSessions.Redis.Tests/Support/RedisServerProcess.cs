@@ -16,13 +16,15 @@ internal sealed class RedisServerProcess : IAsyncDisposable
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(15);
 
     private readonly DirectoryInfo _directory;
+    private readonly string[] _extraArguments;
     private Process? _process;
 
-    private RedisServerProcess(TestServerKind kind, int port, DirectoryInfo directory)
+    private RedisServerProcess(TestServerKind kind, int port, DirectoryInfo directory, string[] extraArguments)
     {
         Kind = kind;
         Port = port;
         _directory = directory;
+        _extraArguments = extraArguments;
     }
 
     public int Port { get; }
@@ -35,9 +37,11 @@ internal sealed class RedisServerProcess : IAsyncDisposable
     public TestServerKind Kind { get; }
 
     /// <summary>Starts a server of <paramref name="kind"/>, by default the one the tests use (<see cref="TestServerKind.Selected"/>).</summary>
-    public static async Task<RedisServerProcess> StartAsync(TestServerKind? kind = null)
+    /// <param name="kind">The kind of server.</param>
+    /// <param name="extraArguments">More command-line arguments, for example those of a cluster node.</param>
+    public static async Task<RedisServerProcess> StartAsync(TestServerKind? kind = null, params string[] extraArguments)
     {
-        var server = new RedisServerProcess(kind ?? TestServerKind.Selected, FreePort(), Directory.CreateTempSubdirectory("jwtsessions-redis-"));
+        var server = new RedisServerProcess(kind ?? TestServerKind.Selected, FreePort(), Directory.CreateTempSubdirectory("jwtsessions-redis-"), extraArguments);
         try
         {
             await server.RestartAsync();
@@ -59,6 +63,11 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         }
 
         var start = Kind.StartInfo(Port, _directory.FullName);
+        foreach (var argument in _extraArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         try
         {
             _process = Process.Start(start) ?? throw new InvalidOperationException($"{Kind.Name} did not start.");

@@ -8,7 +8,20 @@ internal static class RedisTestEnvironment
 {
     public const string AddressVariable = "JWTSESSIONS_REDIS";
 
+    /// <summary>The variable naming a Redis Cluster someone else runs (a configuration string listing its nodes).</summary>
+    public const string ClusterVariable = "JWTSESSIONS_REDIS_CLUSTER";
+
+    /// <summary>The variable that, set to <c>cluster</c>, makes the shared server a cluster: the whole suite then runs on one.</summary>
+    public const string TopologyVariable = "JWTSESSIONS_REDIS_TOPOLOGY";
+
+    private static readonly SemaphoreSlim s_clusterLock = new(1, 1);
     private static RedisServerProcess? s_sharedServer;
+    private static RedisClusterProcess? s_sharedCluster;
+    private static RedisClusterProcess? s_sharedClusterAsServer;
+
+    /// <summary>Gets a value indicating whether the shared server is a cluster (<c>JWTSESSIONS_REDIS_TOPOLOGY=cluster</c>).</summary>
+    public static bool SharedServerIsCluster
+        => string.Equals(Environment.GetEnvironmentVariable(TopologyVariable), "cluster", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Gets the shared server's address (<c>host:port</c>): <c>JWTSESSIONS_REDIS</c> when set (a server someone else runs);
@@ -25,6 +38,7 @@ internal static class RedisTestEnvironment
             }
 
             return s_sharedServer?.Address
+                ?? s_sharedClusterAsServer?.Address
                 ?? throw new InvalidOperationException("The shared test server was not started (SharedServerFixture starts it).");
         }
     }
@@ -33,20 +47,73 @@ internal static class RedisTestEnvironment
     public static string Description
         => Environment.GetEnvironmentVariable(AddressVariable) is { Length: > 0 } external
             ? $"the server at {external} ({AddressVariable})"
-            : $"{TestServerKind.Selected} started by the tests at {Address}";
+            : $"{(SharedServerIsCluster ? "a cluster of " + TestServerKind.Selected : TestServerKind.Selected.ToString())} started by the tests at {Address}";
 
     /// <summary>Starts the shared server, of <see cref="TestServerKind.Selected"/>'s kind, unless <c>JWTSESSIONS_REDIS</c> names one.</summary>
     public static async Task StartSharedServerAsync()
     {
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(AddressVariable)))
         {
-            s_sharedServer = await RedisServerProcess.StartAsync();
+            if (SharedServerIsCluster)
+            {
+                s_sharedClusterAsServer = await RedisClusterProcess.StartAsync();
+            }
+            else
+            {
+                s_sharedServer = await RedisServerProcess.StartAsync();
+            }
         }
     }
 
-    /// <summary>Stops the shared server if this run started it.</summary>
+    /// <summary>
+    /// Gets the address of the shared test cluster: <c>JWTSESSIONS_REDIS_CLUSTER</c> when set; otherwise a cluster of three
+    /// redis-server primaries started on first use and stopped with the shared server. Ignores the calling test, with the
+    /// reason, when no cluster can be started here (<see cref="RedisClusterProcess.Unavailable"/>).
+    /// </summary>
+    public static async Task<string> ClusterAddressAsync()
+    {
+        if (Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } external)
+        {
+            return external;
+        }
+
+        if (s_sharedClusterAsServer is { } shared)
+        {
+            return shared.Address;
+        }
+
+        if (RedisClusterProcess.Unavailable is { } reason)
+        {
+            Assert.Ignore(reason);
+        }
+
+        await s_clusterLock.WaitAsync();
+        try
+        {
+            s_sharedCluster ??= await RedisClusterProcess.StartAsync();
+            return s_sharedCluster.Address;
+        }
+        finally
+        {
+            s_clusterLock.Release();
+        }
+    }
+
+    /// <summary>Stops the shared server (and cluster) if this run started it.</summary>
     public static async Task StopSharedServerAsync()
     {
+        if (s_sharedCluster is { } cluster)
+        {
+            s_sharedCluster = null;
+            await cluster.DisposeAsync();
+        }
+
+        if (s_sharedClusterAsServer is { } clusterAsServer)
+        {
+            s_sharedClusterAsServer = null;
+            await clusterAsServer.DisposeAsync();
+        }
+
         if (s_sharedServer is { } server)
         {
             s_sharedServer = null;
@@ -99,6 +166,13 @@ internal static class RedisTestEnvironment
         return RedisSessionStore.ConnectAsync(Configuration(address, commandTimeout), options);
     }
 
+    /// <summary>The server's clock (<c>TIME</c>) in Unix milliseconds: the clock the revocation log is scored by.</summary>
+    public static async Task<long> ServerTimeMsAsync(IDatabase database)
+    {
+        var time = (RedisResult[])(await database.ExecuteAsync("TIME"))!;
+        return ((long)time[0] * 1000) + ((long)time[1] / 1000);
+    }
+
     /// <summary>Removes a test's keys (tests may scan; the store never does).</summary>
     public static async Task DeleteKeysAsync(string address, string prefix)
     {
@@ -108,16 +182,23 @@ internal static class RedisTestEnvironment
             return;
         }
 
-        var server = connection.GetServers()[0];
+        var keys = await KeysAsync(connection, prefix);
+        var database = connection.GetDatabase();
+        await Task.WhenAll(keys.Select(k => database.KeyDeleteAsync(k)));
+    }
+
+    /// <summary>The keys under a prefix on every primary (tests may scan; the store never does).</summary>
+    public static async Task<List<RedisKey>> KeysAsync(IConnectionMultiplexer connection, string prefix)
+    {
         var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: prefix + "*", pageSize: 500))
+        foreach (var server in connection.GetServers().Where(static s => s.IsConnected && !s.IsReplica))
         {
-            keys.Add(key);
+            await foreach (var key in server.KeysAsync(pattern: prefix + "*", pageSize: 500))
+            {
+                keys.Add(key);
+            }
         }
 
-        if (keys.Count > 0)
-        {
-            await connection.GetDatabase().KeyDeleteAsync([.. keys]);
-        }
+        return keys;
     }
 }

@@ -37,6 +37,9 @@ internal sealed class TestServerKind
 
     public bool IsGarnet => RedisBinary is null;
 
+    /// <summary>Gets the redis-server binary, or <see langword="null"/> for Garnet.</summary>
+    public string? RedisBinaryPath => RedisBinary;
+
     private string? RedisBinary { get; }
 
     /// <summary>The command line of a server on <paramref name="port"/> keeping its files in <paramref name="directory"/>.</summary>
@@ -99,7 +102,7 @@ internal sealed class TestServerKind
         return OnPath("redis-server") is { } found ? new TestServerKind("redis-server", found) : Garnet;
     }
 
-    private static string? OnPath(string program)
+    internal static string? OnPath(string program)
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
         {
