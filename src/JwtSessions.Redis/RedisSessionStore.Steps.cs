@@ -174,14 +174,18 @@ public sealed partial class RedisSessionStore
             return (null, null);
         }
 
-        AfterStep?.Invoke(StepRevokeMarked);
+        // Enforce at once for this process's subscribers, before the log step can fail: a revocation marked in the store is
+        // never still accepted here. The pub/sub echo is then a duplicate and is dropped.
         var revocation = new SessionRevocation(sessionId, record.Subject, at, record.RevocationReason ?? reason);
+        Deliver(revocation);
+        AfterStep?.Invoke(StepRevokeMarked);
+
+        // Once the hash is marked the revocation is carried through whatever the caller's token says: a client that gives up
+        // on a logout must not leave a revocation that other servers never hear of.
+        cancellationToken = CancellationToken.None;
         var shard = RedisKeys.ShardOf(sessionId);
         RedisValue[] logArgs = [EncodeEvent(revocation), Math.Max(1, (long)Math.Ceiling(_retention.TotalMilliseconds)), _keys.RevocationChannelName];
         await EvaluateAsync(RedisScripts.LogRevocation, [_keys.RevocationLog(shard), _keys.RevocationRetention(shard)], logArgs, cancellationToken).ConfigureAwait(false);
-
-        // Enforce at once for this process's subscribers; the pub/sub echo is then a duplicate and is dropped.
-        Deliver(revocation);
         AfterStep?.Invoke(StepRevokeLogged);
 
         await Guard(_database.SortedSetRemoveAsync(_keys.Subject(record.Subject), sessionId)).ConfigureAwait(false);

@@ -86,6 +86,12 @@ public sealed class RedisSessionStoreOptions
         {
             errors.Add("The key prefix must not be empty.");
         }
+        else if (KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            // A brace in the prefix would make it the hash tag (all keys in one slot) or, as "{}", break the store's own tags
+            // so that a script's keys land in different slots of a cluster.
+            errors.Add("The key prefix must not contain '{' or '}': the store gives each key its own hash tag (docs/redis.md, \"Key layout by slot\").");
+        }
 
         if (ReconcileInterval <= TimeSpan.Zero)
         {

@@ -172,6 +172,20 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
         validate.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain("prefix");
     }
 
+    [TestCase("app{}:")]
+    [TestCase("{app}:")]
+    [TestCase("app}:")]
+    public async Task AddRedisSessionStore_PrefixWithABrace_FailsAtStartupNamingTheRule(string prefix)
+    {
+        var connection = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address)));
+        await using var provider = SuiteLogs.Services().AddRedisSessionStore(connection, o => o.KeyPrefix = prefix).BuildServiceProvider();
+
+        var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        validate.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle()
+            .Which.Should().Contain("must not contain '{' or '}'");
+    }
+
     [TestCase(0, 60, TestName = "AddRedisSessionStore_NoTombstones_FailsAtStartup")]
     [TestCase(100, 0, TestName = "AddRedisSessionStore_TombstoneRetentionUnderASecond_FailsAtStartup")]
     public async Task AddRedisSessionStore_TombstoneBoundOutOfRange_FailsAtStartup(int maxTombstones, int retentionSeconds)

@@ -161,6 +161,73 @@ public sealed class RedisStepFaultTests(bool cluster)
         (await database.SortedSetLengthAsync(keys.RevocationLog(RedisKeys.ShardOf(session.SessionId)))).Should().Be(1, "logging again is idempotent");
     }
 
+    [Test]
+    public async Task Revoke_StoppedAfterMarking_AlreadyEnforcedByTheRevokingProcess()
+    {
+        var store = await StoreAsync();
+        var seen = new List<string>();
+        using var feed = store.SubscribeToRevocations(r =>
+        {
+            lock (seen)
+            {
+                seen.Add(r.SessionId);
+            }
+        });
+        var session = NewSession("alice");
+        await store.CreateAsync(session);
+
+        StopAfter(store, RedisSessionStore.StepRevokeMarked);
+        await FluentActions.Awaiting(async () => await store.RevokeAsync(session.SessionId, _time.GetUtcNow(), SessionEndReason.Logout)).Should().ThrowAsync<StepStopped>();
+
+        lock (seen)
+        {
+            seen.Should().Equal([session.SessionId], "the revoking process enforces a marked revocation before the log step can fail");
+        }
+    }
+
+    [Test]
+    public async Task Revoke_CallerCancelsAfterMarking_CarriedThroughToTheLogAndThePeers()
+    {
+        var store = await StoreAsync();
+        var peer = await StoreAsync();
+        var seen = new List<string>();
+        using var feed = peer.SubscribeToRevocations(r =>
+        {
+            lock (seen)
+            {
+                seen.Add(r.SessionId);
+            }
+        });
+        await Eventually.HoldsAsync(() => peer.IsRevocationFeedAvailable, "the peer's feed to be live");
+        var session = NewSession("alice");
+        await store.CreateAsync(session);
+        using var caller = new CancellationTokenSource();
+        store.AfterStep = name =>
+        {
+            if (name == RedisSessionStore.StepRevokeMarked)
+            {
+                caller.Cancel();
+            }
+        };
+
+        var revoked = await store.RevokeAsync(session.SessionId, _time.GetUtcNow(), SessionEndReason.Logout, caller.Token);
+
+        revoked!.RevokedAt.Should().NotBeNull();
+        var database = await DatabaseAsync();
+        var keys = new RedisKeys(_prefix);
+        (await database.SortedSetLengthAsync(keys.RevocationLog(RedisKeys.ShardOf(session.SessionId)))).Should().Be(1);
+        (await database.SortedSetLengthAsync(keys.Subject("alice"))).Should().Be(0);
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                lock (seen)
+                {
+                    return seen.Contains(session.SessionId);
+                }
+            },
+            "the revocation to reach the peer although its caller gave up");
+    }
+
     private static void StopAfter(RedisSessionStore store, string step)
         => store.AfterStep = name =>
         {
