@@ -68,6 +68,9 @@ public sealed partial class RedisSessionStore
         var indexed = (RedisResult[])(await EvaluateAsync(RedisScripts.IndexSubject, [index], indexArgs, cancellationToken).ConfigureAwait(false))!;
         var victims = (string[])indexed[0]!;
         var candidates = (string[])indexed[1]!;
+
+        // With replica acknowledgements, the entry must outlive a failover before the session can become usable.
+        await ReplicateAsync(index).ConfigureAwait(false);
         AfterStep?.Invoke(StepCreateIndexed);
 
         // 3. The sessions over the cap are revoked (oldest first in the result), and the oldest other entries pruned if
@@ -105,6 +108,7 @@ public sealed partial class RedisSessionStore
 
         // 4. Usable from now on. HDEL never creates a key: a hash that expired meanwhile stays gone.
         await Guard(_database.HashDeleteAsync(_keys.Session(session.SessionId), RedisScripts.PendingField)).ConfigureAwait(false);
+        await ReplicateAsync(_keys.Session(session.SessionId)).ConfigureAwait(false);
         return evicted;
     }
 
@@ -186,6 +190,9 @@ public sealed partial class RedisSessionStore
         var shard = RedisKeys.ShardOf(sessionId);
         RedisValue[] logArgs = [EncodeEvent(revocation), Math.Max(1, (long)Math.Ceiling(_retention.TotalMilliseconds)), _keys.RevocationChannelName];
         await EvaluateAsync(RedisScripts.LogRevocation, [_keys.RevocationLog(shard), _keys.RevocationRetention(shard)], logArgs, cancellationToken).ConfigureAwait(false);
+
+        // Logged before waiting, so that a replica shortfall on one node still leaves the revocation published and logged.
+        await Task.WhenAll(ReplicateAsync(_keys.Session(sessionId)), ReplicateAsync(_keys.RevocationLog(shard))).ConfigureAwait(false);
         AfterStep?.Invoke(StepRevokeLogged);
 
         await Guard(_database.SortedSetRemoveAsync(_keys.Subject(record.Subject), sessionId)).ConfigureAwait(false);

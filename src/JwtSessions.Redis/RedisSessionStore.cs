@@ -45,6 +45,8 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
     private readonly TimeSpan _retention;
     private readonly TimeSpan _tombstoneRetention;
     private readonly int _maxTombstones;
+    private readonly int _replicaAcknowledgements;
+    private readonly long _replicaTimeoutMilliseconds;
     private Task? _serverCheck;
 
     /// <summary>Initializes a new instance of the <see cref="RedisSessionStore"/> class on an existing connection, which it does not own.</summary>
@@ -76,6 +78,8 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         _retention = options.RevocationRetention;
         _tombstoneRetention = options.TombstoneRetention;
         _maxTombstones = options.MaxTombstones;
+        _replicaAcknowledgements = options.ReplicaAcknowledgements;
+        _replicaTimeoutMilliseconds = (long)Math.Ceiling(options.ReplicaAcknowledgementTimeout.TotalMilliseconds);
         _onMessage = OnMessage;
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
@@ -225,8 +229,14 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
             TtlFloorMilliseconds,
             .. metadata,
         ];
-        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Rotate, [_keys.Session(sessionId)], args, cancellationToken).ConfigureAwait(false))!;
+        var key = _keys.Session(sessionId);
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Rotate, [key], args, cancellationToken).ConfigureAwait(false))!;
         var status = (RotationStatus)(int)result[0];
+        if (status == RotationStatus.Rotated)
+        {
+            await ReplicateAsync(key).ConfigureAwait(false);
+        }
+
         var session = result.Length > 1 ? SessionHash.Decode(sessionId, result[1]) : null;
         return new RotationOutcome(session is null ? RotationStatus.NotFound : status, session);
     }
@@ -379,6 +389,29 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
 
         // The script text goes through the client's script cache: EVALSHA normally, EVAL once after NOSCRIPT.
         return await Guard(_database.ScriptEvaluateAsync(script.ExecutableScript, keys, args)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// With <see cref="RedisSessionStoreOptions.ReplicaAcknowledgements"/> set, waits (<c>WAIT</c>) until that many replicas of
+    /// the primary owning <paramref name="key"/> hold every write this connection has sent it, the caller's last one included:
+    /// the client sends every command for a primary over one connection, in order, and <c>WAIT</c> covers all of them.
+    /// Fewer within the timeout throws, since the write could be lost in a failover.
+    /// </summary>
+    private async Task ReplicateAsync(RedisKey key)
+    {
+        if (_replicaAcknowledgements == 0)
+        {
+            return;
+        }
+
+        var primary = _connection.GetServer(key);
+        var acknowledged = (long)await Guard(primary.ExecuteAsync("WAIT", _replicaAcknowledgements, _replicaTimeoutMilliseconds)).ConfigureAwait(false);
+        if (acknowledged < _replicaAcknowledgements)
+        {
+            throw new SessionStoreUnavailableException(
+                $"The Redis session store's write reached {acknowledged} of the {_replicaAcknowledgements} replicas it requires within "
+                + $"{_replicaTimeoutMilliseconds} ms; it happened on the primary but could be lost in a failover, so it is not acknowledged.");
+        }
     }
 
     /// <summary>

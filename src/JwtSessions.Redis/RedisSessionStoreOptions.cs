@@ -67,6 +67,35 @@ public sealed class RedisSessionStoreOptions
     /// <value>100,000 by default (about 25 MB of Redis memory); must be positive. Every server sharing the prefix should use the same value.</value>
     public int MaxTombstones { get; set; } = 100_000;
 
+    /// <summary>
+    /// Gets or sets how many replicas of a primary must hold a session write before the store acknowledges it: after every
+    /// write that a failover must not lose, the store sends <c>WAIT</c> to that primary.
+    /// </summary>
+    /// <value>0 by default: writes are acknowledged once the primary has them (Redis's asynchronous replication); at least 0.</value>
+    /// <remarks>
+    /// <para>
+    /// With Redis replication a primary acknowledges a write before its replicas have it, so a primary that dies and is
+    /// replaced by a replica can take its last writes with it: a rotation the client was told about (its new refresh token
+    /// then reads as a replay, and the session ends), a revocation (the session comes back in the store) or a sign-in.
+    /// Set this to 1 or more on a deployment with replicas to close that window: each of those writes then waits until this
+    /// many replicas hold it, and a write that does not reach them within <see cref="ReplicaAcknowledgementTimeout"/> throws
+    /// <see cref="Sessions.SessionStoreUnavailableException"/> (it happened on the primary, but is not acknowledged; a client's
+    /// retry with the same refresh token lands in the grace period).
+    /// </para>
+    /// <para>
+    /// The cost is a replication round trip per write (a rotation waits once, a sign-in and a revocation twice), during which
+    /// the connection to that primary queues other commands; a primary left without enough replicas refuses session writes
+    /// until a replica is back. Redis documents that <c>WAIT</c> does not make Redis strongly consistent: a failover can
+    /// still promote a replica other than those that acknowledged. docs/redis.md ("Durability and failover") has the
+    /// measurements and the test.
+    /// </para>
+    /// </remarks>
+    public int ReplicaAcknowledgements { get; set; }
+
+    /// <summary>Gets or sets how long a session write waits for <see cref="ReplicaAcknowledgements"/> replicas.</summary>
+    /// <value>1 second by default; between 1 millisecond and 1 minute. Unused when <see cref="ReplicaAcknowledgements"/> is 0.</value>
+    public TimeSpan ReplicaAcknowledgementTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets the clock used for key lifetimes and the reconcile timer.</summary>
     /// <value>
     /// <see langword="null"/> by default: the <see cref="System.TimeProvider"/> registered with dependency injection if any,
@@ -116,6 +145,16 @@ public sealed class RedisSessionStoreOptions
         if (MaxTombstones < 1)
         {
             errors.Add("The tombstone bound must be positive.");
+        }
+
+        if (ReplicaAcknowledgements < 0)
+        {
+            errors.Add("The replica acknowledgement count must be 0 (do not wait) or more.");
+        }
+
+        if (ReplicaAcknowledgementTimeout < TimeSpan.FromMilliseconds(1) || ReplicaAcknowledgementTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("The replica acknowledgement timeout must be between 1 millisecond and 1 minute.");
         }
 
         if (Database < -1)

@@ -5,11 +5,11 @@ using StackExchange.Redis;
 namespace JwtSessions.Redis.Tests.Support;
 
 /// <summary>
-/// A private Redis Cluster for tests: three primaries (no replicas) on free loopback ports, each a child process in its own
-/// temporary directory. With redis-server (<see cref="TestServerKind.Selected"/>): <c>--cluster-enabled yes</c>, joined by
-/// <c>redis-cli --cluster create</c>. With the embedded Garnet: <c>--cluster</c>, each node given a third of the slots
+/// A private Redis Cluster for tests: three primaries (and, when asked, replicas of each) on free loopback ports, each a child
+/// process in its own temporary directory. With redis-server (<see cref="TestServerKind.Selected"/>): <c>--cluster-enabled
+/// yes</c>, joined by <c>redis-cli --cluster create</c>. With the embedded Garnet: <c>--cluster</c>, each node given a third of the slots
 /// (<c>CLUSTER ADDSLOTSRANGE</c>) and introduced to the others (<c>CLUSTER MEET</c>). <see cref="Unavailable"/> says why
-/// no cluster can be started.
+/// no cluster can be started. Replicas need redis-server.
 /// </summary>
 internal sealed class RedisClusterProcess : IAsyncDisposable
 {
@@ -19,7 +19,16 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
 
     private readonly List<RedisServerProcess> _nodes;
 
-    private RedisClusterProcess(List<RedisServerProcess> nodes) => _nodes = nodes;
+    private readonly int _replicasPerPrimary;
+
+    private RedisClusterProcess(List<RedisServerProcess> nodes, int replicasPerPrimary)
+    {
+        _nodes = nodes;
+        _replicasPerPrimary = replicasPerPrimary;
+    }
+
+    /// <summary>Gets every node, primaries and replicas, in the order they were started.</summary>
+    public IReadOnlyList<RedisServerProcess> Nodes => _nodes;
 
     /// <summary>Gets the configuration string naming every node (<c>127.0.0.1:p1,127.0.0.1:p2,…</c>).</summary>
     public string Address => string.Join(',', _nodes.Select(static n => n.Address));
@@ -33,15 +42,24 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
             ? null
             : "redis-cli, which creates the test cluster, is neither beside redis-server nor on the PATH. " + TestServerKind.Help;
 
-    /// <summary>Starts three cluster-enabled redis-servers and joins them, every slot assigned; waits for <c>cluster_state:ok</c>.</summary>
-    public static async Task<RedisClusterProcess> StartAsync()
+    /// <summary>
+    /// Starts three cluster-enabled primaries, and <paramref name="replicasPerPrimary"/> replicas of each, and joins them, every
+    /// slot assigned; waits for <c>cluster_state:ok</c> and, with replicas, for every replica to be in sync.
+    /// </summary>
+    /// <param name="replicasPerPrimary">Replicas of each primary; only redis-server's cluster has them here.</param>
+    public static async Task<RedisClusterProcess> StartAsync(int replicasPerPrimary = 0)
     {
         var nodes = new List<RedisServerProcess>();
-        var cluster = new RedisClusterProcess(nodes);
+        var cluster = new RedisClusterProcess(nodes, replicasPerPrimary);
         try
         {
             if (TestServerKind.Selected.IsGarnet)
             {
+                if (replicasPerPrimary > 0)
+                {
+                    throw new NotSupportedException("The test cluster has replicas on redis-server only.");
+                }
+
                 for (var i = 0; i < Primaries; i++)
                 {
                     nodes.Add(await RedisServerProcess.StartAsync(TestServerKind.Garnet, "--cluster"));
@@ -52,7 +70,7 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
                 return cluster;
             }
 
-            for (var i = 0; i < Primaries; i++)
+            for (var i = 0; i < Primaries * (1 + replicasPerPrimary); i++)
             {
                 nodes.Add(await RedisServerProcess.StartAsync(TestServerKind.Selected, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
             }
@@ -66,7 +84,7 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
             }
 
             create.ArgumentList.Add("--cluster-replicas");
-            create.ArgumentList.Add("0");
+            create.ArgumentList.Add(replicasPerPrimary.ToString(CultureInfo.InvariantCulture));
             create.ArgumentList.Add("--cluster-yes");
             using (var process = Process.Start(create)!)
             {
@@ -135,7 +153,8 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
             {
                 var info = (string?)await server.ExecuteAsync("CLUSTER", "INFO") ?? string.Empty;
                 if (info.Contains("cluster_state:ok", StringComparison.Ordinal)
-                    && info.Contains("cluster_known_nodes:" + Primaries.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                    && info.Contains("cluster_known_nodes:" + _nodes.Count.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                    && (_replicasPerPrimary == 0 || await InSyncAsync(server)))
                 {
                     break;
                 }
@@ -148,6 +167,15 @@ internal sealed class RedisClusterProcess : IAsyncDisposable
                 await Task.Delay(50);
             }
         }
+    }
+
+    /// <summary>Whether a node is a primary with all its replicas online, or a replica whose link to its primary is up.</summary>
+    private async Task<bool> InSyncAsync(IServer server)
+    {
+        var replication = (string?)await server.ExecuteAsync("INFO", "replication") ?? string.Empty;
+        return replication.Contains("role:slave", StringComparison.Ordinal)
+            ? replication.Contains("master_link_status:up", StringComparison.Ordinal)
+            : replication.Split('\n').Count(static line => line.StartsWith("slave", StringComparison.Ordinal) && line.Contains("state=online", StringComparison.Ordinal)) == _replicasPerPrimary;
     }
 
     private static string? Cli()

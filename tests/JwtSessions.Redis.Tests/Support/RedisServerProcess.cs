@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace JwtSessions.Redis.Tests.Support;
@@ -11,8 +12,11 @@ namespace JwtSessions.Redis.Tests.Support;
 /// an append-only file committed on every write, so every acknowledged write survives a kill. Which server is
 /// <see cref="TestServerKind"/>'s choice: redis-server, or Garnet hosted by the JwtSessions.Redis.TestServer program.
 /// </summary>
-internal sealed class RedisServerProcess : IAsyncDisposable
+internal sealed partial class RedisServerProcess : IAsyncDisposable
 {
+    private const int SignalContinue = 18;
+    private const int SignalStop = 19;
+
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(15);
 
     private readonly DirectoryInfo _directory;
@@ -97,6 +101,15 @@ internal sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the server's process (SIGSTOP) without ending it, as a machine that stalls would: it reads nothing from its
+    /// sockets until <see cref="Resume"/>. Linux only, like the redis-server processes it is used on.
+    /// </summary>
+    public void Suspend() => Signal(SignalStop);
+
+    /// <summary>Lets a suspended server run again (SIGCONT).</summary>
+    public void Resume() => Signal(SignalContinue);
+
     /// <summary>Kills the server (SIGKILL): a crash, with no chance to flush anything beyond what AOF already has.</summary>
     public async Task KillAsync()
     {
@@ -108,6 +121,18 @@ internal sealed class RedisServerProcess : IAsyncDisposable
 
         _process?.Dispose();
         _process = null;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int processId, int signal);
+
+    private void Signal(int signal)
+    {
+        var process = _process is { HasExited: false } running ? running : throw new InvalidOperationException("The server is not running.");
+        if (SendSignal(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Signal {signal} to process {process.Id} failed: error {Marshal.GetLastPInvokeError()}.");
+        }
     }
 
     public async ValueTask DisposeAsync()
