@@ -405,7 +405,17 @@ public sealed partial class RedisSessionStore : ISessionStore, IDisposable, IAsy
         }
 
         var primary = _connection.GetServer(key);
-        var acknowledged = (long)await Guard(primary.ExecuteAsync("WAIT", _replicaAcknowledgements, _replicaTimeoutMilliseconds)).ConfigureAwait(false);
+        long acknowledged;
+        try
+        {
+            acknowledged = (long)await Guard(primary.ExecuteAsync("WAIT", _replicaAcknowledgements, _replicaTimeoutMilliseconds)).ConfigureAwait(false);
+        }
+        catch (SessionStoreUnavailableException ex) when (ex.InnerException is RedisServerException refused)
+        {
+            // A server without WAIT (Garnet, a proxy) cannot give the guarantee asked for: say so rather than a bare error.
+            throw new SessionStoreUnavailableException("The Redis server refused WAIT, which ReplicaAcknowledgements needs: " + refused.Message, refused);
+        }
+
         if (acknowledged < _replicaAcknowledgements)
         {
             throw new SessionStoreUnavailableException(

@@ -186,6 +186,51 @@ public sealed class RedisSessionStoreServiceCollectionExtensionsTests
             .Which.Should().Contain("must not contain '{' or '}'");
     }
 
+    [TestCase(-1, 1000, "replica acknowledgement count", TestName = "AddRedisSessionStore_NegativeReplicaAcknowledgements_FailsAtStartup")]
+    [TestCase(1, 0, "replica acknowledgement timeout", TestName = "AddRedisSessionStore_ZeroReplicaAcknowledgementTimeout_FailsAtStartup")]
+    [TestCase(1, 60_001, "replica acknowledgement timeout", TestName = "AddRedisSessionStore_ReplicaAcknowledgementTimeoutOverAMinute_FailsAtStartup")]
+    public async Task AddRedisSessionStore_ReplicaAcknowledgementOutOfRange_FailsAtStartupNamingTheSetting(int replicas, int timeoutMilliseconds, string named)
+    {
+        var connection = _resources.Add(await ConnectionMultiplexer.ConnectAsync(RedisTestEnvironment.Configuration(RedisTestEnvironment.Address)));
+        await using var provider = SuiteLogs.Services().AddRedisSessionStore(connection, o =>
+        {
+            o.ReplicaAcknowledgements = replicas;
+            o.ReplicaAcknowledgementTimeout = TimeSpan.FromMilliseconds(timeoutMilliseconds);
+        }).BuildServiceProvider();
+
+        var validate = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        validate.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which.Should().Contain(named);
+    }
+
+    [Test]
+    public async Task ReplicaAcknowledgements_OnAServerWithoutReplicas_RotationRefusedAsUnavailable()
+    {
+        var prefix = _resources.NewPrefix(RedisTestEnvironment.Address);
+        var time = new FakeTimeProvider(TestManagers.Start);
+        var store = await _resources.StoreAsync(RedisTestEnvironment.Address, prefix, time, static o =>
+        {
+            o.ReplicaAcknowledgements = 1;
+            o.ReplicaAcknowledgementTimeout = TimeSpan.FromMilliseconds(1);
+        });
+        var now = time.GetUtcNow();
+        var session = new SessionRecord
+        {
+            SessionId = Guid.NewGuid().ToString("N"),
+            Subject = "alice",
+            CreatedAt = now,
+            AbsoluteExpiresAt = now + TimeSpan.FromDays(1),
+            IdleExpiresAt = now + TimeSpan.FromHours(1),
+            RotatedAt = now,
+        };
+
+        var create = async () => await store.CreateAsync(session);
+
+        // Garnet has no WAIT: the store refuses the write there too, naming the command.
+        (await create.Should().ThrowAsync<SessionStoreUnavailableException>())
+            .WithMessage(TestServerKind.Selected.IsGarnet ? "*refused WAIT, which ReplicaAcknowledgements needs*" : "*reached 0 of the 1 replicas*");
+    }
+
     [TestCase(0, 60, TestName = "AddRedisSessionStore_NoTombstones_FailsAtStartup")]
     [TestCase(100, 0, TestName = "AddRedisSessionStore_TombstoneRetentionUnderASecond_FailsAtStartup")]
     public async Task AddRedisSessionStore_TombstoneBoundOutOfRange_FailsAtStartup(int maxTombstones, int retentionSeconds)
