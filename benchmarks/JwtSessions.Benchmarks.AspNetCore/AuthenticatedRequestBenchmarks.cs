@@ -8,7 +8,8 @@ namespace JwtSessions.Benchmarks.AspNetCore;
 /// A whole request, in-process on <see cref="Microsoft.AspNetCore.TestHost.TestServer"/>: <c>GET /orders</c> with the same
 /// bearer token, minted by <c>TokenIssuer</c> with the same key, through the JwtSessions handler (without and with the
 /// verified-token cache) and through ASP.NET Core's JwtBearer handler, against the same endpoint in an app without
-/// authentication (the floor). <see cref="RequestApps"/> describes the apps; the endpoint reads <c>sub</c>, so a handler that
+/// authentication (the floor), and through a handler that does no token work (what ASP.NET Core's authentication and
+/// authorization cost by themselves). <see cref="RequestApps"/> describes the apps; the endpoint reads <c>sub</c>, so a handler that
 /// builds its claims lazily pays for them.
 /// </summary>
 [MemoryDiagnoser]
@@ -20,7 +21,7 @@ public class AuthenticatedRequestBenchmarks
     public JwtAlgorithm Algorithm { get; set; }
 
     [GlobalSetup]
-    public void Setup() => _apps = RequestApps.StartAsync(Algorithm, kestrel: false).GetAwaiter().GetResult();
+    public void Setup() => _apps = RequestApps.StartAsync(Algorithm, RequestHost.TestServer).GetAwaiter().GetResult();
 
     [GlobalCleanup]
     public void Cleanup() => _apps.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -30,6 +31,9 @@ public class AuthenticatedRequestBenchmarks
 
     [Benchmark]
     public Task<int> AnonymousThroughAuthentication() => Get(RequestCase.AnonymousThroughAuthentication);
+
+    [Benchmark]
+    public Task<int> AuthenticatedFloor() => Get(RequestCase.AuthenticatedFloor);
 
     [Benchmark]
     public Task<int> JwtSessionsCold() => Get(RequestCase.JwtSessionsCold);

@@ -1,6 +1,7 @@
 // Whole requests, JwtSessions' handler against JwtBearer's (docs/benchmarks.md, "Whole requests"):
 //   In-process (TestServer), BenchmarkDotNet:  dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --filter '*'
 //   Kestrel over loopback, wrk:               dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --wrk [Algorithm=ES256] [rounds=5] [duration=5]
+//   No transport (hosting and middleware):    dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --pipeline [Algorithm=ES256] [rounds=200] [batch=2000]
 // Resource servers (docs/resource-servers.md, "Measured"): dotnet run -c Release --project benchmarks/JwtSessions.Benchmarks.AspNetCore -- --remote [rounds=50]
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -10,6 +11,11 @@ using JwtSessions.Benchmarks.AspNetCore;
 if (args.Contains(WrkComparison.Switch))
 {
     return await WrkComparison.RunAsync([.. args.Where(static a => a != WrkComparison.Switch)]);
+}
+
+if (args.Contains(PipelineComparison.Switch))
+{
+    return await PipelineComparison.RunAsync([.. args.Where(static a => a != PipelineComparison.Switch)]);
 }
 
 if (args.Contains(RemoteLatency.Switch))

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ namespace JwtSessions.Benchmarks.AspNetCore;
 
 /// <summary>
 /// One minimal API, <c>GET /orders</c>, which reads the caller's <c>sub</c> claim and answers it as text, behind whatever
-/// authentication the caller configures; served in-process by a <see cref="TestServer"/> or by Kestrel on 127.0.0.1. Every
+/// authentication the caller configures; served as <see cref="RequestHost"/> says. Every
 /// app has the same endpoint, routing and (no) logging, so two apps differ only by their authentication.
 /// </summary>
 internal sealed class RequestApp : IAsyncDisposable
@@ -21,19 +22,25 @@ internal sealed class RequestApp : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TestServer? _server;
     private readonly HttpClient? _client;
+    private readonly DirectServer? _direct;
 
-    private RequestApp(WebApplication app, bool kestrel)
+    private RequestApp(WebApplication app, RequestHost host)
     {
         _app = app;
-        if (kestrel)
+        switch (host)
         {
-            Address = new Uri(new Uri(app.Urls.Single()), Path);
-            _client = new HttpClient();
-        }
-        else
-        {
-            _server = app.GetTestServer();
-            Address = new Uri(_server.BaseAddress, Path);
+            case RequestHost.Kestrel:
+                Address = new Uri(new Uri(app.Urls.Single()), Path);
+                _client = new HttpClient();
+                break;
+            case RequestHost.Direct:
+                _direct = (DirectServer)app.Services.GetRequiredService<IServer>();
+                Address = new Uri("http://localhost" + Path);
+                break;
+            default:
+                _server = app.GetTestServer();
+                Address = new Uri(_server.BaseAddress, Path);
+                break;
         }
     }
 
@@ -43,17 +50,21 @@ internal sealed class RequestApp : IAsyncDisposable
     /// <summary>Starts an app.</summary>
     /// <param name="services">Registers authentication and authorization; null for the anonymous floor (neither).</param>
     /// <param name="requireAuthorization">Whether <c>/orders</c> requires an authenticated user (the default policy).</param>
-    /// <param name="kestrel">Kestrel on 127.0.0.1 (a free port) rather than an in-process TestServer.</param>
-    public static async Task<RequestApp> StartAsync(Action<IServiceCollection>? services, bool requireAuthorization, bool kestrel)
+    /// <param name="host">What serves the app.</param>
+    public static async Task<RequestApp> StartAsync(Action<IServiceCollection>? services, bool requireAuthorization, RequestHost host)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        if (kestrel)
+        switch (host)
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-        }
-        else
-        {
-            builder.WebHost.UseTestServer();
+            case RequestHost.Kestrel:
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+                break;
+            case RequestHost.Direct:
+                builder.Services.AddSingleton<IServer, DirectServer>();
+                break;
+            default:
+                builder.WebHost.UseTestServer();
+                break;
         }
 
         builder.Logging.ClearProviders();
@@ -72,12 +83,17 @@ internal sealed class RequestApp : IAsyncDisposable
         }
 
         await app.StartAsync();
-        return new RequestApp(app, kestrel);
+        return new RequestApp(app, host);
     }
 
     /// <summary>One <c>GET /orders</c> through the whole pipeline; returns the status code.</summary>
     public async Task<int> GetAsync(string? authorization)
     {
+        if (_direct is not null)
+        {
+            return await _direct.SendAsync(authorization);
+        }
+
         if (_server is null)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, Address);

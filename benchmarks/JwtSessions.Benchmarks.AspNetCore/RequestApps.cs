@@ -16,7 +16,8 @@ namespace JwtSessions.Benchmarks.AspNetCore;
 /// JwtSessions validates with <c>AddJwtSessionsValidation</c> (the issuer's public key, no session store: like JwtBearer, no
 /// revocation check) and <c>AddJwtSessionsBearer</c>. JwtBearer runs with its defaults (the <c>JsonWebTokenHandler</c>,
 /// <c>SaveToken</c>) and <c>MapInboundClaims = false</c>, so both read the same claim names; its parameters: the same
-/// issuer, audience, key, type <c>at+jwt</c> and algorithm, 30 s skew.
+/// issuer, audience, key, type <c>at+jwt</c> and algorithm, 30 s skew. The authenticated floor sends the same header, which
+/// its handler never reads; it admits a request without one too, so only its 200 is checked.
 /// </remarks>
 internal sealed class RequestApps : IAsyncDisposable
 {
@@ -36,8 +37,8 @@ internal sealed class RequestApps : IAsyncDisposable
     public string? HeaderFor(RequestCase requestCase)
         => requestCase is RequestCase.Anonymous or RequestCase.AnonymousThroughAuthentication ? null : Fixture.BearerHeader;
 
-    /// <summary>Starts the five apps for <paramref name="algorithm"/> (HS256 or ES256) and checks them.</summary>
-    public static async Task<RequestApps> StartAsync(JwtAlgorithm algorithm, bool kestrel)
+    /// <summary>Starts the six apps for <paramref name="algorithm"/> (HS256 or ES256) and checks them.</summary>
+    public static async Task<RequestApps> StartAsync(JwtAlgorithm algorithm, RequestHost host)
     {
         if (algorithm is not (JwtAlgorithm.HS256 or JwtAlgorithm.ES256))
         {
@@ -47,17 +48,18 @@ internal sealed class RequestApps : IAsyncDisposable
         var fixture = BenchmarkFixture.Create(algorithm);
         var apps = new Dictionary<RequestCase, RequestApp>
         {
-            [RequestCase.Anonymous] = await RequestApp.StartAsync(null, requireAuthorization: false, kestrel),
-            [RequestCase.AnonymousThroughAuthentication] = await RequestApp.StartAsync(s => AddJwtSessions(s, fixture, cache: true), requireAuthorization: false, kestrel),
-            [RequestCase.JwtSessionsCold] = await RequestApp.StartAsync(s => AddJwtSessions(s, fixture, cache: false), requireAuthorization: true, kestrel),
-            [RequestCase.JwtSessionsCached] = await RequestApp.StartAsync(s => AddJwtSessions(s, fixture, cache: true), requireAuthorization: true, kestrel),
-            [RequestCase.JwtBearer] = await RequestApp.StartAsync(s => AddJwtBearer(s, fixture), requireAuthorization: true, kestrel),
+            [RequestCase.Anonymous] = await RequestApp.StartAsync(null, requireAuthorization: false, host),
+            [RequestCase.AnonymousThroughAuthentication] = await RequestApp.StartAsync(s => AddJwtSessions(s, fixture, cache: true), requireAuthorization: false, host),
+            [RequestCase.AuthenticatedFloor] = await RequestApp.StartAsync(AddStaticTicket, requireAuthorization: true, host),
+            [RequestCase.JwtSessionsCold] = await RequestApp.StartAsync(s => AddJwtSessions(s, fixture, cache: false), requireAuthorization: true, host),
+            [RequestCase.JwtSessionsCached] = await RequestApp.StartAsync(s => AddJwtSessions(s, fixture, cache: true), requireAuthorization: true, host),
+            [RequestCase.JwtBearer] = await RequestApp.StartAsync(s => AddJwtBearer(s, fixture), requireAuthorization: true, host),
         };
         var started = new RequestApps(fixture, apps);
         foreach (var (requestCase, app) in apps)
         {
             await app.ExpectAsync(started.HeaderFor(requestCase), 200, requestCase.ToString());
-            if (started.HeaderFor(requestCase) is not null)
+            if (started.HeaderFor(requestCase) is not null && requestCase != RequestCase.AuthenticatedFloor)
             {
                 await app.ExpectAsync(null, 401, requestCase + " without a token");
             }
@@ -84,6 +86,17 @@ internal sealed class RequestApps : IAsyncDisposable
             options.Cache = cache ? new VerifiedTokenCacheOptions() : null;
         });
         services.AddAuthentication(JwtSessionsBearerDefaults.AuthenticationScheme).AddJwtSessionsBearer();
+        services.AddAuthorization();
+    }
+
+    private static void AddStaticTicket(IServiceCollection services)
+    {
+        services.AddSingleton<StaticTicketHandler>();
+        services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = StaticTicketHandler.Scheme;
+            options.AddScheme<StaticTicketHandler>(StaticTicketHandler.Scheme, displayName: null);
+        });
         services.AddAuthorization();
     }
 

@@ -9,6 +9,12 @@ public enum RequestCase
     /// <summary>No header, to an endpoint that allows anonymous callers, through the JwtSessions app's middleware.</summary>
     AnonymousThroughAuthentication,
 
+    /// <summary>
+    /// The same authentication and authorization middleware and policy with a handler that does no token work at all
+    /// (<see cref="StaticTicketHandler"/>): what ASP.NET Core itself costs an authenticated request, the floor of every handler.
+    /// </summary>
+    AuthenticatedFloor,
+
     /// <summary>The JwtSessions handler, verified-token cache off: every request checks the signature.</summary>
     JwtSessionsCold,
 

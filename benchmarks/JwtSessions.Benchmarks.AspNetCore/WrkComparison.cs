@@ -32,7 +32,7 @@ internal static partial class WrkComparison
 
         foreach (var algorithm in algorithms)
         {
-            await using var apps = await RequestApps.StartAsync(algorithm, kestrel: true);
+            await using var apps = await RequestApps.StartAsync(algorithm, RequestHost.Kestrel);
             var cases = Enum.GetValues<RequestCase>();
             foreach (var requestCase in cases)
             {

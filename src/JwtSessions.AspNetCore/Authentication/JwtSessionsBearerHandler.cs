@@ -31,6 +31,9 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     // rents its buffer instead.
     private const int StackBufferLimit = 8 * 1024;
 
+    // AuthenticateResult.NoResult() is one shared instance: so is the task that carries it.
+    private static readonly Task<AuthenticateResult> s_noResult = Task.FromResult(AuthenticateResult.NoResult());
+
     private static readonly Exception s_cookieFailure = new TokenRefusedException(BearerErrors.CookieRefusedDescription + ".");
 
     private readonly TokenValidator _validator;
@@ -220,7 +223,7 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
             }
 
             // Another scheme's credential (Basic, a cookie scheme's...): not ours to judge (RFC 9110 §11.6.2).
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return s_noResult;
         }
 
         return Validate(value!, bare: false);
@@ -231,13 +234,13 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         var cookies = _endpoints.Cookies;
         if (!cookies.AccessTokenInCookie || (_endpoints.Transports & SessionTransports.Cookie) == 0)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return s_noResult;
         }
 
         var token = Request.Cookies[cookies.AccessTokenName];
         if (string.IsNullOrEmpty(token))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return s_noResult;
         }
 
         // A Secure cookie that came over plain HTTP has already been shown to the network: refused like the cookie
@@ -281,7 +284,10 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
     {
         ClaimsPrincipal principal;
         TokenClaims? claimsForEvent = null;
-        var size = _validator.ClaimsBufferSize;
+
+        // The payload is part of the value and decodes into fewer bytes than its characters: a buffer of the value's length
+        // holds any payload the value can carry (the validator's own bound caps it), and costs no 6 KiB to clear per request.
+        var size = Math.Min(_validator.ClaimsBufferSize, value.Length);
         byte[]? rented = null;
         var buffer = size <= StackBufferLimit ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size));
         try

@@ -6,9 +6,40 @@ using Microsoft.AspNetCore.Http;
 namespace JwtSessions.AspNetCore.Authorization;
 
 /// <summary>Checks <see cref="ScopeRequirement"/> against the user's <c>scope</c> claims.</summary>
-internal sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequirement>
+/// <remarks>
+/// ASP.NET Core calls every registered handler for every policy evaluated, scopes or not. The generic
+/// <see cref="AuthorizationHandler{TRequirement}"/> looks for its requirement through <c>OfType</c>, allocating an iterator per
+/// request; this one indexes the policy's requirement list and returns at once when it holds no scope requirement.
+/// </remarks>
+internal sealed class ScopeAuthorizationHandler : IAuthorizationHandler
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
+    public Task HandleAsync(AuthorizationHandlerContext context)
+    {
+        if (context.Requirements is IReadOnlyList<IAuthorizationRequirement> requirements)
+        {
+            for (var i = 0; i < requirements.Count; i++)
+            {
+                if (requirements[i] is ScopeRequirement requirement)
+                {
+                    Handle(context, requirement);
+                }
+            }
+        }
+        else
+        {
+            foreach (var requirement in context.Requirements)
+            {
+                if (requirement is ScopeRequirement scopeRequirement)
+                {
+                    Handle(context, scopeRequirement);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Handle(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
         var user = context.User;
         var scopes = requirement.Scopes;
@@ -23,11 +54,10 @@ internal sealed class ScopeAuthorizationHandler : AuthorizationHandler<ScopeRequ
                 }
 
                 context.Fail(new AuthorizationFailureReason(this, $"The access token lacks the scope '{scopes[i]}'."));
-                return Task.CompletedTask;
+                return;
             }
         }
 
         context.Succeed(requirement);
-        return Task.CompletedTask;
     }
 }
