@@ -107,7 +107,10 @@ public sealed partial class AnomalyDetector
         _ => Record(clientKey, AnomalySignal.InvalidAccessToken),
     };
 
-    /// <summary>Counts a failed refresh against a client key; a success, an expired session or a store-side outcome records nothing.</summary>
+    /// <summary>
+    /// Counts a failed refresh against a client key, a refresh refused for its changed context included; a success or an
+    /// expired session records nothing.
+    /// </summary>
     /// <param name="clientKey">The client key.</param>
     /// <param name="result">The refresh's outcome.</param>
     /// <returns>The first anomaly this signal raised, or <see cref="AnomalyKind.None"/>.</returns>
@@ -120,6 +123,7 @@ public sealed partial class AnomalyDetector
             RefreshStatus.UnknownSession => Record(clientKey, AnomalySignal.UnknownSession),
             RefreshStatus.SessionRevoked => Record(clientKey, AnomalySignal.RevokedSession),
             RefreshStatus.ReuseDetected => Record(clientKey, AnomalySignal.RefreshTokenReuse),
+            RefreshStatus.StepUpRequired or RefreshStatus.ContextRevoked => Record(clientKey, AnomalySignal.ContextChange),
             _ => AnomalyKind.None,
         };
     }
@@ -131,7 +135,7 @@ public sealed partial class AnomalyDetector
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="signal"/> is not a defined value.</exception>
     public AnomalyKind Record(ReadOnlySpan<char> clientKey, AnomalySignal signal)
     {
-        if (signal is < AnomalySignal.InvalidAccessToken or > AnomalySignal.RefreshTokenReuse)
+        if (signal is < AnomalySignal.InvalidAccessToken or > AnomalySignal.ContextChange)
         {
             throw new ArgumentOutOfRangeException(nameof(signal), signal, "Not a defined signal.");
         }

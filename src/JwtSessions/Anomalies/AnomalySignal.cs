@@ -20,4 +20,13 @@ public enum AnomalySignal
 
     /// <summary>A replayed refresh token (the session was revoked for it): raises <see cref="AnomalyKind.TokenTheft"/> at once, and counts towards a flood.</summary>
     RefreshTokenReuse,
+
+    /// <summary>
+    /// A valid refresh token presented from another context than its session's (user agent, network, device), which the
+    /// session's <see cref="Sessions.SessionContextPolicy"/> answered with step-up or revocation
+    /// (<see cref="Sessions.RefreshStatus.StepUpRequired"/>, <see cref="Sessions.RefreshStatus.ContextRevoked"/>): counts
+    /// towards brute force and a flood, since one client presenting many sessions' refresh tokens from elsewhere is what a
+    /// thief with a stolen batch of them looks like.
+    /// </summary>
+    ContextChange,
 }

@@ -1,4 +1,5 @@
 using JwtSessions.Anomalies;
+using JwtSessions.Sessions;
 using JwtSessions.Tests.Support;
 using JwtSessions.Validation;
 using Microsoft.Extensions.Time.Testing;
@@ -62,6 +63,35 @@ public sealed class AnomalyDetectorTests
         {
             kinds.Should().Equal(AnomalyKind.None, AnomalyKind.None, AnomalyKind.None, AnomalyKind.Flood);
         }
+    }
+
+    [TestCase(RefreshStatus.InvalidToken, AnomalySignal.ForgedRefreshToken)]
+    [TestCase(RefreshStatus.UnknownSession, AnomalySignal.UnknownSession)]
+    [TestCase(RefreshStatus.SessionRevoked, AnomalySignal.RevokedSession)]
+    [TestCase(RefreshStatus.StepUpRequired, AnomalySignal.ContextChange)]
+    [TestCase(RefreshStatus.ContextRevoked, AnomalySignal.ContextChange)]
+    public void RecordRefresh_RefusedRefresh_CountsItsSignalTowardsBruteForce(RefreshStatus status, AnomalySignal expected)
+    {
+        var detector = Detector(new AnomalyDetectorOptions { BruteForceThreshold = 2, FloodThreshold = 100 });
+        var result = status == RefreshStatus.InvalidToken
+            ? RefreshResult.Invalid(TokenValidationError.BadSignature)
+            : RefreshResult.Failure(status, "session-1", "alice");
+
+        detector.RecordRefresh("k", result).Should().Be(AnomalyKind.None);
+        detector.RecordRefresh("k", result).Should().Be(AnomalyKind.BruteForce);
+
+        _events.Should().ContainSingle().Which.Signal.Should().Be(expected);
+    }
+
+    [Test]
+    public void RecordRefresh_ExpiredSession_RecordsNothing()
+    {
+        var detector = Detector(new AnomalyDetectorOptions { BruteForceThreshold = 1, FloodThreshold = 1 });
+
+        detector.RecordRefresh("k", RefreshResult.Failure(RefreshStatus.SessionExpired, "session-1", "alice")).Should().Be(AnomalyKind.None);
+
+        detector.EstimateFlood("k").Should().Be(0);
+        _events.Should().BeEmpty();
     }
 
     [Test]
