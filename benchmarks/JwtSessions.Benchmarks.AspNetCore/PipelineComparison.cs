@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using JwtSessions.Signing;
 
 namespace JwtSessions.Benchmarks.AspNetCore;
 
@@ -16,12 +15,10 @@ internal static class PipelineComparison
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var settings = args.Where(static a => a.Contains('=', StringComparison.Ordinal)).Select(static a => a.Split('=', 2))
-            .ToDictionary(static p => p[0], static p => p[1], StringComparer.OrdinalIgnoreCase);
-        var algorithms = settings.TryGetValue("Algorithm", out var name) ? [Enum.Parse<JwtAlgorithm>(name)] : new[] { JwtAlgorithm.HS256, JwtAlgorithm.ES256 };
-        var rounds = settings.TryGetValue("rounds", out var r) ? int.Parse(r, CultureInfo.InvariantCulture) : 200;
-        var batch = settings.TryGetValue("batch", out var b) ? int.Parse(b, CultureInfo.InvariantCulture) : 2_000;
-        foreach (var algorithm in algorithms)
+        var settings = RunSettings.Parse(args);
+        var rounds = settings.Get("rounds", 200);
+        var batch = settings.Get("batch", 2_000);
+        foreach (var algorithm in settings.Algorithms)
         {
             await using var apps = await RequestApps.StartAsync(algorithm, RequestHost.Direct);
             var cases = Enum.GetValues<RequestCase>();
@@ -58,20 +55,14 @@ internal static class PipelineComparison
             foreach (var requestCase in cases)
             {
                 var t = times[requestCase];
-                var over = Median(t.Select((x, i) => x - floor[i]));
-                var ratio = Median(t.Select((x, i) => x / floor[i]));
-                var overAuthenticated = Median(t.Select((x, i) => x - authenticatedFloor[i]));
+                var over = RunSettings.Median(t.Select((x, i) => x - floor[i]));
+                var ratio = RunSettings.Median(t.Select((x, i) => x / floor[i]));
+                var overAuthenticated = RunSettings.Median(t.Select((x, i) => x - authenticatedFloor[i]));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {requestCase,-32} {t.Min(),8:N0}ns {Median(t),8:N0}ns {over,9:N0}ns {ratio,6:0.00} {overAuthenticated,14:N0}ns {bytes[requestCase],10:N0}"));
+                    $"  {requestCase,-32} {t.Min(),8:N0}ns {RunSettings.Median(t),8:N0}ns {over,9:N0}ns {ratio,6:0.00} {overAuthenticated,14:N0}ns {bytes[requestCase],10:N0}"));
             }
         }
 
         return 0;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -21,13 +21,12 @@ internal static partial class WrkComparison
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var settings = args.Where(static a => a.Contains('=', StringComparison.Ordinal)).Select(static a => a.Split('=', 2))
-            .ToDictionary(static p => p[0], static p => p[1], StringComparer.OrdinalIgnoreCase);
-        var algorithms = settings.TryGetValue("Algorithm", out var name) ? [Enum.Parse<JwtAlgorithm>(name)] : new[] { JwtAlgorithm.HS256, JwtAlgorithm.ES256 };
-        var rounds = Setting(settings, "rounds", 5);
-        var duration = Setting(settings, "duration", 5);
-        var connections = Setting(settings, "connections", 16);
-        var threads = Setting(settings, "threads", 1);
+        var settings = RunSettings.Parse(args);
+        var algorithms = settings.Algorithms;
+        var rounds = settings.Get("rounds", 5);
+        var duration = settings.Get("duration", 5);
+        var connections = settings.Get("connections", 16);
+        var threads = settings.Get("threads", 1);
         Console.WriteLine($"wrk -t{threads} -c{connections} -d{duration}s, {rounds} rounds, {Environment.ProcessorCount} cores");
 
         foreach (var algorithm in algorithms)
@@ -65,11 +64,11 @@ internal static partial class WrkComparison
         foreach (var (requestCase, runs) in results)
         {
             // Cost per request is 1 / (requests per second): the floor's rate over this case's rate, round by round.
-            var cost = Median(runs.Select((r, round) => floor[round].Rps / r.Rps));
-            var versusBearer = Median(runs.Select((r, round) => r.Rps / bearer[round].Rps));
+            var cost = RunSettings.Median(runs.Select((r, round) => floor[round].Rps / r.Rps));
+            var versusBearer = RunSettings.Median(runs.Select((r, round) => r.Rps / bearer[round].Rps));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {requestCase,-32} {Median(runs.Select(static r => r.Rps)),10:N0} {cost,13:0.00}x {versusBearer,18:0.00}x {Median(runs.Select(static r => r.Bytes)),10:N0}"));
+                $"  {requestCase,-32} {RunSettings.Median(runs.Select(static r => r.Rps)),10:N0} {cost,13:0.00}x {versusBearer,18:0.00}x {RunSettings.Median(runs.Select(static r => r.Bytes)),10:N0}"));
         }
     }
 
@@ -102,15 +101,6 @@ internal static partial class WrkComparison
         var requests = double.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         return (rps, allocated / requests);
-    }
-
-    private static int Setting(Dictionary<string, string> settings, string name, int fallback)
-        => settings.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     [GeneratedRegex(@"^\s*(\d+) requests in", RegexOptions.Multiline)]

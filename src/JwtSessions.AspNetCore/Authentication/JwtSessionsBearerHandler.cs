@@ -27,8 +27,8 @@ namespace JwtSessions.AspNetCore.Authentication;
 /// </remarks>
 internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessionsBearerOptions>
 {
-    // Tokens within the default size cap (8 KiB) decode into 6 KiB: on the stack. A validator configured for larger tokens
-    // rents its buffer instead.
+    // The payload buffer is on the stack up to 8 KiB, which every token within the default size cap fits; a longer value
+    // (possible only with a larger MaxTokenSize) rents it instead.
     private const int StackBufferLimit = 8 * 1024;
 
     // AuthenticateResult.NoResult() is one shared instance: so is the task that carries it.
@@ -286,7 +286,7 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         TokenClaims? claimsForEvent = null;
 
         // The payload is part of the value and decodes into fewer bytes than its characters: a buffer of the value's length
-        // holds any payload the value can carry (the validator's own bound caps it), and costs no 6 KiB to clear per request.
+        // holds any payload the value can carry (the validator's own bound caps it), so only that much is cleared.
         var size = Math.Min(_validator.ClaimsBufferSize, value.Length);
         byte[]? rented = null;
         var buffer = size <= StackBufferLimit ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size));
@@ -312,7 +312,8 @@ internal sealed class JwtSessionsBearerHandler : AuthenticationHandler<JwtSessio
         {
             if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented);
+                // The decoded claims stay out of the shared pool, as the validator's own rented buffers do.
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
             }
         }
 

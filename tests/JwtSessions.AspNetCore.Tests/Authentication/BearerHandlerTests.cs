@@ -140,6 +140,22 @@ public sealed class BearerHandlerTests
     }
 
     [Test]
+    public async Task Authenticate_TokenNearTheSizeCap_IsAccepted()
+    {
+        // The handler decodes into a buffer the size of the credential: a token just under the 8 KiB cap, its payload nearly
+        // all of it, must still fit.
+        var scopes = Enumerable.Range(0, 600).Select(i => "s" + i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var tokens = await _client.SignInAsync("alice", scope: string.Join(' ', scopes));
+        tokens.AccessToken!.Length.Should().BeInRange(7_000, 8 * 1024);
+
+        using var response = await _client.GetWithTokenAsync("/me", tokens.AccessToken);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var me = await response.Content.ReadFromJsonAsync<Dictionary<string, string[]>>();
+        me!["scope"].Should().Equal(scopes);
+    }
+
+    [Test]
     public async Task Authenticate_OversizedToken_AnswersTooLarge()
     {
         using var response = await _client.GetWithTokenAsync("/me", new string('a', 8 * 1024 + 1));

@@ -44,6 +44,36 @@ public sealed class ScopeAuthorizationHandlerTests
     }
 
     [Test]
+    public async Task HandleAsync_TwoScopeRequirementsBothFailing_NamesEveryScopeNeeded()
+    {
+        // A group's RequireScope and an endpoint's combine into one policy with two requirements.
+        var http = new DefaultHttpContext();
+        var context = new AuthorizationHandlerContext(
+            [new ScopeRequirement("orders:read"), new ScopeRequirement("orders:write", "orders:read")], User("profile"), http);
+
+        await s_handler.HandleAsync(context);
+
+        context.HasFailed.Should().BeTrue();
+        context.FailureReasons.Select(r => r.Message).Should().Equal(
+            "The access token lacks the scope 'orders:read'.", "The access token lacks the scope 'orders:write'.");
+        http.Features.Get<InsufficientScopeFeature>()!.RequiredScopes.Should().Equal("orders:read", "orders:write");
+    }
+
+    [Test]
+    public async Task HandleAsync_TwoScopeRequirementsOneFailing_NamesTheFailingOnesScopes()
+    {
+        var http = new DefaultHttpContext();
+        var held = new ScopeRequirement("orders:read");
+        var context = new AuthorizationHandlerContext([held, new ScopeRequirement("orders:write")], User("orders:read"), http);
+
+        await s_handler.HandleAsync(context);
+
+        context.HasFailed.Should().BeTrue();
+        context.PendingRequirements.Should().NotContain(held);
+        http.Features.Get<InsufficientScopeFeature>()!.RequiredScopes.Should().Equal("orders:write");
+    }
+
+    [Test]
     public async Task HandleAsync_AnonymousUser_FailsWithoutInsufficientScope()
     {
         // An anonymous caller is challenged (401), not told which scope it lacks (403 insufficient_scope).
@@ -78,12 +108,18 @@ public sealed class ScopeAuthorizationHandlerTests
             s_handler.HandleAsync(context).IsCompletedSuccessfully.Should().BeTrue();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var task = s_handler.HandleAsync(context);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of several calls, as the handler's allocation tests measure: a one-off allocation of the runtime's
+        // (tiering, a first use) is not the handler's.
+        var least = long.MaxValue;
+        for (var i = 0; i < 10; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var task = s_handler.HandleAsync(context);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            task.IsCompletedSuccessfully.Should().BeTrue();
+        }
 
-        task.IsCompletedSuccessfully.Should().BeTrue();
-        allocated.Should().Be(0);
+        least.Should().Be(0);
         context.HasSucceeded.Should().BeFalse();
         context.HasFailed.Should().BeFalse();
         context.PendingRequirements.Should().HaveCount(2);

@@ -83,6 +83,33 @@ public sealed class AnomalyDetectionTests
     }
 
     [Test]
+    public async Task Refresh_FromAnotherBrowserFamilyRepeatedly_CountsTowardsBruteForceAsContextChange()
+    {
+        // One client presenting refresh tokens from another context again and again is what a thief with a stolen batch
+        // looks like: each refusal counts, and the threshold blocks the client like any other brute force.
+        await using var app = await StartAsync();
+        var detected = new List<AnomalyDetectedEventArgs>();
+        app.Services.GetRequiredService<AnomalyDetector>().AnomalyDetected += (_, e) => detected.Add(e);
+        using var owner = app.CreateClient();
+        owner.DefaultRequestHeaders.UserAgent.ParseAdd(FirefoxOnWindows);
+        var tokens = await owner.SignInAsync("alice");
+        using var thief = app.CreateClient();
+        thief.DefaultRequestHeaders.UserAgent.ParseAdd(ChromeOnAndroid);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var refused = await thief.RefreshAsync(tokens.RefreshToken!);
+            (await refused.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.StepUpRequired);
+        }
+
+        detected.Should().ContainSingle().Which.Should().BeEquivalentTo(
+            new { Kind = AnomalyKind.BruteForce, Signal = AnomalySignal.ContextChange, ClientKey = "127.0.0.1", Count = 5 });
+        using var blocked = await thief.RefreshAsync(tokens.RefreshToken!);
+        blocked.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        (await blocked.ProblemAsync()).Type.Should().Be(JwtSessionsProblemTypes.ClientBlocked);
+    }
+
+    [Test]
     public async Task Refresh_FromAnotherDeviceId_SessionEndedAndRevoked()
     {
         await using var app = await StartAsync(endpoints => endpoints.DeviceIdHeaderName = "X-Device-Id");
