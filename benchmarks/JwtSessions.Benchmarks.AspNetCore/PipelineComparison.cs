@@ -43,14 +43,14 @@ internal static class PipelineComparison
                     if (round >= 0)
                     {
                         times[requestCase].Add(elapsed);
-                        bytes[requestCase] = (double)allocated / batch;
+                        bytes[requestCase] = (double)allocated / batch; // the same every round: the last is kept
                     }
                 }
             }
 
             var floor = times[RequestCase.Anonymous];
-            Console.WriteLine($"{algorithm}: {rounds} rounds of {batch} requests");
             var authenticatedFloor = times[RequestCase.AuthenticatedFloor];
+            Console.WriteLine($"{algorithm}: {rounds} rounds of {batch} requests");
             Console.WriteLine($"  {"Case",-32} {"Fastest",10} {"Median",10} {"Over floor",11} {"Ratio",6} {"Over auth floor",16} {"B/request",10}");
             foreach (var requestCase in cases)
             {
